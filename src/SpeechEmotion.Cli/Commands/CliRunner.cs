@@ -1,0 +1,23 @@
+using Spectre.Console;
+using SpeechEmotion.Audio;
+using SpeechEmotion.Corpora;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>Runs a command body and turns expected failures (bad files, missing folders) into one error line and exit 1.</summary>
+internal static class CliRunner
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is AudioFormatException or CorpusException or IOException or ArgumentException
+                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+    }
+}

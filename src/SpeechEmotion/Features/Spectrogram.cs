@@ -1,0 +1,60 @@
+using System.Numerics;
+
+namespace SpeechEmotion.Features;
+
+/// <summary>
+/// The paper's input (§3.1): log power spectrogram of 16 kHz audio. 40 ms Hann window (640 samples), 10 ms hop (160),
+/// zero-padded 1600-point DFT so bins are 10 Hz apart, bins 0..399 kept (0–3990 Hz), value log(|X|² + ε).
+/// Frames: 1 + floor((samples − 640) / 160) for clips of at least one window (trailing samples that do not fill a
+/// whole hop are dropped, as torch.stft with center=false does); a shorter clip is zero-padded to one frame.
+/// ε = 1e-10: below the 16-bit quantisation floor (≈ 2e-8 per bin for a full-scale-normalised signal and this window),
+/// so it changes nothing audible and only keeps digital silence finite (log ε ≈ −23) instead of −∞.
+/// </summary>
+public static class Spectrogram
+{
+    public const int SampleRate = 16000;
+    public const int WindowLength = 640;
+    public const int Hop = 160;
+    public const int FftSize = 1600;
+    public const int Bins = 400;
+    public const double Epsilon = 1e-10;
+
+    /// <summary>Periodic Hann window, w[n] = 0.5 − 0.5 cos(2πn/640), as torch.hann_window.</summary>
+    public static readonly double[] Window = Enumerable.Range(0, WindowLength)
+        .Select(n => 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / WindowLength)).ToArray();
+
+    public static int FrameCount(int samples) => samples <= WindowLength ? 1 : 1 + (samples - WindowLength) / Hop;
+
+    /// <summary>Row-major [frames, 400]. The transform runs in double whatever <typeparamref name="T"/> is.</summary>
+    public static T[] Compute<T>(ReadOnlySpan<float> samples) where T : IFloatingPoint<T>
+    {
+        if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples", nameof(samples));
+        int frames = FrameCount(samples.Length);
+        var output = new T[frames * Bins];
+        var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
+        Parallel.For(0, frames, () => (new Complex[FftSize], new Complex[FftSize]), (f, _, buffers) =>
+        {
+            var (frame, spectrum) = buffers;
+            Array.Clear(frame);
+            for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n];
+            Fft.Forward(frame, spectrum);
+            var row = output.AsSpan(f * Bins, Bins);
+            for (int k = 0; k < Bins; k++)
+            {
+                var x = spectrum[k];
+                row[k] = T.CreateChecked(Math.Log(x.Real * x.Real + x.Imaginary * x.Imaginary + Epsilon));
+            }
+            return buffers;
+        }, _ => { });
+        return output;
+    }
+
+    private static readonly MixedRadixFft Fft = new(FftSize);
+
+    private static float[] PadToWindow(ReadOnlySpan<float> samples)
+    {
+        var padded = new float[WindowLength];
+        samples.CopyTo(padded);
+        return padded;
+    }
+}
