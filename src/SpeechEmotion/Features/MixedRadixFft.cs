@@ -28,7 +28,7 @@ public sealed class MixedRadixFft
     public void Forward(ReadOnlySpan<Complex> input, Span<Complex> output)
     {
         if (input.Length != _n || output.Length != _n) throw new ArgumentException($"FFT of size {_n} needs spans of that length");
-        Span<Complex> scratch = stackalloc Complex[_factors.Max()];
+        Span<Complex> scratch = stackalloc Complex[_factors.DefaultIfEmpty(1).Max()];
         Transform(input, 1, output, 0, scratch);
     }
 

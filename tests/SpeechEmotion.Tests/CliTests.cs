@@ -1,0 +1,47 @@
+using SpeechEmotion.Tests.Support;
+
+namespace SpeechEmotion.Tests;
+
+public class CliTests
+{
+    [Test]
+    public void Corpus_command_counts_emodb()
+    {
+        var (code, output) = SerProcess.Run("corpus", TestData.EmoDbFolder());
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("535 utterances, 10 speakers, 1487.1 s"));
+        Assert.That(output, Does.Contain("No problems found"));
+    }
+
+    [Test]
+    public void Corpus_command_lists_problems_and_strict_fails()
+    {
+        using var dir = new TempDir();
+        dir.File("03a01Wa.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(200, 16000, 1000))));
+        var broken = dir.File("03a02Wa.wav", "not audio"u8.ToArray());
+        var (code, output) = SerProcess.Run("corpus", dir.Path, "--format", "emodb");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("1 utterances"));
+        Assert.That(output, Does.Contain(broken));
+        var strict = SerProcess.Run("corpus", dir.Path, "--strict");
+        Assert.That(strict.ExitCode, Is.EqualTo(1));
+        Assert.That(strict.Output, Does.Contain(broken));
+    }
+
+    [Test]
+    public void Spectrogram_command_writes_a_png_and_rejects_bad_files()
+    {
+        using var dir = new TempDir();
+        var wav = dir.File("tone.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(1000, 16000, 4000))));
+        var png = Path.Combine(dir.Path, "tone.png");
+        var (code, output) = SerProcess.Run("spectrogram", wav, "--png", png);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("22 frames x 400 bins"));
+        Assert.That(File.ReadAllBytes(png)[1..4], Is.EqualTo("PNG"u8.ToArray()));
+
+        var bad = dir.File("bad.wav", "RIFF"u8.ToArray());
+        var failed = SerProcess.Run("spectrogram", bad);
+        Assert.That(failed.ExitCode, Is.EqualTo(1));
+        Assert.That(failed.Output, Does.Contain(bad + ": truncated header"));
+    }
+}
