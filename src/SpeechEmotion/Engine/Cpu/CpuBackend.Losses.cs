@@ -1,0 +1,48 @@
+using System.Numerics.Tensors;
+
+namespace SpeechEmotion.Engine.Cpu;
+
+public sealed partial class CpuBackend<T>
+{
+    // p = softmax(x), W = Σ_b w_b (w_b = weight of b's target, 1 without weights), y = onehot(target):
+    //   L1: L = Σ_b w_b Σ_c |p_bc − y_bc| / (C·W);  g_bc = w_b sign(p_bc − y_bc)/(C·W);  dx_b = p_b ⊙ (g_b − (g_b·p_b))
+    //   CE: L = −Σ_b w_b log p_b,target / W;       dx_b = w_b (p_b − y_b) / W
+    public double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits)
+    {
+        var ys = Ints(targets);
+        int batch = ys.Length, classes = logits.Dim(-1);
+        var x = Span(logits); var p = Span(probs); var dx = Span(dLogits);
+        var weights = classWeights is null ? default : Span(classWeights);
+        T total = T.Zero, norm = T.Zero;
+        for (int b = 0; b < batch; b++)
+        {
+            if ((uint)ys[b] >= (uint)classes) throw new ArgumentException($"target {ys[b]} outside 0..{classes - 1}");
+            norm += weights.IsEmpty ? T.One : weights[ys[b]];
+        }
+        T cScale = kind == LossKind.L1 ? T.One / T.CreateChecked(classes) : T.One;
+        for (int b = 0; b < batch; b++)
+        {
+            int y = ys[b];
+            T w = (weights.IsEmpty ? T.One : weights[y]) / norm;
+            var pb = p.Slice(b * classes, classes);
+            var db = dx.Slice(b * classes, classes);
+            TensorPrimitives.SoftMax<T>(x.Slice(b * classes, classes), pb);
+            if (kind == LossKind.CrossEntropy)
+            {
+                total += -w * T.Log(pb[y]);
+                for (int c = 0; c < classes; c++) db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
+                continue;
+            }
+            T gp = T.Zero;
+            for (int c = 0; c < classes; c++)
+            {
+                T diff = pb[c] - (c == y ? T.One : T.Zero);
+                total += w * cScale * T.Abs(diff);
+                db[c] = w * cScale * T.CreateChecked(T.Sign(diff));
+                gp += db[c] * pb[c];
+            }
+            for (int c = 0; c < classes; c++) db[c] = pb[c] * (db[c] - gp);
+        }
+        return double.CreateChecked(total);
+    }
+}

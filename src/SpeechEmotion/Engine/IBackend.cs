@@ -1,0 +1,66 @@
+using System.Numerics;
+
+namespace SpeechEmotion.Engine;
+
+/// <summary>
+/// The seam between the model and the hardware. The model and trainer are written once against this interface; the
+/// CPU reference backend (generic over float/double) and the ILGPU backend implement it. Ops are coarse (a whole GRU
+/// direction, a whole attention core) so that a GPU launch does real work. Shapes are row-major and read from the
+/// tensors: B = lengths.Length, T = steps. Padded frames (t ≥ length) produce zeros and receive zero gradient.
+/// </summary>
+public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    string Name { get; }
+
+    /// <summary>A new zero-filled tensor.</summary>
+    Tensor<T> Allocate(params int[] shape);
+    Tensor<int> AllocateInts(int length);
+    /// <summary>A view of <paramref name="shape"/> elements starting at <paramref name="offset"/> of source.</summary>
+    Tensor<T> View(Tensor<T> source, int offset, params int[] shape);
+    void Upload(ReadOnlySpan<T> source, Tensor<T> destination);
+    void Upload(ReadOnlySpan<int> source, Tensor<int> destination);
+    void Download(Tensor<T> source, Span<T> destination);
+    void Fill(Tensor<T> x, T value);
+
+    /// <summary>C = α·op(A)·op(B) + β·C with op(A) [m,k], op(B) [k,n], C [m,n]; A stored [k,m] when transA, B [n,k] when transB.</summary>
+    void Gemm(Tensor<T> a, bool transA, Tensor<T> b, bool transB, Tensor<T> c, int m, int n, int k, T alpha, T beta);
+    /// <summary>x[r, j] += bias[j] for every row r.</summary>
+    void AddBias(Tensor<T> x, Tensor<T> bias);
+    /// <summary>dBias[j] += Σ_r dy[r, j].</summary>
+    void BiasGrad(Tensor<T> dy, Tensor<T> dBias);
+    void Relu(Tensor<T> x, Tensor<T> y);
+    /// <summary>dx = dy where y &gt; 0, else 0 (y is the ReLU output).</summary>
+    void ReluBackward(Tensor<T> y, Tensor<T> dy, Tensor<T> dx);
+    void Dropout(Tensor<T> x, Tensor<T> y, DropoutSpec spec);
+    void DropoutBackward(Tensor<T> dy, Tensor<T> dx, DropoutSpec spec);
+
+    /// <summary>
+    /// One GRU direction over a padded batch. gi [B,T,3H] = x·W_ihᵀ + b_ih (gates r|z|n); whh [3H,H]; bhh [3H].
+    /// Writes h_t into output [B,T,W] at columns [column, column+H); gates [B,T,4H] caches r, z, n and W_hn·h + b_hn;
+    /// hprev [B,T,H] caches the state each step started from.
+    /// </summary>
+    void GruForward(Tensor<T> gi, Tensor<T> whh, Tensor<T> bhh, Tensor<int> lengths, bool reverse,
+        Tensor<T> output, int column, Tensor<T> gates, Tensor<T> hprev);
+    /// <summary>BPTT for one direction: from dOutput [B,T,W] (columns [column, column+H)) to dGi [B,T,3H] (gradient of
+    /// the input pre-activations) and dGh [B,T,3H] (gradient of W_hh·h + b_hh); weight gradients are GEMMs on those.</summary>
+    void GruBackward(Tensor<T> dOutput, int column, Tensor<T> whh, Tensor<T> gates, Tensor<T> hprev, Tensor<int> lengths,
+        bool reverse, Tensor<T> dGi, Tensor<T> dGh);
+
+    /// <summary>Scaled dot-product attention per head with key-padding mask and dropout on the probabilities.
+    /// qkv [B,T,3E] (Q|K|V), probs [B,h,T,T] (softmax before dropout), context [B,T,E].</summary>
+    void AttentionForward(Tensor<T> qkv, Tensor<int> lengths, int heads, DropoutSpec dropout, Tensor<T> probs, Tensor<T> context);
+    void AttentionBackward(Tensor<T> dContext, Tensor<T> qkv, Tensor<T> probs, Tensor<int> lengths, int heads,
+        DropoutSpec dropout, Tensor<T> dQkv);
+
+    /// <summary>y[b] = mean of x[b, t] over t &lt; length[b]; x [B,T,E], y [B,E].</summary>
+    void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y);
+    void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx);
+
+    /// <summary>probs = softmax(logits) [B,C]; returns the loss (see <see cref="LossKind"/>) and writes dLoss/dlogits.</summary>
+    double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits);
+
+    double SumOfSquares(Tensor<T> x);
+    void Scale(Tensor<T> x, T factor);
+    /// <summary>One Adam step (1-based <paramref name="step"/>) over flat parameter, gradient and moment buffers.</summary>
+    void AdamStep(Tensor<T> values, Tensor<T> grads, Tensor<T> m, Tensor<T> v, AdamSettings settings, int step);
+}

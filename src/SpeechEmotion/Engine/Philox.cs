@@ -1,0 +1,37 @@
+namespace SpeechEmotion.Engine;
+
+/// <summary>
+/// Philox4x32-10 (Salmon et al., SC'11): a counter-based generator, the value for (key, counter) needs no state, so
+/// CPU and GPU produce identical dropout masks. Written with plain integer ops so ILGPU kernels call it as is.
+/// Counter = (index, 0, step, stream), key = seed.
+/// </summary>
+public static class Philox
+{
+    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+
+    public static uint Next(ulong seed, ulong step, uint stream, uint index)
+    {
+        uint c0 = index, c1 = 0, c2 = (uint)step, c3 = stream ^ (uint)(step >> 32) * 0x85EBCA6Bu;
+        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
+        for (int round = 0; round < 10; round++)
+        {
+            ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
+            uint hi0 = (uint)(p0 >> 32), lo0 = (uint)p0, hi1 = (uint)(p1 >> 32), lo1 = (uint)p1;
+            c0 = hi1 ^ c1 ^ k0;
+            c1 = lo1;
+            c2 = hi0 ^ c3 ^ k1;
+            c3 = lo0;
+            k0 += W0;
+            k1 += W1;
+        }
+        return c0;
+    }
+
+    /// <summary>Uniform in [0, 1) with 24 bits, exact in float.</summary>
+    public static float Uniform(ulong seed, ulong step, uint stream, uint index) =>
+        (Next(seed, step, stream, index) >> 8) * (1f / 16777216f);
+
+    /// <summary>The dropout multiplier of element i: 0 if dropped, 1/(1 − p) if kept.</summary>
+    public static float Keep(in DropoutSpec spec, int index) =>
+        Uniform(spec.Seed, spec.Step, spec.Stream, (uint)index) >= spec.P ? 1f / (1f - spec.P) : 0f;
+}

@@ -1,0 +1,194 @@
+using SpeechEmotion.Engine;
+using SpeechEmotion.Engine.Cpu;
+
+namespace SpeechEmotion.Model;
+
+/// <summary>One checked tensor: max_i |analytic_i − numeric_i| / max_i |numeric_i| against the tolerance.</summary>
+public sealed record GradCheckRow(string Layer, string Tensor, int Elements, double MaxRelativeError, bool Passed);
+
+/// <summary>
+/// Finite-difference gradient checks on the float64 CPU backend: central differences (f(x+h) − f(x−h)) / 2h with
+/// h = 1e-5 for every element of every parameter tensor and of the input. Layers are checked on the objective
+/// L = Σ output ⊙ R (R random, so dL/doutput = R); losses and the whole model on the loss itself. Dropout is on with
+/// a fixed seed (the counter-based mask makes it a fixed function). Shapes are random and small: T 2–7, input 8,
+/// H 3–8, batch 3 with unequal lengths including 1.
+/// </summary>
+public static class GradientCheck
+{
+    public const double Tolerance = 1e-6;
+    private const double H = 1e-5;
+    private const ulong DropoutSeed = 1234;
+
+    public static IEnumerable<GradCheckRow> All(int seed) =>
+        new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
+            .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
+            .Concat(Pooling(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
+            .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed))
+            .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed));
+
+    public static List<GradCheckRow> Gru(GruDirections directions, int seed)
+    {
+        var s = new Setup(seed);
+        int hidden = s.Random.Next(3, 9);
+        var layer = new GruLayer<double>(s.Backend, s.Parameters, "gru", 8, hidden, directions);
+        return s.CheckLayer($"gru ({directions.ToString().ToLowerInvariant()}, H {hidden}, T {s.Steps})", layer, 8);
+    }
+
+    public static List<GradCheckRow> Attention(int heads, int seed)
+    {
+        var s = new Setup(seed);
+        var layer = new AttentionLayer<double>(s.Backend, s.Parameters, "attention", 8, heads, 0.25f);
+        return s.CheckLayer($"attention ({heads} heads, T {s.Steps})", layer, 8);
+    }
+
+    /// <summary>Checks any layer built on the given backend and parameter set (input [B, T, width], or [B, width]).</summary>
+    public static List<GradCheckRow> Layer(string name, Func<CpuBackend<double>, ParameterSet<double>, ILayer<double>> build,
+        int width, bool perUtterance, int seed)
+    {
+        var s = new Setup(seed);
+        return s.CheckLayer(name, build(s.Backend, s.Parameters), width, perUtterance);
+    }
+
+    public static List<GradCheckRow> Pooling(int seed)
+    {
+        var s = new Setup(seed);
+        return s.CheckLayer($"pooling (T {s.Steps})", new PoolingLayer<double>(s.Backend, 8), 8);
+    }
+
+    public static List<GradCheckRow> Dense(int seed)
+    {
+        var s = new Setup(seed);
+        return s.CheckLayer("fc+relu", new DenseLayer<double>(s.Backend, s.Parameters, "fc", 8, 5, relu: true), 8, perUtterance: true);
+    }
+
+    public static List<GradCheckRow> Dropout(int seed)
+    {
+        var s = new Setup(seed);
+        return s.CheckLayer("dropout (p 0.3)", new DropoutLayer<double>(s.Backend, 0.3f, 2), 8, perUtterance: true);
+    }
+
+    /// <summary>Softmax + loss on logits [3, 5] with class weights (L1 never sits on its kink: softmax is never exactly 0 or 1).</summary>
+    public static List<GradCheckRow> Loss(LossKind kind, int seed)
+    {
+        var s = new Setup(seed);
+        const int classes = 5;
+        var logits = s.RandomTensor(s.Batch, classes);
+        var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(classes)).ToArray());
+        var weights = s.RandomTensor(classes);
+        s.Backend.Upload(Enumerable.Range(0, classes).Select(_ => 0.5 + s.Random.NextDouble()).ToArray(), weights);
+        var probs = s.Backend.Allocate(s.Batch, classes);
+        var grad = s.Backend.Allocate(s.Batch, classes);
+        double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, kind, probs, grad);
+        string name = kind == LossKind.L1 ? "softmax+l1" : "softmax+ce";
+        return s.Compare(name, [], logits, Objective, () => { Objective(); return grad; });
+    }
+
+    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed)
+    {
+        var s = new Setup(seed);
+        int hidden = 2 * s.Random.Next(2, 5);
+        var config = new ModelConfig { InputSize = 8, Hidden = hidden, Heads = 2, UseAttention = attention, FcSize = 6, Classes = 4, Loss = loss };
+        using var model = new SerModel<double>(s.Backend, config, seed);
+        var input = s.RandomTensor(s.Batch, s.Steps, 8);
+        var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
+        double Objective() => model.Loss(model.Forward(input, s.Context), targets, null, out _);
+        Tensor<double>? Analytic()
+        {
+            model.Parameters.ZeroGrads();
+            model.Loss(model.Forward(input, s.Context), targets, null, out var d);
+            model.Backward(d);
+            return null;
+        }
+        string name = $"model ({(attention ? "attention" : "bi-gru only")}, {loss}, H {hidden}, T {s.Steps})";
+        return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
+    }
+
+    /// <summary>A small random problem on a fresh float64 CPU backend.</summary>
+    private sealed class Setup
+    {
+        public Setup(int seed)
+        {
+            Random = new Random(seed);
+            Parameters = new ParameterSet<double>(Backend);
+            Steps = Random.Next(2, 8);
+            int[] lengths = [Steps, 1, Random.Next(1, Steps + 1)];
+            Random.Shuffle(lengths);
+            Context = new BatchContext(lengths, Ints(lengths), Steps, Training: true, DropoutSeed, Step: 3);
+        }
+
+        public CpuBackend<double> Backend { get; } = new();
+        public Random Random { get; }
+        public ParameterSet<double> Parameters { get; }
+        public int Steps { get; }
+        public int Batch => 3;
+        public BatchContext Context { get; }
+
+        public Tensor<int> Ints(int[] values)
+        {
+            var t = Backend.AllocateInts(values.Length);
+            Backend.Upload(values, t);
+            return t;
+        }
+
+        public Tensor<double> RandomTensor(params int[] shape)
+        {
+            var t = Backend.Allocate(shape);
+            Backend.Upload(Enumerable.Range(0, t.Length).Select(_ => Random.NextDouble() * 2 - 1).ToArray(), t);
+            return t;
+        }
+
+        /// <summary>Objective Σ output ⊙ R over a layer whose input is [B, T, width] (or [B, width] per utterance).</summary>
+        public List<GradCheckRow> CheckLayer(string name, ILayer<double> layer, int width, bool perUtterance = false)
+        {
+            Parameters.Build(Random.Next());
+            var input = perUtterance ? RandomTensor(Batch, width) : RandomTensor(Batch, Steps, width);
+            var probe = layer.Forward(input, Context);
+            var r = RandomTensor(probe.Shape);
+            var rs = ((CpuTensor<double>)r).Span.ToArray();
+            double Objective()
+            {
+                var y = ((CpuTensor<double>)layer.Forward(input, Context)).Span;
+                double sum = 0;
+                for (int i = 0; i < y.Length; i++) sum += y[i] * rs[i];
+                return sum;
+            }
+            Tensor<double>? Analytic()
+            {
+                Parameters.ZeroGrads();
+                layer.Forward(input, Context);
+                return layer.Backward(r);
+            }
+            return Compare(name, layer.Parameters, input, Objective, Analytic);
+        }
+
+        public List<GradCheckRow> Compare(string name, IReadOnlyList<Parameter<double>> parameters, Tensor<double>? input,
+            Func<double> objective, Func<Tensor<double>?> analytic)
+        {
+            var dInput = analytic();
+            var rows = new List<GradCheckRow>();
+            var targets = parameters.Select(p => (p.Name, Value: p.Value, Grad: ((CpuTensor<double>)p.Grad).Span.ToArray())).ToList();
+            if (input is not null)
+                targets.Add(("input", input, dInput is null ? throw new InvalidOperationException($"{name} returned no input gradient") : ((CpuTensor<double>)dInput).Span.ToArray()));
+            foreach (var (tensorName, value, grad) in targets)
+            {
+                var cpu = (CpuTensor<double>)value;
+                double worstDiff = 0, scale = 0;
+                for (int i = 0; i < cpu.Length; i++)
+                {
+                    double saved = cpu.Array[cpu.Offset + i];
+                    cpu.Array[cpu.Offset + i] = saved + H;
+                    double plus = objective();
+                    cpu.Array[cpu.Offset + i] = saved - H;
+                    double minus = objective();
+                    cpu.Array[cpu.Offset + i] = saved;
+                    double numeric = (plus - minus) / (2 * H);
+                    worstDiff = Math.Max(worstDiff, Math.Abs(numeric - grad[i]));
+                    scale = Math.Max(scale, Math.Abs(numeric));
+                }
+                double error = scale > 0 ? worstDiff / scale : worstDiff;
+                rows.Add(new GradCheckRow(name, tensorName, cpu.Length, error, error <= Tolerance && double.IsFinite(error)));
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using SpeechEmotion.Engine;
+
+namespace SpeechEmotion.Model;
+
+/// <summary>
+/// Shape and regularisation of the network (paper §3, Table 2 defaults for Emo-DB). UseAttention = false gives the
+/// Bi-GRU-only baseline of the paper's Table 3 (pooling straight from the GRU output).
+/// </summary>
+public sealed record ModelConfig
+{
+    public int InputSize { get; init; } = 400;
+    public int Hidden { get; init; } = 128;
+    public int Heads { get; init; } = 8;
+    public bool UseAttention { get; init; } = true;
+    public int FcSize { get; init; } = 128;
+    public int Classes { get; init; } = 7;
+    public float AttentionDropout { get; init; } = 0.2f;
+    public float OutputDropout { get; init; } = 0.2f;
+    public LossKind Loss { get; init; } = LossKind.L1;
+
+    public int Embed => 2 * Hidden;
+
+    public void Validate()
+    {
+        if (InputSize < 1 || Hidden < 1 || FcSize < 1 || Classes < 2) throw new ArgumentException($"invalid model sizes: {this}");
+        if (UseAttention && (Heads < 1 || Embed % Heads != 0)) throw new ArgumentException($"{Heads} heads do not divide 2H = {Embed}");
+        if (AttentionDropout is < 0 or >= 1 || OutputDropout is < 0 or >= 1) throw new ArgumentException("dropout must be in [0, 1)");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Numerics;
+using SpeechEmotion.Engine;
+
+namespace SpeechEmotion.Model;
+
+/// <summary>
+/// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
+/// → FC(128→C) → softmax. Written once against <see cref="IBackend{T}"/>; forward caches what backward needs.
+/// </summary>
+public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Philox stream of the output dropout.</summary>
+    public const uint OutputDropoutStream = 2;
+
+    private readonly List<ILayer<T>> _layers = [];
+    private readonly Workspace<T> _ws;
+    private Tensor<T> _probs = null!;
+
+    public SerModel(IBackend<T> backend, ModelConfig config, int seed)
+    {
+        config.Validate();
+        Backend = backend;
+        Config = config;
+        Parameters = new ParameterSet<T>(backend);
+        _ws = new Workspace<T>(backend);
+        var gru = new GruLayer<T>(backend, Parameters, "gru", config.InputSize, config.Hidden) { ComputeInputGradient = false };
+        _layers.Add(gru);
+        if (config.UseAttention) _layers.Add(new AttentionLayer<T>(backend, Parameters, "attention", config.Embed, config.Heads, config.AttentionDropout));
+        _layers.Add(new PoolingLayer<T>(backend, config.Embed));
+        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", config.Embed, config.FcSize, relu: true));
+        _layers.Add(new DropoutLayer<T>(backend, config.OutputDropout, OutputDropoutStream));
+        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc2", config.FcSize, config.Classes, relu: false));
+        Parameters.Build(seed);
+    }
+
+    public IBackend<T> Backend { get; }
+    public ModelConfig Config { get; }
+    public ParameterSet<T> Parameters { get; }
+    public IReadOnlyList<ILayer<T>> Layers => _layers;
+
+    /// <summary>Spectrogram batch [B, T, F] → logits [B, C].</summary>
+    public Tensor<T> Forward(Tensor<T> input, BatchContext batch)
+    {
+        var x = input;
+        foreach (var layer in _layers) x = layer.Forward(x, batch);
+        return x;
+    }
+
+    /// <summary>Loss of the last forward against targets; also leaves softmax probabilities in <see cref="Probabilities"/>.</summary>
+    public double Loss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, out Tensor<T> dLogits)
+    {
+        int batch = targets.Length, classes = Config.Classes;
+        _probs = _ws.Get("probs", batch, classes);
+        dLogits = _ws.Get("dlogits", batch, classes);
+        return Backend.SoftmaxLoss(logits, targets, classWeights, Config.Loss, _probs, dLogits);
+    }
+
+    public Tensor<T> Probabilities => _probs;
+
+    /// <summary>Backpropagates dL/dlogits through every layer, accumulating parameter gradients.</summary>
+    public void Backward(Tensor<T> dLogits)
+    {
+        Tensor<T>? d = dLogits;
+        for (int i = _layers.Count - 1; i >= 0 && d is not null; i--) d = _layers[i].Backward(d);
+    }
+
+    public void Dispose()
+    {
+        foreach (var layer in _layers.OfType<IDisposable>()) layer.Dispose();
+        _ws.Dispose();
+    }
+}

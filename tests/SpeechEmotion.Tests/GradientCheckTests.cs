@@ -1,0 +1,73 @@
+using SpeechEmotion.Engine;
+using SpeechEmotion.Model;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>Every layer, both losses and the whole model against float64 central differences (relative error ≤ 1e-6).</summary>
+public class GradientCheckTests
+{
+    private static void AssertAll(List<GradCheckRow> rows, int expectedTensors)
+    {
+        Assert.That(rows, Has.Count.EqualTo(expectedTensors));
+        foreach (var row in rows)
+        {
+            TestContext.Out.WriteLine($"{row.Layer,-45} {row.Tensor,-28} {row.Elements,6} {row.MaxRelativeError:E2}");
+            Assert.That(row.MaxRelativeError, Is.LessThanOrEqualTo(GradientCheck.Tolerance), $"{row.Layer} {row.Tensor}");
+        }
+    }
+
+    [TestCase(GruDirections.Forward, 5, 11)]
+    [TestCase(GruDirections.Reverse, 5, 12)]
+    [TestCase(GruDirections.Both, 9, 13)]
+    [TestCase(GruDirections.Both, 9, 14)]
+    public void Gru(GruDirections directions, int tensors, int seed) => AssertAll(GradientCheck.Gru(directions, seed), tensors);
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(4)]
+    public void Attention(int heads) => AssertAll(GradientCheck.Attention(heads, 20 + heads), 5);
+
+    [Test]
+    public void Pooling() => AssertAll(GradientCheck.Pooling(31), 1);
+
+    [Test]
+    public void Dense_with_relu() => AssertAll(GradientCheck.Dense(32), 3);
+
+    [Test]
+    public void Dropout() => AssertAll(GradientCheck.Dropout(33), 1);
+
+    [TestCase(LossKind.L1)]
+    [TestCase(LossKind.CrossEntropy)]
+    public void Softmax_loss(LossKind kind) => AssertAll(GradientCheck.Loss(kind, 34), 1);
+
+    [TestCase(true, LossKind.L1)]
+    [TestCase(true, LossKind.CrossEntropy)]
+    [TestCase(false, LossKind.L1)]
+    [TestCase(false, LossKind.CrossEntropy)]
+    public void Whole_model(bool attention, LossKind loss) =>
+        AssertAll(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
+
+    /// <summary>A dense layer whose weight gradient is 1e-4 too large: the checker must report it.</summary>
+    private sealed class SkewedLayer(ILayer<double> inner) : ILayer<double>
+    {
+        public string Name => inner.Name;
+        public IReadOnlyList<Parameter<double>> Parameters => inner.Parameters;
+        public Tensor<double> Forward(Tensor<double> input, BatchContext batch) => inner.Forward(input, batch);
+        public Tensor<double>? Backward(Tensor<double> dOutput)
+        {
+            var dx = inner.Backward(dOutput);
+            var grad = (SpeechEmotion.Engine.Cpu.CpuTensor<double>)Parameters[0].Grad;
+            foreach (ref var g in grad.Span) g *= 1 + 1e-4;
+            return dx;
+        }
+    }
+
+    [Test]
+    public void A_slightly_wrong_gradient_is_caught()
+    {
+        var rows = GradientCheck.Layer("skewed", (b, p) => new SkewedLayer(new DenseLayer<double>(b, p, "fc", 8, 5, relu: true)), 8, true, 5);
+        Assert.That(rows.Single(r => r.Tensor == "fc.weight").Passed, Is.False);
+        Assert.That(rows.Single(r => r.Tensor == "fc.weight").MaxRelativeError, Is.EqualTo(1e-4).Within(2e-5));
+        Assert.That(rows.Where(r => r.Tensor != "fc.weight").All(r => r.Passed));
+    }
+}
