@@ -45,3 +45,17 @@ public class CliTests
         Assert.That(failed.Output, Does.Contain(bad + ": truncated header"));
     }
 }
+
+public class GradcheckCliTests
+{
+    [Test]
+    public void Gradcheck_prints_a_row_per_tensor_and_exits_zero()
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("gradcheck", "--seed", "3");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("gru.weight_hh_l0_reverse"));
+        Assert.That(output, Does.Contain("attention.in_proj_weight"));
+        Assert.That(output, Does.Contain("all gradients match"));
+        Assert.That(output, Does.Not.Contain("FAIL"));
+    }
+}

@@ -12,7 +12,13 @@ public static class Philox
     public static uint Next(ulong seed, ulong step, uint stream, uint index)
     {
         uint c0 = index, c1 = 0, c2 = (uint)step, c3 = stream ^ (uint)(step >> 32) * 0x85EBCA6Bu;
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
+        Block(ref c0, ref c1, ref c2, ref c3, (uint)seed, (uint)(seed >> 32));
+        return c0;
+    }
+
+    /// <summary>The ten Philox rounds on counter (c0..c3) with key (k0, k1); the result replaces the counter.</summary>
+    public static void Block(ref uint c0, ref uint c1, ref uint c2, ref uint c3, uint k0, uint k1)
+    {
         for (int round = 0; round < 10; round++)
         {
             ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
@@ -24,7 +30,6 @@ public static class Philox
             k0 += W0;
             k1 += W1;
         }
-        return c0;
     }
 
     /// <summary>Uniform in [0, 1) with 24 bits, exact in float.</summary>

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Spectre.Console;
+using SpeechEmotion.Model;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>`ser gradcheck [--seed N]`: finite-difference checks of every layer and the whole model (for engine developers).</summary>
+internal static class GradcheckCommand
+{
+    public static Command Create()
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed for shapes, inputs and weights", DefaultValueFactory = _ => 1 };
+        var command = new Command("gradcheck", "Check every backward pass against float64 central differences; exit 1 on any failure") { seed };
+        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(seed))));
+        return command;
+    }
+
+    private static int Run(int seed)
+    {
+        var table = new Table().AddColumns("layer", "tensor", "elements", "max rel. error", "result");
+        table.Title($"gradient checks (seed {seed}, tolerance {GradientCheck.Tolerance:E0})");
+        bool ok = true;
+        foreach (var row in GradientCheck.All(seed))
+        {
+            ok &= row.Passed;
+            table.AddRow(Markup.Escape(row.Layer), Markup.Escape(row.Tensor), row.Elements.ToString(), row.MaxRelativeError.ToString("E2"),
+                row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(ok ? "[green]all gradients match[/]" : "[red]some gradients do not match[/]");
+        return ok ? 0 : 1;
+    }
+}
