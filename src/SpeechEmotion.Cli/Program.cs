@@ -1,5 +1,13 @@
 using System.CommandLine;
+using Spectre.Console;
 using SpeechEmotion.Cli.Commands;
+
+if (Console.IsOutputRedirected)
+{
+    // Piped or logged output: plain text, wide tables, no colour codes.
+    AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+    AnsiConsole.Profile.Width = 240;
+}
 
 var root = new RootCommand("ser — speech emotion recognition with a Bi-GRU + multi-head attention network (SpeechEmotion.Native)");
 root.Subcommands.Add(CorpusCommand.Create());
