@@ -1,0 +1,191 @@
+using SpeechEmotion.Engine;
+using SpeechEmotion.Tests.Support;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>
+/// Every ILGPU kernel against the CPU reference on ILGPU's CPU accelerator: fresh random non-zero inputs, odd sizes
+/// that are not multiples of the tile or warp, outputs poisoned with NaN before the launch.
+/// Forward ≤ 1e-5, gradients ≤ 1e-4 (max error over the tensor relative to its largest reference value).
+/// </summary>
+public class IlgpuKernelTests
+{
+    private const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4;
+    private BackendPair _p = null!;
+
+    [SetUp]
+    public void Open() => _p = new BackendPair();
+
+    [TearDown]
+    public void Close() => _p.Dispose();
+
+    [TestCase(false, false, 0f)]
+    [TestCase(true, false, 0f)]
+    [TestCase(false, true, 0f)]
+    [TestCase(true, true, 0f)]
+    [TestCase(false, true, 0.5f)]
+    [TestCase(true, false, 1f)]
+    public void Gemm(bool transA, bool transB, float beta)
+    {
+        const int m = 37, n = 29, k = 23;
+        var a = _p.Random_(m * k);
+        var b = _p.Random_(k * n);
+        var c = beta == 0 ? _p.Poisoned(m, n) : _p.Random_(m, n);
+        _p.Cpu.Gemm(a.Cpu, transA, b.Cpu, transB, c.Cpu, m, n, k, 0.75f, beta);
+        _p.Gpu.Gemm(a.Gpu, transA, b.Gpu, transB, c.Gpu, m, n, k, 0.75f, beta);
+        Assert.That(_p.Error(c), Is.LessThanOrEqualTo(ForwardTolerance));
+    }
+
+    [Test]
+    public void Bias_relu_dropout_fill_scale()
+    {
+        const int rows = 13, width = 7;
+        var x = _p.Random_(rows, width);
+        var bias = _p.Random_(width);
+        _p.Cpu.AddBias(x.Cpu, bias.Cpu);
+        _p.Gpu.AddBias(x.Gpu, bias.Gpu);
+        Assert.That(_p.Error(x), Is.LessThanOrEqualTo(ForwardTolerance), "add bias");
+
+        var dBias = _p.Random_(width);
+        _p.Cpu.BiasGrad(x.Cpu, dBias.Cpu);
+        _p.Gpu.BiasGrad(x.Gpu, dBias.Gpu);
+        Assert.That(_p.Error(dBias), Is.LessThanOrEqualTo(GradientTolerance), "bias grad");
+
+        var y = _p.Poisoned(rows, width);
+        _p.Cpu.Relu(x.Cpu, y.Cpu);
+        _p.Gpu.Relu(x.Gpu, y.Gpu);
+        Assert.That(_p.Error(y), Is.EqualTo(0), "relu");
+        var dy = _p.Random_(rows, width);
+        var dx = _p.Poisoned(rows, width);
+        _p.Cpu.ReluBackward(y.Cpu, dy.Cpu, dx.Cpu);
+        _p.Gpu.ReluBackward(y.Gpu, dy.Gpu, dx.Gpu);
+        Assert.That(_p.Error(dx), Is.EqualTo(0), "relu backward");
+
+        var spec = new DropoutSpec(0.3f, (ulong)_p.Seed, 5, 2);
+        var dropped = _p.Poisoned(rows, width);
+        _p.Cpu.Dropout(x.Cpu, dropped.Cpu, spec);
+        _p.Gpu.Dropout(x.Gpu, dropped.Gpu, spec);
+        Assert.That(_p.Error(dropped), Is.EqualTo(0), "dropout: same mask on both backends");
+        _p.Cpu.DropoutBackward(dy.Cpu, dx.Cpu, spec);
+        _p.Gpu.DropoutBackward(dy.Gpu, dx.Gpu, spec);
+        Assert.That(_p.Error(dx), Is.EqualTo(0), "dropout backward");
+
+        _p.Cpu.Scale(x.Cpu, 1.5f);
+        _p.Gpu.Scale(x.Gpu, 1.5f);
+        Assert.That(_p.Error(x), Is.LessThanOrEqualTo(ForwardTolerance), "scale");
+        Assert.That(_p.Gpu.SumOfSquares(x.Gpu), Is.EqualTo(_p.Cpu.SumOfSquares(x.Cpu)).Within(1e-5).Percent, "sum of squares");
+        _p.Cpu.Fill(x.Cpu, 2.5f);
+        _p.Gpu.Fill(x.Gpu, 2.5f);
+        Assert.That(_p.Error(x), Is.EqualTo(0), "fill");
+    }
+
+    [Test]
+    public void Gru_forward_and_backward_both_directions()
+    {
+        const int steps = 7, hidden = 13, width = 2 * hidden;
+        int[] lengths = [7, 1, 4];
+        int batch = lengths.Length;
+        var lens = _p.Ints(lengths);
+        var whh = _p.Data(_p.RandomData(3 * hidden * hidden, 0.3f), 3 * hidden, hidden);
+        var bhh = _p.Random_(3 * hidden);
+        var output = _p.Poisoned(batch, steps, width);
+        var dOutput = _p.Random_(batch, steps, width);
+        foreach (bool reverse in new[] { false, true })
+        {
+            var gi = _p.Random_(batch, steps, 3 * hidden);
+            var gates = _p.Poisoned(batch, steps, 4 * hidden);
+            var hprev = _p.Poisoned(batch, steps, hidden);
+            int column = reverse ? hidden : 0;
+            _p.Cpu.GruForward(gi.Cpu, whh.Cpu, bhh.Cpu, lens.Cpu, reverse, output.Cpu, column, gates.Cpu, hprev.Cpu);
+            _p.Gpu.GruForward(gi.Gpu, whh.Gpu, bhh.Gpu, lens.Gpu, reverse, output.Gpu, column, gates.Gpu, hprev.Gpu);
+            Assert.That(_p.Error(gates), Is.LessThanOrEqualTo(ForwardTolerance), $"gates reverse={reverse}");
+            Assert.That(_p.Error(hprev), Is.LessThanOrEqualTo(ForwardTolerance), $"hprev reverse={reverse}");
+
+            var dGi = _p.Poisoned(batch, steps, 3 * hidden);
+            var dGh = _p.Poisoned(batch, steps, 3 * hidden);
+            _p.Cpu.GruBackward(dOutput.Cpu, column, whh.Cpu, gates.Cpu, hprev.Cpu, lens.Cpu, reverse, dGi.Cpu, dGh.Cpu);
+            _p.Gpu.GruBackward(dOutput.Gpu, column, whh.Gpu, gates.Gpu, hprev.Gpu, lens.Gpu, reverse, dGi.Gpu, dGh.Gpu);
+            Assert.That(_p.Error(dGi), Is.LessThanOrEqualTo(GradientTolerance), $"dGi reverse={reverse}");
+            Assert.That(_p.Error(dGh), Is.LessThanOrEqualTo(GradientTolerance), $"dGh reverse={reverse}");
+        }
+        Assert.That(_p.Error(output), Is.LessThanOrEqualTo(ForwardTolerance), "output");
+    }
+
+    [TestCase(1, 0f)]
+    [TestCase(2, 0.2f)]
+    [TestCase(3, 0.2f)]
+    [TestCase(6, 0f)]
+    public void Attention_forward_and_backward(int heads, float dropout)
+    {
+        const int steps = 9, embed = 12;
+        int[] lengths = [5, 9, 1];
+        int batch = lengths.Length;
+        var lens = _p.Ints(lengths);
+        var spec = dropout > 0 ? new DropoutSpec(dropout, (ulong)_p.Seed, 3, 1) : DropoutSpec.None;
+        var qkv = _p.Random_(batch, steps, 3 * embed);
+        var probs = _p.Poisoned(batch, heads, steps, steps);
+        var context = _p.Poisoned(batch, steps, embed);
+        _p.Cpu.AttentionForward(qkv.Cpu, lens.Cpu, heads, spec, probs.Cpu, context.Cpu);
+        _p.Gpu.AttentionForward(qkv.Gpu, lens.Gpu, heads, spec, probs.Gpu, context.Gpu);
+        Assert.That(_p.Error(probs), Is.LessThanOrEqualTo(ForwardTolerance), "probabilities");
+        Assert.That(_p.Error(context), Is.LessThanOrEqualTo(ForwardTolerance), "context");
+
+        var dContext = _p.Random_(batch, steps, embed);
+        var dQkv = _p.Poisoned(batch, steps, 3 * embed);
+        _p.Cpu.AttentionBackward(dContext.Cpu, qkv.Cpu, probs.Cpu, lens.Cpu, heads, spec, dQkv.Cpu);
+        _p.Gpu.AttentionBackward(dContext.Gpu, qkv.Gpu, probs.Gpu, lens.Gpu, heads, spec, dQkv.Gpu);
+        Assert.That(_p.Error(dQkv), Is.LessThanOrEqualTo(GradientTolerance), "dQKV");
+    }
+
+    [Test]
+    public void Masked_mean_pooling_forward_and_backward()
+    {
+        const int steps = 6, width = 11;
+        var lens = _p.Ints(6, 1, 3);
+        var x = _p.Random_(3, steps, width);
+        var y = _p.Poisoned(3, width);
+        _p.Cpu.MaskedMeanPool(x.Cpu, lens.Cpu, y.Cpu);
+        _p.Gpu.MaskedMeanPool(x.Gpu, lens.Gpu, y.Gpu);
+        Assert.That(_p.Error(y), Is.LessThanOrEqualTo(ForwardTolerance));
+        var dy = _p.Random_(3, width);
+        var dx = _p.Poisoned(3, steps, width);
+        _p.Cpu.MaskedMeanPoolBackward(dy.Cpu, lens.Cpu, dx.Cpu);
+        _p.Gpu.MaskedMeanPoolBackward(dy.Gpu, lens.Gpu, dx.Gpu);
+        Assert.That(_p.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
+    }
+
+    [TestCase(LossKind.L1, false)]
+    [TestCase(LossKind.L1, true)]
+    [TestCase(LossKind.CrossEntropy, false)]
+    [TestCase(LossKind.CrossEntropy, true)]
+    public void Softmax_loss(LossKind kind, bool weighted)
+    {
+        const int batch = 5, classes = 7;
+        var logits = _p.Data(_p.RandomData(batch * classes, 3f), batch, classes);
+        var targets = _p.Ints(Enumerable.Range(0, batch).Select(_ => _p.Random.Next(classes)).ToArray());
+        var weights = weighted ? _p.Data(Enumerable.Range(0, classes).Select(_ => 0.5f + (float)_p.Random.NextDouble()).ToArray(), classes) : default;
+        var probs = _p.Poisoned(batch, classes);
+        var grad = _p.Poisoned(batch, classes);
+        double expected = _p.Cpu.SoftmaxLoss(logits.Cpu, targets.Cpu, weights.Cpu, kind, probs.Cpu, grad.Cpu);
+        double actual = _p.Gpu.SoftmaxLoss(logits.Gpu, targets.Gpu, weights.Gpu, kind, probs.Gpu, grad.Gpu);
+        Assert.That(actual, Is.EqualTo(expected).Within(ForwardTolerance * Math.Abs(expected)), "loss");
+        Assert.That(_p.Error(probs), Is.LessThanOrEqualTo(ForwardTolerance), "probabilities");
+        Assert.That(_p.Error(grad), Is.LessThanOrEqualTo(GradientTolerance), "dlogits");
+    }
+
+    [Test]
+    public void Adam_step()
+    {
+        const int n = 1037;
+        var values = _p.Random_(n);
+        var grads = _p.Random_(n);
+        var m = _p.Data(_p.RandomData(n, 0.1f), n);
+        var v = _p.Data(_p.RandomData(n, 0.1f).Select(Math.Abs).ToArray(), n);
+        var settings = new AdamSettings(LearningRate: 1e-3, WeightDecay: 0.01);
+        _p.Cpu.AdamStep(values.Cpu, grads.Cpu, m.Cpu, v.Cpu, settings, 3);
+        _p.Gpu.AdamStep(values.Gpu, grads.Gpu, m.Gpu, v.Gpu, settings, 3);
+        Assert.That(_p.Error(values), Is.LessThanOrEqualTo(ForwardTolerance), "values");
+        Assert.That(_p.Error(m), Is.LessThanOrEqualTo(ForwardTolerance), "m");
+        Assert.That(_p.Error(v), Is.LessThanOrEqualTo(ForwardTolerance), "v");
+    }
+}
