@@ -13,4 +13,5 @@ var root = new RootCommand("ser — speech emotion recognition with a Bi-GRU + m
 root.Subcommands.Add(CorpusCommand.Create());
 root.Subcommands.Add(SpectrogramCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,4 +1,5 @@
 using SpeechEmotion.Engine;
+using SpeechEmotion.Kernels;
 using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
@@ -11,13 +12,18 @@ namespace SpeechEmotion.Tests;
 public class IlgpuKernelTests
 {
     private const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4;
-    private BackendPair _p = null!;
+    private BackendPair _pair = null!;
+    private ParityHarness _p = null!;
 
     [SetUp]
-    public void Open() => _p = new BackendPair();
+    public void Open()
+    {
+        _pair = new BackendPair();
+        _p = _pair.Harness;
+    }
 
     [TearDown]
-    public void Close() => _p.Dispose();
+    public void Close() => _pair.Dispose();
 
     [TestCase(false, false, 0f)]
     [TestCase(true, false, 0f)]
@@ -28,9 +34,9 @@ public class IlgpuKernelTests
     public void Gemm(bool transA, bool transB, float beta)
     {
         const int m = 37, n = 29, k = 23;
-        var a = _p.Random_(m * k);
-        var b = _p.Random_(k * n);
-        var c = beta == 0 ? _p.Poisoned(m, n) : _p.Random_(m, n);
+        var a = _p.RandomTensor(m * k);
+        var b = _p.RandomTensor(k * n);
+        var c = beta == 0 ? _p.Poisoned(m, n) : _p.RandomTensor(m, n);
         _p.Cpu.Gemm(a.Cpu, transA, b.Cpu, transB, c.Cpu, m, n, k, 0.75f, beta);
         _p.Gpu.Gemm(a.Gpu, transA, b.Gpu, transB, c.Gpu, m, n, k, 0.75f, beta);
         Assert.That(_p.Error(c), Is.LessThanOrEqualTo(ForwardTolerance));
@@ -40,13 +46,13 @@ public class IlgpuKernelTests
     public void Bias_relu_dropout_fill_scale()
     {
         const int rows = 13, width = 7;
-        var x = _p.Random_(rows, width);
-        var bias = _p.Random_(width);
+        var x = _p.RandomTensor(rows, width);
+        var bias = _p.RandomTensor(width);
         _p.Cpu.AddBias(x.Cpu, bias.Cpu);
         _p.Gpu.AddBias(x.Gpu, bias.Gpu);
         Assert.That(_p.Error(x), Is.LessThanOrEqualTo(ForwardTolerance), "add bias");
 
-        var dBias = _p.Random_(width);
+        var dBias = _p.RandomTensor(width);
         _p.Cpu.BiasGrad(x.Cpu, dBias.Cpu);
         _p.Gpu.BiasGrad(x.Gpu, dBias.Gpu);
         Assert.That(_p.Error(dBias), Is.LessThanOrEqualTo(GradientTolerance), "bias grad");
@@ -55,7 +61,7 @@ public class IlgpuKernelTests
         _p.Cpu.Relu(x.Cpu, y.Cpu);
         _p.Gpu.Relu(x.Gpu, y.Gpu);
         Assert.That(_p.Error(y), Is.EqualTo(0), "relu");
-        var dy = _p.Random_(rows, width);
+        var dy = _p.RandomTensor(rows, width);
         var dx = _p.Poisoned(rows, width);
         _p.Cpu.ReluBackward(y.Cpu, dy.Cpu, dx.Cpu);
         _p.Gpu.ReluBackward(y.Gpu, dy.Gpu, dx.Gpu);
@@ -87,12 +93,12 @@ public class IlgpuKernelTests
         int batch = lengths.Length;
         var lens = _p.Ints(lengths);
         var whh = _p.Data(_p.RandomData(3 * hidden * hidden, 0.3f), 3 * hidden, hidden);
-        var bhh = _p.Random_(3 * hidden);
+        var bhh = _p.RandomTensor(3 * hidden);
         var output = _p.Poisoned(batch, steps, width);
-        var dOutput = _p.Random_(batch, steps, width);
+        var dOutput = _p.RandomTensor(batch, steps, width);
         foreach (bool reverse in new[] { false, true })
         {
-            var gi = _p.Random_(batch, steps, 3 * hidden);
+            var gi = _p.RandomTensor(batch, steps, 3 * hidden);
             var gates = _p.Poisoned(batch, steps, 4 * hidden);
             var hprev = _p.Poisoned(batch, steps, hidden);
             int column = reverse ? hidden : 0;
@@ -122,7 +128,7 @@ public class IlgpuKernelTests
         int batch = lengths.Length;
         var lens = _p.Ints(lengths);
         var spec = dropout > 0 ? new DropoutSpec(dropout, (ulong)_p.Seed, 3, 1) : DropoutSpec.None;
-        var qkv = _p.Random_(batch, steps, 3 * embed);
+        var qkv = _p.RandomTensor(batch, steps, 3 * embed);
         var probs = _p.Poisoned(batch, heads, steps, steps);
         var context = _p.Poisoned(batch, steps, embed);
         _p.Cpu.AttentionForward(qkv.Cpu, lens.Cpu, heads, spec, probs.Cpu, context.Cpu);
@@ -130,7 +136,7 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(probs), Is.LessThanOrEqualTo(ForwardTolerance), "probabilities");
         Assert.That(_p.Error(context), Is.LessThanOrEqualTo(ForwardTolerance), "context");
 
-        var dContext = _p.Random_(batch, steps, embed);
+        var dContext = _p.RandomTensor(batch, steps, embed);
         var dQkv = _p.Poisoned(batch, steps, 3 * embed);
         _p.Cpu.AttentionBackward(dContext.Cpu, qkv.Cpu, probs.Cpu, lens.Cpu, heads, spec, dQkv.Cpu);
         _p.Gpu.AttentionBackward(dContext.Gpu, qkv.Gpu, probs.Gpu, lens.Gpu, heads, spec, dQkv.Gpu);
@@ -142,12 +148,12 @@ public class IlgpuKernelTests
     {
         const int steps = 6, width = 11;
         var lens = _p.Ints(6, 1, 3);
-        var x = _p.Random_(3, steps, width);
+        var x = _p.RandomTensor(3, steps, width);
         var y = _p.Poisoned(3, width);
         _p.Cpu.MaskedMeanPool(x.Cpu, lens.Cpu, y.Cpu);
         _p.Gpu.MaskedMeanPool(x.Gpu, lens.Gpu, y.Gpu);
         Assert.That(_p.Error(y), Is.LessThanOrEqualTo(ForwardTolerance));
-        var dy = _p.Random_(3, width);
+        var dy = _p.RandomTensor(3, width);
         var dx = _p.Poisoned(3, steps, width);
         _p.Cpu.MaskedMeanPoolBackward(dy.Cpu, lens.Cpu, dx.Cpu);
         _p.Gpu.MaskedMeanPoolBackward(dy.Gpu, lens.Gpu, dx.Gpu);
@@ -177,8 +183,8 @@ public class IlgpuKernelTests
     public void Adam_step()
     {
         const int n = 1037;
-        var values = _p.Random_(n);
-        var grads = _p.Random_(n);
+        var values = _p.RandomTensor(n);
+        var grads = _p.RandomTensor(n);
         var m = _p.Data(_p.RandomData(n, 0.1f), n);
         var v = _p.Data(_p.RandomData(n, 0.1f).Select(Math.Abs).ToArray(), n);
         var settings = new AdamSettings(LearningRate: 1e-3, WeightDecay: 0.01);
@@ -187,5 +193,37 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(values), Is.LessThanOrEqualTo(ForwardTolerance), "values");
         Assert.That(_p.Error(m), Is.LessThanOrEqualTo(ForwardTolerance), "m");
         Assert.That(_p.Error(v), Is.LessThanOrEqualTo(ForwardTolerance), "v");
+    }
+}
+
+/// <summary>The `ser doctor` self-check at small size on ilgpu-cpu: every named kernel runs and passes.</summary>
+public class KernelSelfCheckTests
+{
+    [Test]
+    public void Every_kernel_passes_at_small_size()
+    {
+        using var pair = new BackendPair();
+        var results = new KernelSelfCheck(pair.Harness, SelfCheckSize.Small).Run().ToList();
+        Assert.That(results.Select(r => r.Kernel), Is.EqualTo(KernelSelfCheck.Kernels));
+        foreach (var r in results) Assert.That(r.MaxRelativeError, Is.LessThanOrEqualTo(r.Tolerance), r.Kernel);
+    }
+
+    [Test]
+    public void Doctor_cli_lists_devices_and_prints_one_row_per_kernel()
+    {
+        var (code, output) = SerProcess.Run("doctor", "--device", "ilgpu-cpu", "--seed", "3");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("ILGPU devices"));
+        foreach (var kernel in KernelSelfCheck.Kernels) Assert.That(output, Does.Match($@"{kernel}\s+│\s+\S+\s+│\s+\S+\s+│\s+pass"), kernel);
+    }
+
+    [Test]
+    public void Backends_resolve_device_names()
+    {
+        Assert.That(Backends.Create("cpu").Name, Does.StartWith("cpu"));
+        using var ilgpu = Backends.Create("ilgpu-cpu");
+        Assert.That(ilgpu.Name, Does.StartWith("ilgpu-cpu"));
+        Assert.That(Backends.Resolve("auto"), Is.EqualTo(GpuDevice.CudaAvailable() ? "cuda" : "cpu"));
+        Assert.Throws<ArgumentException>(() => Backends.Create("tpu"));
     }
 }

@@ -12,7 +12,8 @@ public class TrainingStepParityTests
     [TestCase(false, LossKind.CrossEntropy)]
     public void Loss_gradients_and_every_parameter_after_a_step_agree(bool attention, LossKind loss)
     {
-        using var p = new BackendPair();
+        using var pair = new BackendPair();
+        var p = pair.Harness;
         var config = new ModelConfig { InputSize = 11, Hidden = 6, Heads = 3, UseAttention = attention, FcSize = 9, Classes = 5, Loss = loss };
         int[] lengths = [8, 1, 5];
         var batch = PaddedBatch.From(lengths.Select(l => p.RandomData(l * config.InputSize)).ToArray(), config.InputSize);

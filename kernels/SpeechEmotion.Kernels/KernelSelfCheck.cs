@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using SpeechEmotion.Engine;
+using SpeechEmotion.Features;
+
+namespace SpeechEmotion.Kernels;
+
+/// <summary>One kernel's result: its largest error against the CPU reference and the time of one launch.</summary>
+public sealed record KernelCheckResult(string Kernel, double MaxRelativeError, double Tolerance, double Milliseconds)
+{
+    public bool Passed => MaxRelativeError <= Tolerance;
+}
+
+/// <summary>Problem sizes for the self-check: small (odd sizes, seconds on any device) or the paper's full size.</summary>
+public sealed record SelfCheckSize(string Name, int Batch, int Steps, int Input, int Hidden, int Heads, int Classes)
+{
+    public static readonly SelfCheckSize Small = new("small", 3, 9, 13, 13, 2, 5);
+    public static readonly SelfCheckSize Full = new("full", 32, 300, 400, 128, 8, 7);
+
+    public static SelfCheckSize Parse(string name) => name switch
+    {
+        "small" => Small,
+        "full" => Full,
+        _ => throw new ArgumentException($"unknown size '{name}' (expected small or full)"),
+    };
+}
+
+/// <summary>
+/// Runs every kernel on the device against the CPU reference with fresh random data and NaN-poisoned outputs
+/// (`ser doctor`). Each kernel is launched once to compile it, then timed on a second, fresh launch.
+/// Tolerances: forward 1e-5, backward 1e-4, relative to the largest reference value of each output.
+/// </summary>
+public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
+{
+    public const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4;
+
+    public static readonly string[] Kernels =
+        ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "pooling", "softmax-loss", "adam"];
+
+    private sealed record Operation(Action Run, Tensor<float>[] Outputs);
+
+    public IEnumerable<KernelCheckResult> Run()
+    {
+        yield return Stft();
+        yield return Gemm();
+        foreach (var result in Gru()) yield return result;
+        foreach (var result in Attention()) yield return result;
+        yield return Pooling();
+        yield return Loss();
+        yield return Adam();
+    }
+
+    private int[] Lengths()
+    {
+        // Unequal lengths: the full length, length 1, and random ones in between.
+        var lengths = Enumerable.Range(0, size.Batch).Select(_ => harness.Random.Next(1, size.Steps + 1)).ToArray();
+        lengths[0] = size.Steps;
+        if (size.Batch > 1) lengths[1] = 1;
+        return lengths;
+    }
+
+    /// <summary>Prepares inputs and poisoned outputs on each backend, runs, and compares every output.</summary>
+    private KernelCheckResult Check(string name, double tolerance, Func<IBackend<float>, Operation> prepare)
+    {
+        var reference = prepare(harness.Cpu);
+        reference.Run();
+        prepare(harness.Gpu).Run();
+        var measured = prepare(harness.Gpu);
+        harness.Gpu.Accelerator.Synchronize();
+        var watch = Stopwatch.StartNew();
+        measured.Run();
+        harness.Gpu.Accelerator.Synchronize();
+        double ms = watch.Elapsed.TotalMilliseconds;
+        double error = 0;
+        for (int i = 0; i < reference.Outputs.Length; i++)
+        {
+            double e = ParityHarness.Error(ParityHarness.Host(harness.Cpu, reference.Outputs[i]), ParityHarness.Host(harness.Gpu, measured.Outputs[i]));
+            error = double.IsNaN(e) || double.IsNaN(error) ? double.NaN : Math.Max(error, e);
+        }
+        return new KernelCheckResult(name, error, tolerance, ms);
+    }
+
+    private static Tensor<float> Upload(IBackend<float> backend, float[] host, params int[] shape)
+    {
+        var t = backend.Allocate(shape);
+        backend.Upload(host, t);
+        return t;
+    }
+
+    private static Tensor<float> Poison(IBackend<float> backend, params int[] shape) =>
+        Upload(backend, Enumerable.Repeat(float.NaN, Tensor<float>.ShapeLength(shape)).ToArray(), shape);
+
+    private static Tensor<int> Ints(IBackend<float> backend, int[] values)
+    {
+        var t = backend.AllocateInts(values.Length);
+        backend.Upload(values, t);
+        return t;
+    }
+
+    private KernelCheckResult Stft()
+    {
+        // size.Batch utterances of size.Steps frames, as one long clip.
+        int samples = Spectrogram.WindowLength + (size.Batch * size.Steps - 1) * Spectrogram.Hop + 37;
+        var audio = harness.RandomData(samples, 0.5f);
+        var expected = Spectrogram.Compute<float>(audio);
+        using var stft = new Stft(harness.Gpu.Accelerator);
+        stft.Compute(audio);
+        var watch = Stopwatch.StartNew();
+        var actual = stft.Compute(audio);
+        double ms = watch.Elapsed.TotalMilliseconds;
+        return new KernelCheckResult("stft", ParityHarness.Error(expected, actual), ForwardTolerance, ms);
+    }
+
+    private KernelCheckResult Gemm()
+    {
+        // The GRU input projection X·W_ihᵀ and its weight gradient dGiᵀ·X: both transposed variants, odd sizes.
+        int m = size.Batch * size.Steps, n = 3 * size.Hidden, k = size.Input;
+        var x = harness.RandomData(m * k);
+        var w = harness.RandomData(n * k, 0.1f);
+        var dGi = harness.RandomData(m * n);
+        var forward = Check("gemm", ForwardTolerance, b =>
+        {
+            var c = Poison(b, m, n);
+            var (xa, wa) = (Upload(b, x, m, k), Upload(b, w, n, k));
+            return new Operation(() => b.Gemm(xa, false, wa, true, c, m, n, k, 1f, 0f), [c]);
+        });
+        var backward = Check("gemm", GradientTolerance, b =>
+        {
+            var c = Poison(b, n, k);
+            var (da, xa) = (Upload(b, dGi, m, n), Upload(b, x, m, k));
+            return new Operation(() => b.Gemm(da, true, xa, false, c, n, k, m, 1f, 0f), [c]);
+        });
+        return forward with { MaxRelativeError = Math.Max(forward.MaxRelativeError, backward.MaxRelativeError), Milliseconds = forward.Milliseconds + backward.Milliseconds };
+    }
+
+    private IEnumerable<KernelCheckResult> Gru()
+    {
+        int batch = size.Batch, steps = size.Steps, h = size.Hidden, width = 2 * h;
+        var lengths = Lengths();
+        var gi = harness.RandomData(batch * steps * 3 * h);
+        var whh = harness.RandomData(3 * h * h, 1f / MathF.Sqrt(h));
+        var bhh = harness.RandomData(3 * h, 0.1f);
+        var dOut = harness.RandomData(batch * steps * width);
+        // Both directions into one output; each direction's caches are outputs too.
+        yield return Check("gru-forward", ForwardTolerance, b =>
+        {
+            var (lens, w, bias, g) = (Ints(b, lengths), Upload(b, whh, 3 * h, h), Upload(b, bhh, 3 * h), Upload(b, gi, batch, steps, 3 * h));
+            var output = Poison(b, batch, steps, width);
+            var caches = new[] { Poison(b, batch, steps, 4 * h), Poison(b, batch, steps, h), Poison(b, batch, steps, 4 * h), Poison(b, batch, steps, h) };
+            return new Operation(() =>
+            {
+                b.GruForward(g, w, bias, lens, false, output, 0, caches[0], caches[1]);
+                b.GruForward(g, w, bias, lens, true, output, h, caches[2], caches[3]);
+            }, [output, .. caches]);
+        });
+        // Backward from caches the CPU reference produced, so that only the backward kernel is compared.
+        var cpuGates = harness.Cpu.Allocate(batch, steps, 4 * h);
+        var cpuPrev = harness.Cpu.Allocate(batch, steps, h);
+        var cpuOut = harness.Cpu.Allocate(batch, steps, width);
+        harness.Cpu.GruForward(Upload(harness.Cpu, gi, batch, steps, 3 * h), Upload(harness.Cpu, whh, 3 * h, h), Upload(harness.Cpu, bhh, 3 * h),
+            Ints(harness.Cpu, lengths), true, cpuOut, h, cpuGates, cpuPrev);
+        var gates = ParityHarness.Host(harness.Cpu, cpuGates);
+        var prev = ParityHarness.Host(harness.Cpu, cpuPrev);
+        yield return Check("gru-backward", GradientTolerance, b =>
+        {
+            var (lens, w, d) = (Ints(b, lengths), Upload(b, whh, 3 * h, h), Upload(b, dOut, batch, steps, width));
+            var (gt, hp) = (Upload(b, gates, batch, steps, 4 * h), Upload(b, prev, batch, steps, h));
+            var (dGi, dGh) = (Poison(b, batch, steps, 3 * h), Poison(b, batch, steps, 3 * h));
+            return new Operation(() => b.GruBackward(d, h, w, gt, hp, lens, true, dGi, dGh), [dGi, dGh]);
+        });
+    }
+
+    private IEnumerable<KernelCheckResult> Attention()
+    {
+        int batch = size.Batch, steps = size.Steps, e = 2 * size.Hidden, heads = size.Heads;
+        var lengths = Lengths();
+        var qkv = harness.RandomData(batch * steps * 3 * e);
+        var dContext = harness.RandomData(batch * steps * e);
+        var dropout = new DropoutSpec(0.2f, (ulong)harness.Seed, 1, 1);
+        yield return Check("attention-forward", ForwardTolerance, b =>
+        {
+            var (lens, x) = (Ints(b, lengths), Upload(b, qkv, batch, steps, 3 * e));
+            var (probs, context) = (Poison(b, batch, heads, steps, steps), Poison(b, batch, steps, e));
+            return new Operation(() => b.AttentionForward(x, lens, heads, dropout, probs, context), [probs, context]);
+        });
+        var cpuProbs = harness.Cpu.Allocate(batch, heads, steps, steps);
+        harness.Cpu.AttentionForward(Upload(harness.Cpu, qkv, batch, steps, 3 * e), Ints(harness.Cpu, lengths), heads, dropout, cpuProbs,
+            harness.Cpu.Allocate(batch, steps, e));
+        var probsHost = ParityHarness.Host(harness.Cpu, cpuProbs);
+        yield return Check("attention-backward", GradientTolerance, b =>
+        {
+            var (lens, x, p, g) = (Ints(b, lengths), Upload(b, qkv, batch, steps, 3 * e), Upload(b, probsHost, batch, heads, steps, steps),
+                Upload(b, dContext, batch, steps, e));
+            var dQkv = Poison(b, batch, steps, 3 * e);
+            return new Operation(() => b.AttentionBackward(g, x, p, lens, heads, dropout, dQkv), [dQkv]);
+        });
+    }
+
+    private KernelCheckResult Pooling()
+    {
+        int batch = size.Batch, steps = size.Steps, e = 2 * size.Hidden;
+        var lengths = Lengths();
+        var x = harness.RandomData(batch * steps * e);
+        var dy = harness.RandomData(batch * e);
+        return Check("pooling", ForwardTolerance, b =>
+        {
+            var (lens, xs, g) = (Ints(b, lengths), Upload(b, x, batch, steps, e), Upload(b, dy, batch, e));
+            var (y, dx) = (Poison(b, batch, e), Poison(b, batch, steps, e));
+            return new Operation(() =>
+            {
+                b.MaskedMeanPool(xs, lens, y);
+                b.MaskedMeanPoolBackward(g, lens, dx);
+            }, [y, dx]);
+        });
+    }
+
+    private KernelCheckResult Loss()
+    {
+        int batch = size.Batch, classes = size.Classes;
+        var logits = harness.RandomData(batch * classes, 3f);
+        var targets = Enumerable.Range(0, batch).Select(_ => harness.Random.Next(classes)).ToArray();
+        var losses = new double[2];
+        var result = Check("softmax-loss", GradientTolerance, b =>
+        {
+            var (x, y) = (Upload(b, logits, batch, classes), Ints(b, targets));
+            var outputs = new[] { Poison(b, batch, classes), Poison(b, batch, classes), Poison(b, batch, classes), Poison(b, batch, classes) };
+            int slot = b == harness.Cpu ? 0 : 1;
+            return new Operation(() =>
+            {
+                losses[slot] = b.SoftmaxLoss(x, y, null, LossKind.L1, outputs[0], outputs[1]);
+                losses[slot] += b.SoftmaxLoss(x, y, null, LossKind.CrossEntropy, outputs[2], outputs[3]);
+            }, outputs);
+        });
+        double lossError = Math.Abs(losses[1] - losses[0]) / Math.Abs(losses[0]);
+        return result with { MaxRelativeError = Math.Max(result.MaxRelativeError, lossError) };
+    }
+
+    private KernelCheckResult Adam()
+    {
+        // About the parameter count of the configured model: 2·(3H·(F + H) + 6H) + 4E² + 4E + 128·(E + 1) + C·129.
+        int h = size.Hidden, e = 2 * h;
+        int n = 2 * (3 * h * (size.Input + h) + 6 * h) + 4 * e * e + 4 * e + 128 * (e + 1) + size.Classes * 129;
+        var values = harness.RandomData(n);
+        var grads = harness.RandomData(n, 0.01f);
+        var m = harness.RandomData(n, 0.001f);
+        var v = harness.RandomData(n, 1e-5f).Select(Math.Abs).ToArray();
+        var settings = new AdamSettings(LearningRate: 1e-3, WeightDecay: 0.01);
+        return Check("adam", ForwardTolerance, b =>
+        {
+            var (theta, g, ms, vs) = (Upload(b, values, n), Upload(b, grads, n), Upload(b, m, n), Upload(b, v, n));
+            return new Operation(() => b.AdamStep(theta, g, ms, vs, settings, 7), [theta, ms, vs]);
+        });
+    }
+}
