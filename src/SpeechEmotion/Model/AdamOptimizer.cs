@@ -16,11 +16,14 @@ public sealed class AdamOptimizer<T>(IBackend<T> backend, ParameterSet<T> parame
     /// <summary>Restores the step counter when a run is resumed from a checkpoint.</summary>
     public void Restore(int step) => Step = step;
 
-    /// <summary>Applies one update from the accumulated gradients; returns the gradient norm before clipping.</summary>
+    /// <summary>
+    /// Applies one update from the accumulated gradients. Returns the gradient norm before clipping when clipping is
+    /// on, NaN otherwise (the norm is a device-to-host read, so it is only taken when it is needed).
+    /// </summary>
     public double Update()
     {
-        double norm = Math.Sqrt(backend.SumOfSquares(parameters.Grads));
-        if (Settings.ClipNorm > 0 && norm > Settings.ClipNorm)
+        double norm = Settings.ClipNorm > 0 ? Math.Sqrt(backend.SumOfSquares(parameters.Grads)) : double.NaN;
+        if (norm > Settings.ClipNorm)
             backend.Scale(parameters.Grads, T.CreateChecked(Settings.ClipNorm / (norm + 1e-6)));
         Step++;
         backend.AdamStep(parameters.Values, parameters.Grads, parameters.FirstMoments, parameters.SecondMoments, Settings, Step);
