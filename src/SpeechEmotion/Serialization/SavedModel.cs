@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SpeechEmotion.Features;
+using SpeechEmotion.Model;
+
+namespace SpeechEmotion.Serialization;
+
+/// <summary>
+/// Everything needed to predict: model config, label names, the normaliser fitted on the training data, the parameter
+/// tensors under their PyTorch names, and a summary of the training run (free-form JSON).
+/// </summary>
+public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels, FeatureNormalizer Normalizer,
+    IReadOnlyDictionary<string, float[]> Parameters, JsonObject Summary)
+{
+    public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() }, WriteIndented = true };
+
+    public void Save(string path, JsonObject? extraHeader = null, IReadOnlyList<(string, float[])>? extraTensors = null)
+    {
+        var header = new JsonObject
+        {
+            ["kind"] = extraHeader is null ? "model" : "checkpoint",
+            ["config"] = JsonSerializer.SerializeToNode(Config, Json),
+            ["labels"] = new JsonArray(Labels.Select(l => (JsonNode)l).ToArray()),
+            ["summary"] = Summary.DeepClone(),
+        };
+        if (extraHeader is not null) header["state"] = extraHeader.DeepClone();
+        var tensors = new List<(string, float[])> { ("normalizer.mean", Normalizer.Mean), ("normalizer.std", Normalizer.Std) };
+        tensors.AddRange(Parameters.Select(p => ("param:" + p.Key, p.Value)));
+        if (extraTensors is not null) tensors.AddRange(extraTensors);
+        ModelFile.Write(path, header, tensors);
+    }
+
+    public static SavedModel Load(string path) => Load(path, out _, out _);
+
+    public static SavedModel Load(string path, out JsonObject? state, out IReadOnlyDictionary<string, float[]> extraTensors)
+    {
+        var (header, tensors) = ModelFile.Read(path);
+        try
+        {
+            var config = header["config"].Deserialize<ModelConfig>(Json) ?? throw new InvalidDataException("no config");
+            config.Validate();
+            var labels = header["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+            if (labels.Count != config.Classes) throw new InvalidDataException($"{labels.Count} labels for {config.Classes} classes");
+            var normalizer = new FeatureNormalizer(tensors["normalizer.mean"], tensors["normalizer.std"]);
+            var parameters = tensors.Where(t => t.Key.StartsWith("param:", StringComparison.Ordinal)).ToDictionary(t => t.Key[6..], t => t.Value);
+            state = header["state"]?.AsObject();
+            extraTensors = tensors.Where(t => !t.Key.StartsWith("param:", StringComparison.Ordinal) && !t.Key.StartsWith("normalizer.", StringComparison.Ordinal))
+                .ToDictionary(t => t.Key, t => t.Value);
+            return new SavedModel(config, labels, normalizer, parameters, header["summary"]?.AsObject() ?? []);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or ArgumentException or InvalidOperationException or NullReferenceException)
+        {
+            throw new ModelFileException(path, $"corrupted: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact size.</summary>
+    public SerModel<float> Instantiate(Engine.IBackend<float> backend)
+    {
+        var model = new SerModel<float>(backend, Config, seed: 0);
+        var values = new float[model.Parameters.Count];
+        foreach (var p in model.Parameters.All)
+        {
+            if (!Parameters.TryGetValue(p.Name, out var data)) throw new InvalidDataException($"model file lacks parameter {p.Name}");
+            if (data.Length != p.Length) throw new InvalidDataException($"parameter {p.Name} has {data.Length} values, expected {p.Length}");
+            data.CopyTo(values, p.Offset);
+        }
+        model.Parameters.UploadValues(values);
+        return model;
+    }
+
+    public static Dictionary<string, float[]> Extract(SerModel<float> model)
+    {
+        var values = model.Parameters.DownloadValues();
+        return model.Parameters.All.ToDictionary(p => p.Name, p => values.AsSpan(p.Offset, p.Length).ToArray());
+    }
+}

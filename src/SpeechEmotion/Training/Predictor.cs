@@ -1,0 +1,44 @@
+using SpeechEmotion.Engine;
+using SpeechEmotion.Model;
+
+namespace SpeechEmotion.Training;
+
+/// <summary>Runs a model in evaluation mode (no dropout) over a set, in length-sorted batches; returns softmax probabilities.</summary>
+public static class Predictor
+{
+    public static float[][] Probabilities(SerModel<float> model, NormalizedSet set, int batchSize = 32)
+    {
+        var backend = model.Backend;
+        var probs = new float[set.Count][];
+        using var ws = new Workspace<float>(backend);
+        var lengths = backend.AllocateInts(batchSize);
+        foreach (var indices in BatchPlan.Batches(set.Frames, batchSize))
+        {
+            var batch = set.Batch(indices);
+            var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
+            backend.Upload(batch.Features, input);
+            var lens = indices.Length == batchSize ? lengths : backend.AllocateInts(indices.Length);
+            backend.Upload(batch.Lengths, lens);
+            var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
+            var host = new float[logits.Length];
+            backend.Download(logits, host);
+            int classes = model.Config.Classes;
+            for (int b = 0; b < indices.Length; b++) probs[indices[b]] = Softmax(host.AsSpan(b * classes, classes));
+        }
+        return probs;
+    }
+
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    private static float[] Softmax(ReadOnlySpan<float> logits)
+    {
+        var p = new float[logits.Length];
+        System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, p);
+        return p;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SpeechEmotion.Engine;
+using SpeechEmotion.Evaluation;
+using SpeechEmotion.Features;
+using SpeechEmotion.Model;
+using SpeechEmotion.Serialization;
+
+namespace SpeechEmotion.Training;
+
+/// <summary>The outcome of a run: the selected weights, the per-epoch history and how the epoch was chosen.</summary>
+public sealed record TrainingResult(SavedModel Model, IReadOnlyList<EpochRecord> History, int SelectedEpoch, string Selection, bool Cancelled);
+
+/// <summary>
+/// Trains the model on a backend. Model selection never looks at test data: with validation examples (speakers held
+/// out of the training speakers) the epoch with the best validation UA is kept, otherwise the last epoch (fixed
+/// epochs). Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed by
+/// (seed, step); so the same seed on the same device gives identical weights, and a run resumed from its checkpoint
+/// (saved after every epoch and on cancellation, mid-epoch included) ends with the same weights as an uninterrupted one.
+/// </summary>
+public sealed class Trainer(IBackend<float> backend, ModelConfig config, TrainingOptions options, IReadOnlyList<string> labels)
+{
+    public TrainingResult Train(IReadOnlyList<Example> train, IReadOnlyList<Example>? validation, ITrainingObserver? observer = null,
+        CancellationToken cancel = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("no training utterances");
+        var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), Spectrogram.Bins);
+        var trainSet = new NormalizedSet(train, normalizer);
+        var validationSet = validation is { Count: > 0 } ? new NormalizedSet(validation, normalizer) : null;
+        using var model = new SerModel<float>(backend, config, options.Seed);
+        var adam = new AdamOptimizer<float>(backend, model.Parameters,
+            new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm));
+        var history = new List<EpochRecord>();
+        int startEpoch = 0, startBatch = 0, bestEpoch = -1;
+        double bestUa = double.NegativeInfinity, resumedLossSum = 0;
+        float[]? best = null;
+        if (options.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
+            (startEpoch, startBatch, bestEpoch, bestUa, best, resumedLossSum) = Resume(resumeFrom, model, adam, history);
+
+        var weights = ClassWeights(train);
+        using var ws = new Workspace<float>(backend);
+        var batches = BatchPlan.Batches(trainSet.Frames, options.BatchSize);
+        bool cancelled = false;
+        for (int epoch = startEpoch; epoch < options.Epochs && !cancelled; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            var order = BatchPlan.ForEpoch(batches, options.Seed, epoch);
+            observer?.EpochStarted(epoch, options.Epochs, order.Count);
+            double lossSum = epoch == startEpoch ? resumedLossSum : 0;
+            for (int b = epoch == startEpoch ? startBatch : 0; b < order.Count; b++)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    SaveCheckpoint(model, adam, normalizer, history, epoch, b, lossSum, bestEpoch, bestUa, best);
+                    cancelled = true;
+                    break;
+                }
+                double loss = Step(model, adam, ws, trainSet, order[b], weights);
+                lossSum += loss * order[b].Length;
+                observer?.BatchDone(epoch, b, loss);
+            }
+            if (cancelled) break;
+            double? ua = null;
+            if (validationSet is not null)
+            {
+                ua = Evaluate(model, validationSet).Ua;
+                if (ua > bestUa)
+                {
+                    (bestUa, bestEpoch) = (ua.Value, epoch);
+                    best = model.Parameters.DownloadValues();
+                }
+            }
+            var record = new EpochRecord(epoch + 1, lossSum / trainSet.Count, ua, watch.Elapsed.TotalSeconds);
+            history.Add(record);
+            observer?.EpochDone(record);
+            SaveCheckpoint(model, adam, normalizer, history, epoch + 1, 0, 0, bestEpoch, bestUa, best);
+        }
+
+        if (best is not null) model.Parameters.UploadValues(best);
+        string selection = validationSet is null
+            ? $"fixed epochs: the weights after epoch {history.Count} (no validation speakers)"
+            : $"early stopping: epoch {bestEpoch + 1} had the best validation UA ({bestUa:P2}) on held-out training speakers";
+        var summary = new JsonObject
+        {
+            ["epochs"] = history.Count,
+            ["selected_epoch"] = validationSet is null ? history.Count : bestEpoch + 1,
+            ["selection"] = selection,
+            ["train_utterances"] = train.Count,
+            ["train_speakers"] = new JsonArray(train.Select(e => e.Utterance.Speaker).Distinct().Order().Select(s => (JsonNode)s).ToArray()),
+            ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
+            ["device"] = backend.Name,
+        };
+        var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary);
+        return new TrainingResult(saved, history, validationSet is null ? history.Count : bestEpoch + 1, selection, cancelled);
+    }
+
+    /// <summary>Metrics of a model (in evaluation mode) on a normalised set.</summary>
+    public static ClassificationMetrics Evaluate(SerModel<float> model, NormalizedSet set, IReadOnlyList<string>? labels = null)
+    {
+        var probs = Predictor.Probabilities(model, set);
+        var names = labels ?? Enumerable.Range(0, model.Config.Classes).Select(i => i.ToString()).ToList();
+        return ClassificationMetrics.From(names, set.Examples.Select((e, i) => (e.Label, Predictor.ArgMax(probs[i]))));
+    }
+
+    private double Step(SerModel<float> model, AdamOptimizer<float> adam, Workspace<float> ws, NormalizedSet set, int[] indices, Tensor<float>? weights)
+    {
+        var batch = set.Batch(indices);
+        var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
+        backend.Upload(batch.Features, input);
+        var lengths = backend.AllocateInts(batch.Batch);
+        backend.Upload(batch.Lengths, lengths);
+        var targets = backend.AllocateInts(batch.Batch);
+        backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
+        var context = new BatchContext(batch.Lengths, lengths, batch.Steps, Training: true, (ulong)options.Seed, (ulong)adam.Step);
+        double loss = model.Loss(model.Forward(input, context), targets, weights, out var dLogits);
+        model.Parameters.ZeroGrads();
+        model.Backward(dLogits);
+        adam.Update();
+        lengths.Dispose();
+        targets.Dispose();
+        return loss;
+    }
+
+    private Tensor<float>? ClassWeights(IReadOnlyList<Example> train)
+    {
+        if (!options.ClassWeights) return null;
+        var counts = new int[config.Classes];
+        foreach (var e in train) counts[e.Label]++;
+        var w = counts.Select(n => n == 0 ? 0f : (float)train.Count / (config.Classes * n)).ToArray();
+        var t = backend.Allocate(config.Classes);
+        backend.Upload(w, t);
+        return t;
+    }
+
+    private void SaveCheckpoint(SerModel<float> model, AdamOptimizer<float> adam, FeatureNormalizer normalizer, List<EpochRecord> history,
+        int epoch, int batch, double lossSum, int bestEpoch, double bestUa, float[]? best)
+    {
+        if (options.CheckpointPath is null) return;
+        var state = new JsonObject
+        {
+            ["epoch"] = epoch,
+            ["batch"] = batch,
+            ["loss_sum"] = lossSum,
+            ["step"] = adam.Step,
+            ["best_epoch"] = bestEpoch,
+            ["best_ua"] = double.IsFinite(bestUa) ? bestUa : null,
+            ["history"] = JsonSerializer.SerializeToNode(history, SavedModel.Json),
+            ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
+        };
+        var m = new float[model.Parameters.Count];
+        var v = new float[model.Parameters.Count];
+        backend.Download(model.Parameters.FirstMoments, m);
+        backend.Download(model.Parameters.SecondMoments, v);
+        var tensors = new List<(string, float[])> { ("adam.m", m), ("adam.v", v) };
+        if (best is not null) tensors.Add(("best", best));
+        new SavedModel(config, labels, normalizer, SavedModel.Extract(model), []).Save(options.CheckpointPath, state, tensors);
+    }
+
+    private (int Epoch, int Batch, int BestEpoch, double BestUa, float[]? Best, double LossSum) Resume(string path, SerModel<float> model,
+        AdamOptimizer<float> adam, List<EpochRecord> history)
+    {
+        var saved = SavedModel.Load(path, out var state, out var extra);
+        if (state is null) throw new ModelFileException(path, "is a model file, not a checkpoint");
+        if (saved.Config != config || !saved.Labels.SequenceEqual(labels))
+            throw new ModelFileException(path, "checkpoint was written for a different model configuration or label set");
+        var savedOptions = state["options"].Deserialize<TrainingOptions>(SavedModel.Json);
+        if (savedOptions != options with { CheckpointPath = null, Epochs = savedOptions?.Epochs ?? 0 })
+            throw new ModelFileException(path, "checkpoint was written with different training options (seed, lr, batch, ...)");
+        using (var restored = saved.Instantiate(backend)) model.Parameters.UploadValues(restored.Parameters.DownloadValues());
+        backend.Upload(extra["adam.m"], model.Parameters.FirstMoments);
+        backend.Upload(extra["adam.v"], model.Parameters.SecondMoments);
+        adam.Restore(state["step"]!.GetValue<int>());
+        history.AddRange(state["history"].Deserialize<List<EpochRecord>>(SavedModel.Json) ?? []);
+        double bestUa = state["best_ua"]?.GetValue<double>() ?? double.NegativeInfinity;
+        return (state["epoch"]!.GetValue<int>(), state["batch"]!.GetValue<int>(), state["best_epoch"]!.GetValue<int>(), bestUa,
+            extra.TryGetValue("best", out var best) ? best : null, state["loss_sum"]!.GetValue<double>());
+    }
+}

@@ -1,0 +1,27 @@
+namespace SpeechEmotion.Training;
+
+/// <summary>Optimisation settings of one training run (the paper's Table 2 via <see cref="Presets"/>; flags override).</summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 80;
+    public double LearningRate { get; init; } = 1e-4;
+    public int BatchSize { get; init; } = 32;
+    public int Seed { get; init; } = 1;
+    public double WeightDecay { get; init; }
+    public double ClipNorm { get; init; }
+    /// <summary>Weight each class by N / (C·n_c) in the loss (inverse frequency, mean weight 1).</summary>
+    public bool ClassWeights { get; init; }
+    /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
+    public string? CheckpointPath { get; init; }
+}
+
+/// <summary>One epoch of a training run.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationUa, double Seconds);
+
+/// <summary>Progress callbacks (progress bars, log lines).</summary>
+public interface ITrainingObserver
+{
+    void EpochStarted(int epoch, int epochs, int batches);
+    void BatchDone(int epoch, int batch, double loss);
+    void EpochDone(EpochRecord record);
+}

@@ -1,0 +1,88 @@
+using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Model;
+using SpeechEmotion.Serialization;
+using SpeechEmotion.Tests.Support;
+using SpeechEmotion.Training;
+
+namespace SpeechEmotion.Tests;
+
+public class TrainerTests
+{
+    private static readonly ModelConfig Config = new() { Hidden = 6, Heads = 2, FcSize = 8, Classes = 3 };
+    private static readonly TrainingOptions Options = new() { Epochs = 4, LearningRate = 5e-3, BatchSize = 4, Seed = 7 };
+
+    private static TrainingResult Train(TrainingOptions options, List<Example> train, List<Example>? validation = null, CancellationToken cancel = default) =>
+        new Trainer(new CpuBackend<float>(), Config, options, ToneCorpus.Labels).Train(train, validation, null, cancel);
+
+    [Test]
+    public void Same_seed_same_device_gives_identical_weights()
+    {
+        var data = ToneCorpus.Examples(2, ["a", "b"], 1);
+        var first = Train(Options, data);
+        var second = Train(Options, data);
+        Assert.That(first.History, Has.Count.EqualTo(4));
+        foreach (var (name, values) in first.Model.Parameters) Assert.That(second.Model.Parameters[name], Is.EqualTo(values), name);
+        var other = Train(Options with { Seed = 8 }, data);
+        Assert.That(other.Model.Parameters["fc2.weight"], Is.Not.EqualTo(first.Model.Parameters["fc2.weight"]));
+    }
+
+    [Test]
+    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one()
+    {
+        var data = ToneCorpus.Examples(2, ["a", "b"], 2);
+        var uninterrupted = Train(Options, data);
+        using var dir = new TempDir();
+        var checkpointed = Options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
+        // Stop in the middle of the second epoch (batch 2 of 4), as Ctrl-C would, then resume.
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelAt(cancel, epoch: 1, batch: 1);
+        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(data, null, observer, cancel.Token);
+        Assert.That(stopped.Cancelled);
+        Assert.That(stopped.History, Has.Count.EqualTo(1));
+        var resumed = Train(checkpointed, data);
+        Assert.That(resumed.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+        foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
+        Assert.That(resumed.History.Select(h => h.TrainLoss), Is.EqualTo(uninterrupted.History.Select(h => h.TrainLoss)).Within(1e-12));
+    }
+
+    private sealed class CancelAt(CancellationTokenSource source, int epoch, int batch) : ITrainingObserver
+    {
+        public void EpochStarted(int e, int epochs, int batches) { }
+        public void BatchDone(int e, int b, double loss) { if (e == epoch && b == batch) source.Cancel(); }
+        public void EpochDone(EpochRecord record) { }
+    }
+
+    [Test]
+    public void Validation_speakers_select_the_best_epoch_and_the_model_learns()
+    {
+        var train = ToneCorpus.Examples(3, ["a", "b", "c"], 3);
+        var validation = ToneCorpus.Examples(2, ["v"], 4);
+        var result = Train(Options with { Epochs = 6 }, train, validation);
+        Assert.That(result.Selection, Does.StartWith("early stopping"));
+        double bestUa = result.History.Max(h => h.ValidationUa!.Value);
+        Assert.That(result.History[result.SelectedEpoch - 1].ValidationUa, Is.EqualTo(bestUa));
+        var test = ToneCorpus.Examples(2, ["t"], 5);
+        using var model = result.Model.Instantiate(new CpuBackend<float>());
+        var metrics = Trainer.Evaluate(model, new NormalizedSet(test, result.Model.Normalizer), ToneCorpus.Labels);
+        Assert.That(metrics.Ua, Is.GreaterThanOrEqualTo(0.99), "tones are separable on an unseen speaker");
+    }
+
+    [Test]
+    public void Saved_model_predicts_the_same_after_a_round_trip()
+    {
+        var data = ToneCorpus.Examples(1, ["a"], 6);
+        var result = Train(Options with { Epochs = 1 }, data);
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "m.ser");
+        result.Model.Save(path);
+        var loaded = SavedModel.Load(path);
+        Assert.That(loaded.Config, Is.EqualTo(result.Model.Config));
+        Assert.That(loaded.Labels, Is.EqualTo(ToneCorpus.Labels));
+        Assert.That(loaded.Normalizer.Mean, Is.EqualTo(result.Model.Normalizer.Mean));
+        Assert.That(loaded.Summary["selection"]!.GetValue<string>(), Does.StartWith("fixed epochs"));
+        using var a = result.Model.Instantiate(new CpuBackend<float>());
+        using var b = loaded.Instantiate(new CpuBackend<float>());
+        var set = new NormalizedSet(data, loaded.Normalizer);
+        Assert.That(Predictor.Probabilities(b, set), Is.EqualTo(Predictor.Probabilities(a, set)));
+    }
+}
