@@ -14,4 +14,8 @@ root.Subcommands.Add(CorpusCommand.Create());
 root.Subcommands.Add(SpectrogramCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(LosoCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using SpeechEmotion.Corpora;
+using SpeechEmotion.Serialization;
+using SpeechEmotion.Training;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>`ser evaluate --model M --data DIR [--speakers ...]`: the metrics of a saved model on a corpus.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model file", Required = true };
+        var data = new Option<string>("--data") { Description = "Corpus folder or CSV manifest", Required = true };
+        var format = new Option<CorpusFormat?>("--format") { Description = "emodb | iemocap | csv (default: detected)" };
+        var speakers = new Option<string?>("--speakers") { Description = "Comma-separated speakers to evaluate on (default: all)" };
+        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "auto" };
+        var command = new Command("evaluate", "Print UA, WA, macro F1, per-class recall and the confusion matrix of a saved model") { model, data, format, speakers, device };
+        command.SetAction(r => CliRunner.Run(() =>
+        {
+            var saved = SavedModel.Load(r.GetValue(model)!);
+            var corpus = CorpusLoader.Load(r.GetValue(data)!, r.GetValue(format));
+            var set = FeatureSet.Load(corpus);
+            var wanted = TrainCommand.Split(r.GetValue(speakers));
+            var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
+            if (examples.Count == 0) throw new ArgumentException("no utterances to evaluate (check --speakers)");
+            if (!corpus.Labels.SequenceEqual(saved.Labels))
+                throw new ArgumentException($"the corpus labels ({string.Join(", ", corpus.Labels)}) differ from the model's ({string.Join(", ", saved.Labels)})");
+            using var backend = Kernels.Backends.Create(r.GetValue(device)!);
+            using var m = saved.Instantiate(backend);
+            MetricsView.Print(Trainer.Evaluate(m, new NormalizedSet(examples, saved.Normalizer), saved.Labels), $"{r.GetValue(model)} on {corpus.Name}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using SpeechEmotion.Evaluation;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>`ser loso`: leave-one-speaker-out evaluation with per-fold normalisers; completed folds are kept and skipped on rerun.</summary>
+internal static class LosoCommand
+{
+    public static Command Create()
+    {
+        var args = new TrainingArgs();
+        var folds = new Option<string>("--folds") { Description = "all, or comma-separated test speakers (one fold each)", DefaultValueFactory = _ => "all" };
+        var groups = new Option<int>("--fold-groups") { Description = "Make K speaker-disjoint groups instead of one fold per speaker" };
+        var val = new Option<int>("--val-count") { Description = "Training speakers per fold held out for early stopping (default 0: fixed epochs)" };
+        var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)", DefaultValueFactory = _ => "reports/loso" };
+        var command = new Command("loso", "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run") { folds, groups, val, report };
+        args.AddTo(command);
+        command.SetAction(r => CliRunner.Run(() => Run(r, args, r.GetValue(folds)!, r.GetValue(groups), r.GetValue(val), r.GetValue(report)!)));
+        return command;
+    }
+
+    public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null)
+    {
+        var data = args.LoadFeatures(r);
+        var (model, training) = args.Settings(r, data.Labels.Count);
+        model = model with { UseAttention = attention ?? model.UseAttention, Heads = heads ?? model.Heads };
+        var plan = FoldPlan.Folds(data.Corpus.Speakers, foldSpec, groups);
+        var factory = args.BackendFactory(r);
+        string device;
+        using (var probe = factory()) device = probe.Name;
+        AnsiConsole.MarkupLineInterpolated($"{plan.Count} folds, {(model.UseAttention ? $"{model.Heads} heads" : "Bi-GRU only")}, {model.Loss} loss, {training.Epochs} epochs, report in {outDir}");
+        using var cancel = ConsoleObserver.CancelOnCtrlC();
+        var runner = new LosoRunner(data, model, training, factory) { ValidationSpeakers = val };
+        var results = ConsoleObserver.Run(o => runner.Run(plan, outDir, o, cancel.Token));
+        if (results.Count < plan.Count)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/] after {results.Count} of {plan.Count} folds; run the same command to continue");
+            return 130;
+        }
+        string protocol = groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
+        var json = LosoReport.Json(data.Labels, results, model, training, protocol, device);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, $"{data.Corpus.Name}: {protocol}"));
+        var pooled = ClassificationMetrics.Sum(data.Labels, results.Select(f => f.Metrics(data.Labels)));
+        Plots.ConfusionPng(data.Labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{data.Corpus.Name} {protocol}: UA {pooled.Ua:P1}");
+        Plots.CurvesPng(results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(), Path.Combine(outDir, "curves.png"));
+        MetricsView.Print(pooled, $"pooled over {results.Count} folds");
+        AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png, curves.png");
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using SpeechEmotion.Training;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>`ser train`: one model on the training speakers; optional validation speakers for early stopping and test speakers for a report.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var args = new TrainingArgs();
+        var test = new Option<string?>("--test-speakers") { Description = "Comma-separated speakers held out for testing (never used for selection)" };
+        var val = new Option<string?>("--val-speakers") { Description = "Comma-separated training speakers held out for early stopping (best validation UA)" };
+        var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.ser" };
+        var command = new Command("train", "Train a model (checkpoint after every epoch; rerun the same command to resume; Ctrl-C stops cleanly)") { test, val, output };
+        args.AddTo(command);
+        command.SetAction(r => CliRunner.Run(() => Run(r, args, Split(r.GetValue(test)), Split(r.GetValue(val)), r.GetValue(output)!)));
+        return command;
+    }
+
+    public static string[] Split(string? value) => value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    private static int Run(ParseResult r, TrainingArgs args, string[] test, string[] val, string output)
+    {
+        var data = args.LoadFeatures(r);
+        var unknown = test.Concat(val).Where(s => !data.Corpus.Speakers.Contains(s)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"unknown speaker(s) {string.Join(", ", unknown)}; the corpus has {string.Join(", ", data.Corpus.Speakers)}");
+        var (model, training) = args.Settings(r, data.Labels.Count);
+        string checkpoint = output + ".ckpt";
+        if (File.Exists(checkpoint)) AnsiConsole.MarkupLineInterpolated($"resuming from {checkpoint}");
+        training = training with { CheckpointPath = checkpoint };
+        using var backend = args.BackendFactory(r)();
+        using var cancel = ConsoleObserver.CancelOnCtrlC();
+        var train = data.Except([.. test, .. val]);
+        var validation = val.Length > 0 ? data.Speakers(val) : null;
+        AnsiConsole.MarkupLineInterpolated($"training on {train.Count} utterances ({backend.Name}); {training.Epochs} epochs, lr {training.LearningRate}, batch {training.BatchSize}, {(model.UseAttention ? $"{model.Heads} heads" : "no attention")}, {model.Loss} loss");
+        var result = ConsoleObserver.Run(o => new Trainer(backend, model, training, data.Labels).Train(train, validation, o, cancel.Token));
+        if (result.Cancelled)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved to {checkpoint}; run the same command to resume");
+            return 130;
+        }
+        AnsiConsole.MarkupLineInterpolated($"model selection: {result.Selection}");
+        var summary = result.Model.Summary;
+        if (test.Length > 0)
+        {
+            using var trained = result.Model.Instantiate(backend);
+            var metrics = Trainer.Evaluate(trained, new NormalizedSet(data.Speakers(test), result.Model.Normalizer), data.Labels);
+            MetricsView.Print(metrics, $"test speakers {string.Join(",", test)}");
+            summary["test_speakers"] = new JsonArray(test.Select(s => (JsonNode)s).ToArray());
+            summary["test_ua"] = metrics.Ua;
+            summary["test_wa"] = metrics.Wa;
+        }
+        result.Model.Save(output);
+        File.Delete(checkpoint);
+        AnsiConsole.MarkupLineInterpolated($"wrote {output}");
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using SpeechEmotion.Corpora;
+using SpeechEmotion.Data;
+using SpeechEmotion.Engine;
+using SpeechEmotion.Kernels;
+using SpeechEmotion.Model;
+using SpeechEmotion.Training;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>The options shared by train, loso and sweep: data, preset, device, model shape and optimisation; flags override the preset.</summary>
+internal sealed class TrainingArgs
+{
+    public readonly Option<string?> Data = new("--data") { Description = "Corpus folder or CSV manifest (default: data/emodb, else $SER_DATA/emodb)" };
+    public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
+    public readonly Option<string> Preset = new("--preset") { Description = "emodb | iemocap: the paper's Table 2 settings", DefaultValueFactory = _ => "emodb" };
+    public readonly Option<string> Device = new("--device") { Description = Backends.Help, DefaultValueFactory = _ => "auto" };
+    public readonly Option<int?> Hidden = new("--hidden") { Description = "GRU hidden size per direction (default 128)" };
+    public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (preset: 8 Emo-DB, 16 IEMOCAP)" };
+    public readonly Option<bool> NoAttention = new("--no-attention") { Description = "Bi-GRU-only baseline (the paper's Table 3)" };
+    public readonly Option<LossKind?> Loss = new("--loss") { Description = "l1 (the paper's) | crossentropy" };
+    public readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs (preset: 80 Emo-DB, 100 IEMOCAP)" };
+    public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (preset: 1e-4 Emo-DB, 1e-5 IEMOCAP)" };
+    public readonly Option<int?> Batch = new("--batch") { Description = "Batch size (default 32)" };
+    public readonly Option<int?> Seed = new("--seed") { Description = "Seed for weights, batch order and dropout (default 1)" };
+    public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay (AdamW), default 0" };
+    public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
+    public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
+    public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, ImprovisedOnly })
+            command.Options.Add(option);
+    }
+
+    public string DataPath(ParseResult r)
+    {
+        if (r.GetValue(Data) is { } given) return given;
+        string local = Path.Combine("data", "emodb");
+        if (Directory.Exists(local)) return local;
+        if (Directory.Exists(DataPaths.EmoDb)) return DataPaths.EmoDb;
+        throw new DirectoryNotFoundException($"no corpus given and neither {local} nor {DataPaths.EmoDb} exists; pass --data DIR or run `ser download emodb`");
+    }
+
+    public FeatureSet LoadFeatures(ParseResult r)
+    {
+        var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
+        var set = Spectre.Console.AnsiConsole.Status().Start($"computing spectrograms of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus));
+        Spectre.Console.AnsiConsole.MarkupLineInterpolated($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, {set.Labels.Count} labels");
+        foreach (var p in set.Problems) Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {p.Path}: {p.Reason}");
+        return set;
+    }
+
+    public (ModelConfig Model, TrainingOptions Training) Settings(ParseResult r, int classes)
+    {
+        var (model, training) = Presets.Get(r.GetValue(Preset)!);
+        model = model with
+        {
+            Classes = classes,
+            Hidden = r.GetValue(Hidden) ?? model.Hidden,
+            Heads = r.GetValue(Heads) ?? model.Heads,
+            UseAttention = !r.GetValue(NoAttention),
+            Loss = r.GetValue(Loss) ?? model.Loss,
+        };
+        training = training with
+        {
+            Epochs = r.GetValue(Epochs) ?? training.Epochs,
+            LearningRate = r.GetValue(Lr) ?? training.LearningRate,
+            BatchSize = r.GetValue(Batch) ?? training.BatchSize,
+            Seed = r.GetValue(Seed) ?? training.Seed,
+            WeightDecay = r.GetValue(WeightDecay) ?? training.WeightDecay,
+            ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
+            ClassWeights = r.GetValue(ClassWeights),
+        };
+        model.Validate();
+        return (model, training);
+    }
+
+    /// <summary>Opens the backend the user asked for and says which one "auto" took.</summary>
+    public Func<IBackend<float>> BackendFactory(ParseResult r)
+    {
+        string device = Backends.Resolve(r.GetValue(Device)!);
+        if (r.GetValue(Device) == "auto") Spectre.Console.AnsiConsole.MarkupLineInterpolated($"device: auto → {device}");
+        return () => Backends.Create(device);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using SpeechEmotion.Tests.Support;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>train, loso, evaluate and predict end to end on a small synthetic Emo-DB-style corpus written by the test.</summary>
+public class TrainingCliTests
+{
+    private static readonly (char Code, double Hz)[] Tones = [('W', 300), ('T', 900), ('N', 2100)];
+
+    private static string WriteCorpus(TempDir dir)
+    {
+        var random = new Random(4);
+        foreach (var speaker in new[] { "03", "08", "09" })
+            foreach (var (code, hz) in Tones)
+                for (int k = 0; k < 3; k++)
+                {
+                    var audio = Enumerable.Range(0, 3200 + random.Next(1600)).Select(n => (float)(0.3 * Math.Sin(2 * Math.PI * hz * n / 16000) + 0.05 * (random.NextDouble() - 0.5))).ToArray();
+                    dir.File($"corpus/wav/{speaker}a0{k + 1}{code}a.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(audio)));
+                }
+        return Path.Combine(dir.Path, "corpus");
+    }
+
+    private static readonly string[] Small = ["--hidden", "8", "--heads", "2", "--epochs", "8", "--lr", "0.01", "--batch", "4", "--loss", "crossentropy", "--device", "cpu"];
+
+    [Test]
+    public void Loso_writes_reports_and_skips_finished_folds_on_rerun()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var report = Path.Combine(dir.Path, "report");
+        var (code, output) = SerProcess.Run(["loso", "--data", data, "--report", report, .. Small]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
+        Assert.That(json["folds"]!.AsArray(), Has.Count.EqualTo(3));
+        Assert.That(json["labels"]!.AsArray().Select(l => l!.GetValue<string>()), Has.Member("anger"));
+        Assert.That(json["ua"]!.GetValue<double>(), Is.GreaterThan(0.9), "tones are easy on unseen speakers");
+        foreach (var key in new[] { "wa", "macro_f1", "confusion", "per_class_recall", "config", "selection" }) Assert.That(json[key], Is.Not.Null, key);
+        foreach (var f in json["folds"]!.AsArray())
+            foreach (var key in new[] { "speakers", "ua", "wa", "epochs", "seconds" }) Assert.That(f![key], Is.Not.Null, key);
+        Assert.That(File.ReadAllText(Path.Combine(report, "report.md")), Does.Contain("| true \\ predicted |"));
+        foreach (var png in new[] { "confusion.png", "curves.png" }) Assert.That(new FileInfo(Path.Combine(report, png)).Length, Is.GreaterThan(1000), png);
+
+        var rerun = SerProcess.Run(["loso", "--data", data, "--report", report, .. Small]);
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.Output);
+        Assert.That(rerun.Output.Split('\n').Count(l => l.Contains("already done, skipped")), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Train_then_evaluate_and_predict_with_a_bad_file_among_good_ones()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run(["train", "--data", data, "--test-speakers", "09", "--val-speakers", "08", "--out", model, .. Small]);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("early stopping"));
+        Assert.That(output, Does.Contain("test speakers 09: UA"));
+        Assert.That(File.Exists(model + ".ckpt"), Is.False, "checkpoint removed after a finished run");
+
+        var evaluate = SerProcess.Run("evaluate", "--model", model, "--data", data, "--speakers", "09", "--device", "cpu");
+        Assert.That(evaluate.ExitCode, Is.EqualTo(0), evaluate.Output);
+        Assert.That(evaluate.Output, Does.Contain("UA"));
+
+        var bad = dir.File("corpus/wav/bad.wav", "RIFF0000WAVE"u8.ToArray());
+        var predict = SerProcess.Run("predict", "--model", model, Path.Combine(data, "wav"), "--json");
+        Assert.That(predict.ExitCode, Is.EqualTo(1), "one file failed");
+        var lines = predict.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.That(lines, Has.Count.EqualTo(28));
+        Assert.That(lines.Single(l => l["error"] is not null)["path"]!.GetValue<string>(), Is.EqualTo(bad));
+        var anger = lines.Where(l => l["path"]!.GetValue<string>().Contains("09a01W")).Single();
+        Assert.That(anger["emotion"]!.GetValue<string>(), Is.EqualTo("anger"));
+        Assert.That(anger["probabilities"]!.AsObject().Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
+    }
+}
