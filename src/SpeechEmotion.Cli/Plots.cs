@@ -78,6 +78,17 @@ internal static class Plots
         Save(plot, path, 1100, 600);
     }
 
+    /// <summary>One bar per setting (the paper's Fig. 4).</summary>
+    public static void BarsPng(IReadOnlyList<(string Name, double Value)> bars, string yLabel, string path)
+    {
+        var plot = new Plot();
+        plot.Add.Bars(bars.Select(b => b.Value).ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(bars.Select((b, i) => new Tick(i, b.Name)).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.YLabel(yLabel);
+        Save(plot, path, 800, 500);
+    }
+
     private static void Save(Plot plot, string path, int width, int height)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -18,4 +18,6 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LosoCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 return root.Parse(args).Invoke();

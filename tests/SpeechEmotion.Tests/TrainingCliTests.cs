@@ -21,7 +21,8 @@ public class TrainingCliTests
         return Path.Combine(dir.Path, "corpus");
     }
 
-    private static readonly string[] Small = ["--hidden", "8", "--heads", "2", "--epochs", "8", "--lr", "0.01", "--batch", "4", "--loss", "crossentropy", "--device", "cpu"];
+    private static readonly string[] Optimisation = ["--hidden", "8", "--epochs", "8", "--lr", "0.01", "--batch", "4", "--loss", "crossentropy", "--device", "cpu"];
+    private static readonly string[] Small = [.. Optimisation, "--heads", "2"];
 
     [Test]
     public void Loso_writes_reports_and_skips_finished_folds_on_rerun()
@@ -71,5 +72,22 @@ public class TrainingCliTests
         var anger = lines.Where(l => l["path"]!.GetValue<string>().Contains("09a01W")).Single();
         Assert.That(anger["emotion"]!.GetValue<string>(), Is.EqualTo("anger"));
         Assert.That(anger["probabilities"]!.AsObject().Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
+    }
+
+    [Test]
+    public void Sweep_runs_each_setting_and_compare_tests_the_difference()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var report = Path.Combine(dir.Path, "sweep");
+        var (code, output) = SerProcess.Run(["sweep", "--data", data, "--heads", "2,4", "--baseline", "--folds", "03,08", "--report", report, .. Optimisation]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var md = File.ReadAllText(Path.Combine(report, "sweep.md"));
+        foreach (var setting in new[] { "bigru-baseline", "heads-2", "heads-4" }) Assert.That(md, Does.Contain($"| {setting} |"));
+        Assert.That(new FileInfo(Path.Combine(report, "sweep.png")).Length, Is.GreaterThan(1000));
+
+        var compare = SerProcess.Run("compare", Path.Combine(report, "bigru-baseline", "report.json"), Path.Combine(report, "heads-2", "report.json"));
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.Output);
+        Assert.That(compare.Output, Does.Match(@"F\(1, \d+\) = [\d.]+, p = "));
     }
 }

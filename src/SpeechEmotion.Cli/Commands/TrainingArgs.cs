@@ -28,10 +28,11 @@ internal sealed class TrainingArgs
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
+    public void AddTo(Command command, bool modelShape = true)
     {
         foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, ImprovisedOnly })
-            command.Options.Add(option);
+            if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
     public string DataPath(ParseResult r)
