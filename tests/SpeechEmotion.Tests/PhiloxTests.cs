@@ -24,4 +24,16 @@ public class PhiloxTests
         var otherStep = Enumerable.Range(0, 1000).Select(i => Philox.Keep(spec with { Step = 8 }, i));
         Assert.That(otherStep, Is.Not.EqualTo(keeps.Take(1000)), "a new step draws a new mask");
     }
+
+    [Test]
+    public void FillKeep_matches_Keep_element_by_element_from_any_start()
+    {
+        var spec = new DropoutSpec(0.3f, 0x1234_5678_9ABCUL, 0x1_0000_0003UL, 2);
+        foreach (int start in new[] { 0, 1, 6, 1003 })
+        {
+            var fast = new float[37];
+            Philox.FillKeep(spec, start, fast);
+            Assert.That(fast, Is.EqualTo(Enumerable.Range(start, 37).Select(i => Philox.Keep(spec, i)).ToArray()), $"start {start}");
+        }
+    }
 }

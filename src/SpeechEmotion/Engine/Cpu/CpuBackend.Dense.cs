@@ -33,6 +33,8 @@ public sealed partial class CpuBackend<T>
     private static void ApplyDropout(ReadOnlySpan<T> x, Span<T> y, DropoutSpec spec)
     {
         if (!spec.Active) { x.CopyTo(y); return; }
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] * T.CreateChecked(Philox.Keep(spec, i));
+        var keep = new float[x.Length];
+        Philox.FillKeep(spec, 0, keep);
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] * T.CreateChecked(keep[i]);
     }
 }
