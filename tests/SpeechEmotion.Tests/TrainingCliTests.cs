@@ -91,3 +91,20 @@ public class TrainingCliTests
         Assert.That(compare.Output, Does.Match(@"F\(1, \d+\) = [\d.]+, p = "));
     }
 }
+
+public class ShippedModelTests
+{
+    [Test]
+    public void Predict_without_a_model_uses_the_shipped_emodb_model()
+    {
+        var wav = TestData.EmoDbWav("03a01Wa");
+        var (code, output) = SerProcess.Run("predict", wav, "--json");
+        Assert.That(code, Is.EqualTo(0), output);
+        var result = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        var probabilities = result["probabilities"]!.AsObject();
+        Assert.That(probabilities.Select(p => p.Key), Is.EquivalentTo(new[] { "anger", "boredom", "disgust", "fear", "happiness", "sadness", "neutral" }));
+        Assert.That(probabilities.Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
+        var model = SpeechEmotion.Serialization.SavedModel.Load(Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "emodb.ser"));
+        Assert.That(model.Summary["train_utterances"]!.GetValue<int>(), Is.EqualTo(535), "trained on all ten speakers");
+    }
+}
