@@ -5,44 +5,61 @@ using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Kernels;
 
-/// <summary>Shape of one GRU direction launch.</summary>
-public readonly record struct GruArgs(int Steps, int Hidden, int Width, int Column, int Reverse);
+/// <summary>Shape of one GRU launch: Directions groups of Batch utterances.</summary>
+public readonly record struct GruArgs(int Batch, int Steps, int Hidden, int Width);
 
-// Bi-GRU recurrence, one direction per launch (formulas in CpuBackend.Gru.cs). The input projection for all steps is
-// one GEMM before this; here one thread group per utterance walks all its steps inside the kernel (no launch or host
-// sync per step), thread j owning hidden unit j, the state h in shared memory, a group barrier between steps.
-// Forward FLOPs ≈ B·T·(6H² + 20H); backward ≈ B·T·(6H² + 20H); minimal bytes ≈ 4·B·T·(3H + 4H + 2H) + 12H².
+/// <summary>The device views of one direction (both directions travel in one launch).</summary>
+public struct GruViews
+{
+    public ArrayView<float> Gi, Whh, Bhh, Gates, Hprev, DGi, DGh;
+    public int Column, Reverse;
+}
+
+// Bi-GRU recurrence (formulas in CpuBackend.Gru.cs). The input projection for all steps is one GEMM before this; here
+// one launch runs both directions: thread group g handles utterance g mod B in direction g / B and walks all its steps
+// inside the kernel (no launch or host sync per step), thread j owning hidden unit j, the state in shared memory, a
+// group barrier between steps.
+// Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
     /// <summary>Largest hidden size the recurrence kernels take (one thread per unit, state in shared memory).</summary>
     public const int MaxGruHidden = 1024;
 
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GruArgs>? _gruForward;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, GruArgs>? _gruBackward;
+    private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruForward, _gruBackward;
 
-    public void GruForward(Tensor<float> gi, Tensor<float> whh, Tensor<float> bhh, Tensor<int> lengths, bool reverse,
-        Tensor<float> output, int column, Tensor<float> gates, Tensor<float> hprev)
+    public void GruForward(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output)
     {
-        int batch = lengths.Length, steps = gi.Dim(1), hidden = whh.Dim(1);
-        CheckHidden(hidden);
-        CheckLength(gi, batch * steps * 3 * hidden, "gru gi");
-        CheckLength(gates, batch * steps * 4 * hidden, "gru gates");
-        _gruForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, GruArgs>(GruForwardKernel);
-        _gruForward(new KernelConfig(batch, RoundToWarp(hidden)), D(gi), D(whh), D(bhh), D(lengths), D(output), D(gates), D(hprev),
-            new GruArgs(steps, hidden, output.Dim(2), column, reverse ? 1 : 0));
+        var (first, second, args) = Launch(directions, lengths, output, backward: false);
+        _gruForward ??= Accelerator.LoadStreamKernel<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>(GruForwardKernel);
+        _gruForward(new KernelConfig(directions.Count * args.Batch, RoundToWarp(args.Hidden)), first, second, D(lengths), D(output), args);
     }
 
-    public void GruBackward(Tensor<float> dOutput, int column, Tensor<float> whh, Tensor<float> gates, Tensor<float> hprev,
-        Tensor<int> lengths, bool reverse, Tensor<float> dGi, Tensor<float> dGh)
+    public void GruBackward(Tensor<float> dOutput, IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths)
     {
-        int batch = lengths.Length, steps = dGi.Dim(1), hidden = whh.Dim(1);
+        var (first, second, args) = Launch(directions, lengths, dOutput, backward: true);
+        _gruBackward ??= Accelerator.LoadStreamKernel<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>(GruBackwardKernel);
+        _gruBackward(new KernelConfig(directions.Count * args.Batch, RoundToWarp(args.Hidden)), first, second, D(lengths), D(dOutput), args);
+    }
+
+    private static (GruViews, GruViews, GruArgs) Launch(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output, bool backward)
+    {
+        if (directions.Count is < 1 or > 2) throw new ArgumentException("a GRU launch takes one or two directions");
+        int batch = lengths.Length, steps = directions[0].Gi.Dim(1), hidden = directions[0].Whh.Dim(1);
         CheckHidden(hidden);
-        CheckLength(dGi, batch * steps * 3 * hidden, "gru dGi");
-        _gruBackward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>,
-            ArrayView<float>, ArrayView<float>, GruArgs>(GruBackwardKernel);
-        _gruBackward(new KernelConfig(batch, RoundToWarp(hidden)), D(dOutput), D(whh), D(gates), D(hprev), D(lengths), D(dGi), D(dGh),
-            new GruArgs(steps, hidden, dOutput.Dim(2), column, reverse ? 1 : 0));
+        var views = directions.Select(d =>
+        {
+            CheckLength(d.Gi, batch * steps * 3 * hidden, "gru gi");
+            CheckLength(d.Gates, batch * steps * 4 * hidden, "gru gates");
+            CheckLength(d.Hprev, batch * steps * hidden, "gru hprev");
+            if (backward && (d.DGi is null || d.DGh is null)) throw new ArgumentException("GRU backward needs DGi and DGh");
+            return new GruViews
+            {
+                Gi = D(d.Gi), Whh = D(d.Whh), Bhh = D(d.Bhh), Gates = D(d.Gates), Hprev = D(d.Hprev),
+                DGi = d.DGi is null ? default : D(d.DGi), DGh = d.DGh is null ? default : D(d.DGh),
+                Column = d.Column, Reverse = d.Reverse ? 1 : 0,
+            };
+        }).ToArray();
+        return (views[0], views[^1], new GruArgs(batch, steps, hidden, output.Dim(2)));
     }
 
     private static void CheckHidden(int hidden)
@@ -54,49 +71,49 @@ public sealed partial class IlgpuBackend
 
     private static float Sigmoid(float x) => 1f / (1f + XMath.Exp(-x));
 
-    private static void GruForwardKernel(ArrayView<float> gi, ArrayView<float> whh, ArrayView<float> bhh, ArrayView<int> lengths,
-        ArrayView<float> output, ArrayView<float> gates, ArrayView<float> hprev, GruArgs a)
+    private static void GruForwardKernel(GruViews first, GruViews second, ArrayView<int> lengths, ArrayView<float> output, GruArgs a)
     {
         var h = SharedMemory.Allocate<float>(MaxGruHidden);
-        int b = Grid.IdxX, j = Group.IdxX, hid = a.Hidden, len = lengths[b];
+        var v = Grid.IdxX < a.Batch ? first : second;
+        int b = Grid.IdxX % a.Batch, j = Group.IdxX, hid = a.Hidden, len = lengths[b];
         bool active = j < hid;
         if (active) h[j] = 0f;
         for (int t = len; t < a.Steps && active; t++)
         {
             int row = b * a.Steps + t;
-            output[row * a.Width + a.Column + j] = 0f;
-            hprev[row * hid + j] = 0f;
-            for (int q = 0; q < 4; q++) gates[row * 4 * hid + q * hid + j] = 0f;
+            output[row * a.Width + v.Column + j] = 0f;
+            v.Hprev[row * hid + j] = 0f;
+            for (int q = 0; q < 4; q++) v.Gates[row * 4 * hid + q * hid + j] = 0f;
         }
         Group.Barrier();
         for (int s = 0; s < len; s++)
         {
-            int t = a.Reverse != 0 ? len - 1 - s : s;
+            int t = v.Reverse != 0 ? len - 1 - s : s;
             int row = b * a.Steps + t;
             float hNew = 0f;
             if (active)
             {
-                float gr = bhh[j], gz = bhh[hid + j], gn = bhh[2 * hid + j];
+                float gr = v.Bhh[j], gz = v.Bhh[hid + j], gn = v.Bhh[2 * hid + j];
                 for (int q = 0; q < hid; q++)
                 {
                     float hq = h[q];
-                    gr += whh[j * hid + q] * hq;
-                    gz += whh[(hid + j) * hid + q] * hq;
-                    gn += whh[(2 * hid + j) * hid + q] * hq;
+                    gr += v.Whh[j * hid + q] * hq;
+                    gz += v.Whh[(hid + j) * hid + q] * hq;
+                    gn += v.Whh[(2 * hid + j) * hid + q] * hq;
                 }
                 int g = row * 3 * hid;
-                float r = Sigmoid(gi[g + j] + gr);
-                float z = Sigmoid(gi[g + hid + j] + gz);
-                float n = XMath.Tanh(gi[g + 2 * hid + j] + r * gn);
+                float r = Sigmoid(v.Gi[g + j] + gr);
+                float z = Sigmoid(v.Gi[g + hid + j] + gz);
+                float n = XMath.Tanh(v.Gi[g + 2 * hid + j] + r * gn);
                 float hOld = h[j];
                 hNew = (1f - z) * n + z * hOld;
                 int c = row * 4 * hid;
-                gates[c + j] = r;
-                gates[c + hid + j] = z;
-                gates[c + 2 * hid + j] = n;
-                gates[c + 3 * hid + j] = gn;
-                hprev[row * hid + j] = hOld;
-                output[row * a.Width + a.Column + j] = hNew;
+                v.Gates[c + j] = r;
+                v.Gates[c + hid + j] = z;
+                v.Gates[c + 2 * hid + j] = n;
+                v.Gates[c + 3 * hid + j] = gn;
+                v.Hprev[row * hid + j] = hOld;
+                output[row * a.Width + v.Column + j] = hNew;
             }
             Group.Barrier();
             if (active) h[j] = hNew;
@@ -104,44 +121,44 @@ public sealed partial class IlgpuBackend
         }
     }
 
-    private static void GruBackwardKernel(ArrayView<float> dOutput, ArrayView<float> whh, ArrayView<float> gates, ArrayView<float> hprev,
-        ArrayView<int> lengths, ArrayView<float> dGi, ArrayView<float> dGh, GruArgs a)
+    private static void GruBackwardKernel(GruViews first, GruViews second, ArrayView<int> lengths, ArrayView<float> dOutput, GruArgs a)
     {
         var dgh = SharedMemory.Allocate<float>(3 * MaxGruHidden);
-        int b = Grid.IdxX, j = Group.IdxX, hid = a.Hidden, len = lengths[b];
+        var v = Grid.IdxX < a.Batch ? first : second;
+        int b = Grid.IdxX % a.Batch, j = Group.IdxX, hid = a.Hidden, len = lengths[b];
         bool active = j < hid;
         for (int t = len; t < a.Steps && active; t++)
         {
             int row = b * a.Steps + t;
             for (int q = 0; q < 3; q++)
             {
-                dGi[row * 3 * hid + q * hid + j] = 0f;
-                dGh[row * 3 * hid + q * hid + j] = 0f;
+                v.DGi[row * 3 * hid + q * hid + j] = 0f;
+                v.DGh[row * 3 * hid + q * hid + j] = 0f;
             }
         }
         float carry = 0f;
         for (int s = len - 1; s >= 0; s--)
         {
-            int t = a.Reverse != 0 ? len - 1 - s : s;
+            int t = v.Reverse != 0 ? len - 1 - s : s;
             int row = b * a.Steps + t;
             float direct = 0f;
             if (active)
             {
-                float delta = carry + dOutput[row * a.Width + a.Column + j];
+                float delta = carry + dOutput[row * a.Width + v.Column + j];
                 int c = row * 4 * hid;
-                float r = gates[c + j], z = gates[c + hid + j], n = gates[c + 2 * hid + j], gn = gates[c + 3 * hid + j];
+                float r = v.Gates[c + j], z = v.Gates[c + hid + j], n = v.Gates[c + 2 * hid + j], gn = v.Gates[c + 3 * hid + j];
                 float dn = delta * (1f - z);
-                float dz = delta * (hprev[row * hid + j] - n);
+                float dz = delta * (v.Hprev[row * hid + j] - n);
                 float dan = dn * (1f - n * n);
                 float daz = dz * z * (1f - z);
                 float dar = dan * gn * r * (1f - r);
                 int g = row * 3 * hid;
-                dGi[g + j] = dar;
-                dGi[g + hid + j] = daz;
-                dGi[g + 2 * hid + j] = dan;
-                dGh[g + j] = dar;
-                dGh[g + hid + j] = daz;
-                dGh[g + 2 * hid + j] = dan * r;
+                v.DGi[g + j] = dar;
+                v.DGi[g + hid + j] = daz;
+                v.DGi[g + 2 * hid + j] = dan;
+                v.DGh[g + j] = dar;
+                v.DGh[g + hid + j] = daz;
+                v.DGh[g + 2 * hid + j] = dan * r;
                 dgh[j] = dar;
                 dgh[hid + j] = daz;
                 dgh[2 * hid + j] = dan * r;
@@ -151,7 +168,7 @@ public sealed partial class IlgpuBackend
             if (active)
             {
                 float acc = direct;
-                for (int i = 0; i < 3 * hid; i++) acc += dgh[i] * whh[i * hid + j];
+                for (int i = 0; i < 3 * hid; i++) acc += dgh[i] * v.Whh[i * hid + j];
                 carry = acc;
             }
             Group.Barrier();

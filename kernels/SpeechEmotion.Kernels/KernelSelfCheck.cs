@@ -140,32 +140,27 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         var whh = harness.RandomData(3 * h * h, 1f / MathF.Sqrt(h));
         var bhh = harness.RandomData(3 * h, 0.1f);
         var dOut = harness.RandomData(batch * steps * width);
-        // Both directions into one output; each direction's caches are outputs too.
+        // Both directions in one call into one output; each direction's caches are outputs too.
+        GruDirection<float>[] Directions(IBackend<float> b, float[]? gates = null, float[]? prev = null) =>
+            [.. new[] { false, true }.Select((reverse, d) => new GruDirection<float>(reverse, d * h, Upload(b, gi, batch, steps, 3 * h),
+                Upload(b, whh, 3 * h, h), Upload(b, bhh, 3 * h),
+                gates is null ? Poison(b, batch, steps, 4 * h) : Upload(b, gates[(d * batch * steps * 4 * h)..((d + 1) * batch * steps * 4 * h)], batch, steps, 4 * h),
+                prev is null ? Poison(b, batch, steps, h) : Upload(b, prev[(d * batch * steps * h)..((d + 1) * batch * steps * h)], batch, steps, h),
+                Poison(b, batch, steps, 3 * h), Poison(b, batch, steps, 3 * h)))];
         yield return Check("gru-forward", ForwardTolerance, b =>
         {
-            var (lens, w, bias, g) = (Ints(b, lengths), Upload(b, whh, 3 * h, h), Upload(b, bhh, 3 * h), Upload(b, gi, batch, steps, 3 * h));
-            var output = Poison(b, batch, steps, width);
-            var caches = new[] { Poison(b, batch, steps, 4 * h), Poison(b, batch, steps, h), Poison(b, batch, steps, 4 * h), Poison(b, batch, steps, h) };
-            return new Operation(() =>
-            {
-                b.GruForward(g, w, bias, lens, false, output, 0, caches[0], caches[1]);
-                b.GruForward(g, w, bias, lens, true, output, h, caches[2], caches[3]);
-            }, [output, .. caches]);
+            var (lens, output, dirs) = (Ints(b, lengths), Poison(b, batch, steps, width), Directions(b));
+            return new Operation(() => b.GruForward(dirs, lens, output), [output, .. dirs.SelectMany(d => new[] { d.Gates, d.Hprev })]);
         });
         // Backward from caches the CPU reference produced, so that only the backward kernel is compared.
-        var cpuGates = harness.Cpu.Allocate(batch, steps, 4 * h);
-        var cpuPrev = harness.Cpu.Allocate(batch, steps, h);
-        var cpuOut = harness.Cpu.Allocate(batch, steps, width);
-        harness.Cpu.GruForward(Upload(harness.Cpu, gi, batch, steps, 3 * h), Upload(harness.Cpu, whh, 3 * h, h), Upload(harness.Cpu, bhh, 3 * h),
-            Ints(harness.Cpu, lengths), true, cpuOut, h, cpuGates, cpuPrev);
-        var gates = ParityHarness.Host(harness.Cpu, cpuGates);
-        var prev = ParityHarness.Host(harness.Cpu, cpuPrev);
+        var reference = Directions(harness.Cpu);
+        harness.Cpu.GruForward(reference, Ints(harness.Cpu, lengths), harness.Cpu.Allocate(batch, steps, width));
+        var gates = reference.SelectMany(d => ParityHarness.Host(harness.Cpu, d.Gates)).ToArray();
+        var prev = reference.SelectMany(d => ParityHarness.Host(harness.Cpu, d.Hprev)).ToArray();
         yield return Check("gru-backward", GradientTolerance, b =>
         {
-            var (lens, w, d) = (Ints(b, lengths), Upload(b, whh, 3 * h, h), Upload(b, dOut, batch, steps, width));
-            var (gt, hp) = (Upload(b, gates, batch, steps, 4 * h), Upload(b, prev, batch, steps, h));
-            var (dGi, dGh) = (Poison(b, batch, steps, 3 * h), Poison(b, batch, steps, 3 * h));
-            return new Operation(() => b.GruBackward(d, h, w, gt, hp, lens, true, dGi, dGh), [dGi, dGh]);
+            var (lens, d, dirs) = (Ints(b, lengths), Upload(b, dOut, batch, steps, width), Directions(b, gates, prev));
+            return new Operation(() => b.GruBackward(d, dirs, lens), [.. dirs.SelectMany(x => new[] { x.DGi!, x.DGh! })]);
         });
     }
 

@@ -34,17 +34,10 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     void Dropout(Tensor<T> x, Tensor<T> y, DropoutSpec spec);
     void DropoutBackward(Tensor<T> dy, Tensor<T> dx, DropoutSpec spec);
 
-    /// <summary>
-    /// One GRU direction over a padded batch. gi [B,T,3H] = x·W_ihᵀ + b_ih (gates r|z|n); whh [3H,H]; bhh [3H].
-    /// Writes h_t into output [B,T,W] at columns [column, column+H); gates [B,T,4H] caches r, z, n and W_hn·h + b_hn;
-    /// hprev [B,T,H] caches the state each step started from.
-    /// </summary>
-    void GruForward(Tensor<T> gi, Tensor<T> whh, Tensor<T> bhh, Tensor<int> lengths, bool reverse,
-        Tensor<T> output, int column, Tensor<T> gates, Tensor<T> hprev);
-    /// <summary>BPTT for one direction: from dOutput [B,T,W] (columns [column, column+H)) to dGi [B,T,3H] (gradient of
-    /// the input pre-activations) and dGh [B,T,3H] (gradient of W_hh·h + b_hh); weight gradients are GEMMs on those.</summary>
-    void GruBackward(Tensor<T> dOutput, int column, Tensor<T> whh, Tensor<T> gates, Tensor<T> hprev, Tensor<int> lengths,
-        bool reverse, Tensor<T> dGi, Tensor<T> dGh);
+    /// <summary>The GRU recurrence of one or two directions (see <see cref="GruDirection{T}"/>) over a padded batch.</summary>
+    void GruForward(IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths, Tensor<T> output);
+    /// <summary>BPTT for the same directions from dOutput [B,T,W]; weight gradients are GEMMs on DGi and DGh.</summary>
+    void GruBackward(Tensor<T> dOutput, IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths);
 
     /// <summary>Scaled dot-product attention per head with key-padding mask and dropout on the probabilities.
     /// qkv [B,T,3E] (Q|K|V), probs [B,h,T,T] (softmax before dropout), context [B,T,E].</summary>

@@ -56,33 +56,34 @@ public sealed class GruLayer<T> : ILayer<T>, IDisposable where T : unmanaged, IB
         _batch = batch;
         int rows = batch.Batch * batch.Steps, h = Hidden;
         var output = _ws.Get("out", batch.Batch, batch.Steps, OutputSize);
+        var directions = new GruDirection<T>[_dirs.Length];
         for (int d = 0; d < _dirs.Length; d++)
         {
             var dir = _dirs[d];
             var gi = _ws.Get($"gi{d}", batch.Batch, batch.Steps, 3 * h);
             _backend.Gemm(input, false, dir.Wih.Value, true, gi, rows, 3 * h, InputSize, T.One, T.Zero);
             _backend.AddBias(gi, dir.Bih.Value);
-            _backend.GruForward(gi, dir.Whh.Value, dir.Bhh.Value, batch.Lengths, dir.Reverse, output, d * h,
+            directions[d] = new GruDirection<T>(dir.Reverse, d * h, gi, dir.Whh.Value, dir.Bhh.Value,
                 _ws.Get($"gates{d}", batch.Batch, batch.Steps, 4 * h), _ws.Get($"hprev{d}", batch.Batch, batch.Steps, h));
         }
+        _backend.GruForward(directions, batch.Lengths, output);
         return output;
     }
 
-    // Per direction, from dGi/dGh of the BPTT op (formulas in CpuBackend.Gru.cs):
+    // Both directions' BPTT in one op (formulas in CpuBackend.Gru.cs), then per direction from its dGi/dGh:
     //   dW_hh += dGhᵀ·H_prev,  db_hh += Σ_rows dGh,  dW_ih += dGiᵀ·X,  db_ih += Σ_rows dGi,  dX += dGi·W_ih.
     public Tensor<T>? Backward(Tensor<T> dOutput)
     {
         var batch = _batch;
         int rows = batch.Batch * batch.Steps, h = Hidden;
         var dInput = ComputeInputGradient ? _ws.Get("dx", batch.Batch, batch.Steps, InputSize) : null;
+        var directions = _dirs.Select((dir, d) => new GruDirection<T>(dir.Reverse, d * h, _ws.Get($"gi{d}", batch.Batch, batch.Steps, 3 * h),
+            dir.Whh.Value, dir.Bhh.Value, _ws.Get($"gates{d}", batch.Batch, batch.Steps, 4 * h), _ws.Get($"hprev{d}", batch.Batch, batch.Steps, h),
+            _ws.Get($"dGi{d}", batch.Batch, batch.Steps, 3 * h), _ws.Get($"dGh{d}", batch.Batch, batch.Steps, 3 * h))).ToArray();
+        _backend.GruBackward(dOutput, directions, batch.Lengths);
         for (int d = 0; d < _dirs.Length; d++)
         {
-            var dir = _dirs[d];
-            var gates = _ws.Get($"gates{d}", batch.Batch, batch.Steps, 4 * h);
-            var hprev = _ws.Get($"hprev{d}", batch.Batch, batch.Steps, h);
-            var dGi = _ws.Get("dGi", batch.Batch, batch.Steps, 3 * h);
-            var dGh = _ws.Get("dGh", batch.Batch, batch.Steps, 3 * h);
-            _backend.GruBackward(dOutput, d * h, dir.Whh.Value, gates, hprev, batch.Lengths, dir.Reverse, dGi, dGh);
+            var (dir, dGi, dGh, hprev) = (_dirs[d], directions[d].DGi!, directions[d].DGh!, directions[d].Hprev);
             _backend.Gemm(dGh, true, hprev, false, dir.Whh.Grad, 3 * h, h, rows, T.One, T.One);
             _backend.BiasGrad(dGh, dir.Bhh.Grad);
             _backend.Gemm(dGi, true, _input, false, dir.Wih.Grad, 3 * h, InputSize, rows, T.One, T.One);

@@ -7,7 +7,19 @@ public sealed partial class CpuBackend<T>
     // Forward (PyTorch/cuDNN form), a = x·W_ihᵀ + b_ih (given), g = W_hh·h + b_hh:
     //   r = σ(a_r + g_r), z = σ(a_z + g_z), n = tanh(a_n + r ⊙ g_n), h' = (1 − z) ⊙ n + z ⊙ h.
     // The forward direction runs t = 0..len−1, the reverse one t = len−1..0; both start from h = 0.
-    public void GruForward(Tensor<T> gi, Tensor<T> whh, Tensor<T> bhh, Tensor<int> lengths, bool reverse,
+    public void GruForward(IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths, Tensor<T> output)
+    {
+        foreach (var d in directions) Forward(d.Gi, d.Whh, d.Bhh, lengths, d.Reverse, output, d.Column, d.Gates, d.Hprev);
+    }
+
+    public void GruBackward(Tensor<T> dOutput, IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths)
+    {
+        foreach (var d in directions)
+            Backward(dOutput, d.Column, d.Whh, d.Gates, d.Hprev, lengths, d.Reverse,
+                d.DGi ?? throw new ArgumentException("GRU backward needs DGi"), d.DGh ?? throw new ArgumentException("GRU backward needs DGh"));
+    }
+
+    private static void Forward(Tensor<T> gi, Tensor<T> whh, Tensor<T> bhh, Tensor<int> lengths, bool reverse,
         Tensor<T> output, int column, Tensor<T> gates, Tensor<T> hprev)
     {
         var lens = Ints(lengths).ToArray();
@@ -59,7 +71,7 @@ public sealed partial class CpuBackend<T>
     //   dGi = [dâ_r, dâ_z, dâ_n]    dGh = [dâ_r, dâ_z, dâ_n ⊙ r]
     //   dh = δ ⊙ z + W_hhᵀ·dGh      (carried to the step that produced h)
     // Then, outside: dW_hh = Σ dGhᵀ·h_prev, db_hh = Σ dGh, dW_ih = Σ dGiᵀ·x, db_ih = Σ dGi, dx = dGi·W_ih.
-    public void GruBackward(Tensor<T> dOutput, int column, Tensor<T> whh, Tensor<T> gates, Tensor<T> hprev,
+    private static void Backward(Tensor<T> dOutput, int column, Tensor<T> whh, Tensor<T> gates, Tensor<T> hprev,
         Tensor<int> lengths, bool reverse, Tensor<T> dGi, Tensor<T> dGh)
     {
         var lens = Ints(lengths).ToArray();
