@@ -63,7 +63,7 @@ public class TrainerTests
         Assert.That(result.History[result.SelectedEpoch - 1].ValidationUa, Is.EqualTo(bestUa));
         var test = ToneCorpus.Examples(2, ["t"], 5);
         using var model = result.Model.Instantiate(new CpuBackend<float>());
-        var metrics = Trainer.Evaluate(model, new NormalizedSet(test, result.Model.Normalizer), ToneCorpus.Labels);
+        var metrics = Trainer.Evaluate(model, result.Model.Prepare(test), ToneCorpus.Labels);
         Assert.That(metrics.Ua, Is.GreaterThanOrEqualTo(0.99), "tones are separable on an unseen speaker");
     }
 
@@ -82,7 +82,33 @@ public class TrainerTests
         Assert.That(loaded.Summary["selection"]!.GetValue<string>(), Does.StartWith("fixed epochs"));
         using var a = result.Model.Instantiate(new CpuBackend<float>());
         using var b = loaded.Instantiate(new CpuBackend<float>());
-        var set = new NormalizedSet(data, loaded.Normalizer);
+        var set = loaded.Prepare(data);
         Assert.That(Predictor.Probabilities(b, set), Is.EqualTo(Predictor.Probabilities(a, set)));
+    }
+}
+
+public class SpeakerNormalizationTests
+{
+    [Test]
+    public void Each_speaker_is_standardised_with_its_own_statistics_and_the_mode_is_saved()
+    {
+        var data = ToneCorpus.Examples(2, ["a", "b"], 9);
+        // Make speaker b much louder: a constant offset in log power on every bin.
+        data = data.Select(e => e.Utterance.Speaker == "b" ? e with { Features = e.Features.Select(v => v + 5f).ToArray() } : e).ToList();
+        var global = SpeechEmotion.Features.FeatureNormalizer.Fit(data.Select(e => e.Features), SpeechEmotion.Features.Spectrogram.Bins);
+        var set = new NormalizedSet(data, global, SpeechEmotion.Features.FeatureNormalization.Speaker);
+        foreach (var speaker in new[] { "a", "b" })
+        {
+            var frames = set.Examples.Select((e, i) => (e, i)).Where(x => x.e.Utterance.Speaker == speaker).SelectMany(x => set.Features[x.i].Chunk(400)).ToList();
+            double meanBin7 = frames.Average(f => f[7]);
+            Assert.That(meanBin7, Is.EqualTo(0).Within(1e-4), speaker);
+        }
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 4, Normalization = SpeechEmotion.Features.FeatureNormalization.Speaker };
+        var result = new Trainer(new SpeechEmotion.Engine.Cpu.CpuBackend<float>(), new SpeechEmotion.Model.ModelConfig { Hidden = 4, Heads = 2, FcSize = 4, Classes = 3 },
+            options, ToneCorpus.Labels).Train(data, null);
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "m.ser");
+        result.Model.Save(path);
+        Assert.That(SpeechEmotion.Serialization.SavedModel.Load(path).Normalization, Is.EqualTo(SpeechEmotion.Features.FeatureNormalization.Speaker));
     }
 }

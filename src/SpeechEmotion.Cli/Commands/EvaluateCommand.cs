@@ -28,7 +28,7 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"the corpus labels ({string.Join(", ", corpus.Labels)}) differ from the model's ({string.Join(", ", saved.Labels)})");
             using var backend = Kernels.Backends.Create(r.GetValue(device)!);
             using var m = saved.Instantiate(backend);
-            MetricsView.Print(Trainer.Evaluate(m, new NormalizedSet(examples, saved.Normalizer), saved.Labels), $"{r.GetValue(model)} on {corpus.Name}");
+            MetricsView.Print(Trainer.Evaluate(m, saved.Prepare(examples), saved.Labels), $"{r.GetValue(model)} on {corpus.Name}");
             return 0;
         }));
         return command;

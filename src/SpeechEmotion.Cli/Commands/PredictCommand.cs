@@ -48,7 +48,7 @@ internal static class PredictCommand
             {
                 var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(file));
                 var example = new Example(new Utterance(file, saved.Labels[0], ""), features, 0);
-                probs = Predictor.Probabilities(model, new NormalizedSet([example], saved.Normalizer))[0];
+                probs = Predictor.Probabilities(model, saved.Prepare([example]))[0];
             }
             catch (AudioFormatException e)
             {

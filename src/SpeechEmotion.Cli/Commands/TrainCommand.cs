@@ -47,7 +47,7 @@ internal static class TrainCommand
         if (test.Length > 0)
         {
             using var trained = result.Model.Instantiate(backend);
-            var metrics = Trainer.Evaluate(trained, new NormalizedSet(data.Speakers(test), result.Model.Normalizer), data.Labels);
+            var metrics = Trainer.Evaluate(trained, result.Model.Prepare(data.Speakers(test)), data.Labels);
             MetricsView.Print(metrics, $"test speakers {string.Join(",", test)}");
             summary["test_speakers"] = new JsonArray(test.Select(s => (JsonNode)s).ToArray());
             summary["test_ua"] = metrics.Ua;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpeechEmotion.Corpora;
 using SpeechEmotion.Data;
 using SpeechEmotion.Engine;
+using SpeechEmotion.Features;
 using SpeechEmotion.Kernels;
 using SpeechEmotion.Model;
 using SpeechEmotion.Training;
@@ -26,12 +27,13 @@ internal sealed class TrainingArgs
     public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay (AdamW), default 0" };
     public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
+    public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
 
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, Normalize, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -73,6 +75,7 @@ internal sealed class TrainingArgs
             WeightDecay = r.GetValue(WeightDecay) ?? training.WeightDecay,
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
             ClassWeights = r.GetValue(ClassWeights),
+            Normalization = r.GetValue(Normalize) ?? training.Normalization,
         };
         model.Validate();
         return (model, training);

@@ -68,7 +68,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         var trained = trainer.Train(train, validation, observer, cancel);
         if (trained.Cancelled) return null;
         using var model = trained.Model.Instantiate(backend);
-        var set = new NormalizedSet(testSet, trained.Model.Normalizer);
+        var set = trained.Model.Prepare(testSet);
         var probs = Predictor.Probabilities(model, set);
         var predictions = testSet.Select((e, i) => new UtterancePrediction(e.Utterance.Path, e.Utterance.Speaker, e.Label, Predictor.ArgMax(probs[i]), probs[i])).ToList();
         var metrics = ClassificationMetrics.From(data.Labels, predictions.Select(p => (p.Truth, p.Predicted)));

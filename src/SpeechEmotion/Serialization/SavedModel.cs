@@ -13,6 +13,12 @@ namespace SpeechEmotion.Serialization;
 public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels, FeatureNormalizer Normalizer,
     IReadOnlyDictionary<string, float[]> Parameters, JsonObject Summary)
 {
+    /// <summary>How features are standardised before the model (stored in the file).</summary>
+    public FeatureNormalization Normalization { get; init; }
+
+    /// <summary>The examples standardised the way this model was trained.</summary>
+    public Training.NormalizedSet Prepare(IReadOnlyList<Training.Example> examples) => new(examples, Normalizer, Normalization);
+
     public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() }, WriteIndented = true };
 
     public void Save(string path, JsonObject? extraHeader = null, IReadOnlyList<(string, float[])>? extraTensors = null)
@@ -23,6 +29,7 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             ["config"] = JsonSerializer.SerializeToNode(Config, Json),
             ["labels"] = new JsonArray(Labels.Select(l => (JsonNode)l).ToArray()),
             ["summary"] = Summary.DeepClone(),
+            ["normalization"] = Normalization.ToString(),
         };
         if (extraHeader is not null) header["state"] = extraHeader.DeepClone();
         var tensors = new List<(string, float[])> { ("normalizer.mean", Normalizer.Mean), ("normalizer.std", Normalizer.Std) };
@@ -47,7 +54,8 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             state = header["state"]?.AsObject();
             extraTensors = tensors.Where(t => !t.Key.StartsWith("param:", StringComparison.Ordinal) && !t.Key.StartsWith("normalizer.", StringComparison.Ordinal))
                 .ToDictionary(t => t.Key, t => t.Value);
-            return new SavedModel(config, labels, normalizer, parameters, header["summary"]?.AsObject() ?? []);
+            var normalization = Enum.Parse<FeatureNormalization>(header["normalization"]?.GetValue<string>() ?? nameof(FeatureNormalization.Global));
+            return new SavedModel(config, labels, normalizer, parameters, header["summary"]?.AsObject() ?? []) { Normalization = normalization };
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or ArgumentException or InvalidOperationException or NullReferenceException)
         {

@@ -2,16 +2,22 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Training;
 
-/// <summary>Examples with normalised copies of their features, ready to be batched.</summary>
+/// <summary>
+/// Examples with normalised copies of their features, ready to be batched: with the given (training-set) normaliser,
+/// or, for <see cref="FeatureNormalization.Speaker"/>, with a normaliser fitted on each speaker's own utterances.
+/// </summary>
 public sealed class NormalizedSet
 {
-    public NormalizedSet(IReadOnlyList<Example> examples, FeatureNormalizer normalizer)
+    public NormalizedSet(IReadOnlyList<Example> examples, FeatureNormalizer normalizer, FeatureNormalization mode = FeatureNormalization.Global)
     {
         Examples = examples;
+        var perSpeaker = mode == FeatureNormalization.Speaker
+            ? examples.GroupBy(e => e.Utterance.Speaker).ToDictionary(g => g.Key, g => FeatureNormalizer.Fit(g.Select(e => e.Features), Spectrogram.Bins))
+            : null;
         Features = examples.Select(e =>
         {
             var copy = e.Features.ToArray();
-            normalizer.Apply(copy);
+            (perSpeaker?[e.Utterance.Speaker] ?? normalizer).Apply(copy);
             return copy;
         }).ToArray();
         Frames = examples.Select(e => e.Frames).ToArray();

@@ -26,8 +26,8 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     {
         if (train.Count == 0) throw new ArgumentException("no training utterances");
         var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), Spectrogram.Bins);
-        var trainSet = new NormalizedSet(train, normalizer);
-        var validationSet = validation is { Count: > 0 } ? new NormalizedSet(validation, normalizer) : null;
+        var trainSet = new NormalizedSet(train, normalizer, options.Normalization);
+        var validationSet = validation is { Count: > 0 } ? new NormalizedSet(validation, normalizer, options.Normalization) : null;
         using var model = new SerModel<float>(backend, config, options.Seed);
         var adam = new AdamOptimizer<float>(backend, model.Parameters,
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm));
@@ -91,7 +91,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
             ["device"] = backend.Name,
         };
-        var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary);
+        var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary) { Normalization = options.Normalization };
         return new TrainingResult(saved, history, validationSet is null ? history.Count : bestEpoch + 1, selection, cancelled);
     }
 

@@ -11,6 +11,7 @@ public sealed record TrainingOptions
     public double ClipNorm { get; init; }
     /// <summary>Weight each class by N / (C·n_c) in the loss (inverse frequency, mean weight 1).</summary>
     public bool ClassWeights { get; init; }
+    public Features.FeatureNormalization Normalization { get; init; }
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 }
