@@ -90,6 +90,20 @@ public class TrainingCliTests
         Assert.That(compare.ExitCode, Is.EqualTo(0), compare.Output);
         Assert.That(compare.Output, Does.Match(@"F\(1, \d+\) = [\d.]+, p = "));
     }
+
+    [Test]
+    public void Random_split_is_labelled_speaker_dependent_and_stratified()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var report = Path.Combine(dir.Path, "random");
+        var (code, output) = SerProcess.Run(["loso", "--data", data, "--random-split", "0.34", "--report", report, .. Small]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
+        Assert.That(json["protocol"]!.GetValue<string>(), Does.StartWith("SPEAKER-DEPENDENT random"));
+        // 9 utterances per class, 34 % each → 3 per class in the test set.
+        Assert.That(json["confusion"]!.AsArray().Select(r => r!.AsArray().Sum(v => v!.GetValue<int>())).Where(n => n > 0), Is.All.EqualTo(3));
+    }
 }
 
 public class ShippedModelTests

@@ -14,14 +14,17 @@ internal static class LosoCommand
         var folds = new Option<string>("--folds") { Description = "all, or comma-separated test speakers (one fold each)", DefaultValueFactory = _ => "all" };
         var groups = new Option<int>("--fold-groups") { Description = "Make K speaker-disjoint groups instead of one fold per speaker" };
         var val = new Option<int>("--val-count") { Description = "Training speakers per fold held out for early stopping (default 0: fixed epochs)" };
+        var randomSplit = new Option<double?>("--random-split") { Description = "Instead of LOSO: a random stratified utterance split with this test fraction (speaker-DEPENDENT, for comparison with papers)" };
         var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)", DefaultValueFactory = _ => "reports/loso" };
-        var command = new Command("loso", "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run") { folds, groups, val, report };
+        var command = new Command("loso", "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run") { folds, groups, val, randomSplit, report };
         args.AddTo(command);
-        command.SetAction(r => CliRunner.Run(() => Run(r, args, r.GetValue(folds)!, r.GetValue(groups), r.GetValue(val), r.GetValue(report)!)));
+        command.SetAction(r => CliRunner.Run(() => Run(r, args, r.GetValue(folds)!, r.GetValue(groups), r.GetValue(val), r.GetValue(report)!,
+            randomSplit: r.GetValue(randomSplit))));
         return command;
     }
 
-    public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null)
+    public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null,
+        double? randomSplit = null)
     {
         var data = args.LoadFeatures(r);
         var (model, training) = args.Settings(r, data.Labels.Count);
@@ -33,13 +36,18 @@ internal static class LosoCommand
         AnsiConsole.MarkupLineInterpolated($"{plan.Count} folds, {(model.UseAttention ? $"{model.Heads} heads" : "Bi-GRU only")}, {model.Loss} loss, {training.Epochs} epochs, report in {outDir}");
         using var cancel = ConsoleObserver.CancelOnCtrlC();
         var runner = new LosoRunner(data, model, training, factory) { ValidationSpeakers = val };
-        var results = ConsoleObserver.Run(o => runner.Run(plan, outDir, o, cancel.Token));
+        if (randomSplit is { } fraction and (<= 0 or >= 1)) throw new ArgumentException("--random-split must be a fraction between 0 and 1");
+        var results = randomSplit is { } testFraction
+            ? ConsoleObserver.Run(o => runner.RunRandomSplit(testFraction, outDir, o, cancel.Token) is { } one ? [one] : new List<FoldResult>())
+            : ConsoleObserver.Run(o => runner.Run(plan, outDir, o, cancel.Token));
+        if (randomSplit is not null) plan = results.Count == 1 ? [results[0].Speakers] : [["random"]];
         if (results.Count < plan.Count)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/] after {results.Count} of {plan.Count} folds; run the same command to continue");
             return 130;
         }
-        string protocol = groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
+        string protocol = randomSplit is { } f ? $"SPEAKER-DEPENDENT random stratified utterance split, {100 * (1 - f):F0}/{100 * f:F0} (test speakers also train)"
+            : groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
         var json = LosoReport.Json(data.Labels, results, model, training, protocol, device);
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -54,14 +54,40 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         return results;
     }
 
+    /// <summary>
+    /// The speaker-DEPENDENT comparison many papers report: a random stratified utterance split (test fraction per
+    /// class, from the seed), so test speakers are also training speakers. Stored like one fold named "random-P%".
+    /// </summary>
+    public FoldResult? RunRandomSplit(double testFraction, string outDir, ILosoObserver? observer = null, CancellationToken cancel = default)
+    {
+        var random = new Random(options.Seed);
+        var test = data.Examples.GroupBy(e => e.Label).SelectMany(g =>
+        {
+            var items = g.ToArray();
+            random.Shuffle(items);
+            return items.Take((int)Math.Round(testFraction * items.Length));
+        }).ToHashSet();
+        string name = $"random-{100 * testFraction:F0}%";
+        observer?.FoldStarted(0, 1, [name], alreadyDone: false);
+        var result = RunFold([name], [], data.Examples.Where(e => !test.Contains(e)).ToList(), null, test.ToList(),
+            Path.Combine(outDir, "folds", name), observer, cancel);
+        if (result is not null) observer?.FoldDone(result, result.Metrics(data.Labels));
+        return result;
+    }
+
     private FoldResult? RunFold(string[] test, string dir, ITrainingObserver? observer, CancellationToken cancel)
     {
-        var watch = Stopwatch.StartNew();
         var validationSpeakers = FoldPlan.ValidationSpeakers(data.Corpus.Speakers, test, ValidationSpeakers);
-        var train = data.Except([.. test, .. validationSpeakers]);
-        var validation = validationSpeakers.Length > 0 ? data.Speakers(validationSpeakers) : null;
         var testSet = data.Speakers(test);
         if (testSet.Count == 0) throw new ArgumentException($"fold {string.Join(",", test)} has no test utterances");
+        return RunFold(test, validationSpeakers, data.Except([.. test, .. validationSpeakers]),
+            validationSpeakers.Length > 0 ? data.Speakers(validationSpeakers) : null, testSet, dir, observer, cancel);
+    }
+
+    private FoldResult? RunFold(string[] test, string[] validationSpeakers, IReadOnlyList<Example> train, IReadOnlyList<Example>? validation,
+        IReadOnlyList<Example> testSet, string dir, ITrainingObserver? observer, CancellationToken cancel)
+    {
+        var watch = Stopwatch.StartNew();
         Directory.CreateDirectory(dir);
         using var backend = backendFactory();
         var trainer = new Trainer(backend, config, options with { CheckpointPath = Path.Combine(dir, "checkpoint.ser") }, data.Labels);
