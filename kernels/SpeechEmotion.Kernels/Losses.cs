@@ -65,4 +65,32 @@ public sealed partial class IlgpuBackend
             for (int c = 0; c < a.Classes; c++) dLogits[row + c] = probs[row + c] * (dLogits[row + c] - gp);
         rowLoss[b] = loss;
     }
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>? _regression;
+
+    // Regression head + L1 (formulas in CpuBackend.Losses.cs): one thread per utterance, B floats read back.
+    public double RegressionLoss(Tensor<float> outputs, Tensor<float> targets, double range, Tensor<float> predictions, Tensor<float> dOutputs)
+    {
+        int batch = targets.Length;
+        var rowLoss = Scratch("loss", batch);
+        _regression ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, float>(RegressionLossKernel);
+        _regression(batch, D(outputs), D(targets), D(predictions), D(dOutputs), rowLoss.Data, (float)range);
+        var host = new float[batch];
+        rowLoss.View.SubView(0, batch).CopyToCPU(Stream, host);
+        Stream.Synchronize();
+        double total = 0;
+        foreach (var v in host) total += v;
+        return total / batch;
+    }
+
+    private static void RegressionLossKernel(Index1D b, ArrayView<float> z, ArrayView<float> y, ArrayView<float> p, ArrayView<float> dz,
+        ArrayView<float> rowLoss, float range)
+    {
+        float t = XMath.Tanh(z[b]);
+        float prediction = range * t, diff = prediction - y[b];
+        p[b] = prediction;
+        rowLoss[b] = XMath.Abs(diff);
+        dz[b] = (diff > 0f ? 1f : diff < 0f ? -1f : 0f) * range * (1f - t * t) / (int)y.Length;
+    }
 }

@@ -40,6 +40,9 @@ public class GradientCheckTests
     [TestCase(LossKind.CrossEntropy)]
     public void Softmax_loss(LossKind kind) => AssertAll(GradientCheck.Loss(kind, 34), 1);
 
+    [Test]
+    public void Regression_loss() => AssertAll(GradientCheck.RegressionLoss(35), 1);
+
     [TestCase(true, LossKind.L1)]
     [TestCase(true, LossKind.CrossEntropy)]
     [TestCase(false, LossKind.L1)]

@@ -188,6 +188,21 @@ public class IlgpuKernelTests
     }
 
     [Test]
+    public void Regression_loss()
+    {
+        const int batch = 7;
+        var outputs = _p.Data(_p.RandomData(batch, 2f), batch);
+        var targets = _p.Data(_p.RandomData(batch, 3f), batch);
+        var predictions = _p.Poisoned(batch);
+        var grad = _p.Poisoned(batch);
+        double expected = _p.Cpu.RegressionLoss(outputs.Cpu, targets.Cpu, 3, predictions.Cpu, grad.Cpu);
+        double actual = _p.Gpu.RegressionLoss(outputs.Gpu, targets.Gpu, 3, predictions.Gpu, grad.Gpu);
+        Assert.That(actual, Is.EqualTo(expected).Within(ForwardTolerance * Math.Abs(expected)), "loss");
+        Assert.That(_p.Error(predictions), Is.LessThanOrEqualTo(ForwardTolerance), "predictions");
+        Assert.That(_p.Error(grad), Is.LessThanOrEqualTo(GradientTolerance), "doutputs");
+    }
+
+    [Test]
     public void Adam_step()
     {
         const int n = 1037;

@@ -52,6 +52,10 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     /// <summary>probs = softmax(logits) [B,C]; returns the loss (see <see cref="LossKind"/>) and writes dLoss/dlogits.</summary>
     double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits);
 
+    /// <summary>Regression head and loss: predictions = range·tanh(outputs) [B]; returns the mean L1 against targets [B]
+    /// and writes dLoss/doutputs.</summary>
+    double RegressionLoss(Tensor<T> outputs, Tensor<T> targets, double range, Tensor<T> predictions, Tensor<T> dOutputs);
+
     double SumOfSquares(Tensor<T> x);
     void Scale(Tensor<T> x, T factor);
     /// <summary>One Adam step (1-based <paramref name="step"/>) over flat parameter, gradient and moment buffers.</summary>

@@ -23,7 +23,7 @@ public static class GradientCheck
         new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
             .Concat(Pooling(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
-            .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed))
+            .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
             .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
@@ -81,6 +81,19 @@ public static class GradientCheck
         double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, kind, probs, grad);
         string name = kind == LossKind.L1 ? "softmax+l1" : "softmax+ce";
         return s.Compare(name, [], logits, Objective, () => { Objective(); return grad; });
+    }
+
+    /// <summary>range·tanh head + L1 on scores in [−3, 3] (targets kept away from the predictions, off the kink).</summary>
+    public static List<GradCheckRow> RegressionLoss(int seed)
+    {
+        var s = new Setup(seed);
+        var outputs = s.RandomTensor(s.Batch);
+        var targets = s.RandomTensor(s.Batch);
+        s.Backend.Upload(Enumerable.Range(0, s.Batch).Select(b => b % 2 == 0 ? 2.9 : -2.9).ToArray(), targets);
+        var predictions = s.Backend.Allocate(s.Batch);
+        var grad = s.Backend.Allocate(s.Batch);
+        double Objective() => s.Backend.RegressionLoss(outputs, targets, 3, predictions, grad);
+        return s.Compare("tanh+l1 regression", [], outputs, Objective, () => { Objective(); return grad; });
     }
 
     public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed)

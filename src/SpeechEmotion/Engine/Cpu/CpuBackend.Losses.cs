@@ -45,4 +45,19 @@ public sealed partial class CpuBackend<T>
         }
         return double.CreateChecked(total);
     }
+
+    // ŷ_b = r·tanh(z_b);  L = (1/B) Σ_b |ŷ_b − y_b|;  dz_b = sign(ŷ_b − y_b)·r·(1 − tanh²(z_b)) / B
+    public double RegressionLoss(Tensor<T> outputs, Tensor<T> targets, double range, Tensor<T> predictions, Tensor<T> dOutputs)
+    {
+        var z = Span(outputs); var y = Span(targets); var p = Span(predictions); var dz = Span(dOutputs);
+        T r = T.CreateChecked(range), inv = T.One / T.CreateChecked(z.Length), total = T.Zero;
+        for (int b = 0; b < z.Length; b++)
+        {
+            T t = T.Tanh(z[b]);
+            p[b] = r * t;
+            total += T.Abs(p[b] - y[b]);
+            dz[b] = T.CreateChecked(T.Sign(p[b] - y[b])) * r * (T.One - t * t) * inv;
+        }
+        return double.CreateChecked(total * inv);
+    }
 }
