@@ -63,9 +63,9 @@ internal static class Plots
             var loss = plot.Add.Scatter(history.Select(h => (double)h.Epoch).ToArray(), history.Select(h => h.TrainLoss).ToArray());
             loss.LegendText = $"{name} loss";
             loss.MarkerSize = 0;
-            var withUa = history.Where(h => h.ValidationUa is not null).ToList();
+            var withUa = history.Where(h => h.ValidationScore is not null).ToList();
             if (withUa.Count == 0) continue;
-            var ua = plot.Add.Scatter(withUa.Select(h => (double)h.Epoch).ToArray(), withUa.Select(h => 100 * h.ValidationUa!.Value).ToArray());
+            var ua = plot.Add.Scatter(withUa.Select(h => (double)h.Epoch).ToArray(), withUa.Select(h => 100 * h.ValidationScore!.Value).ToArray());
             ua.LegendText = $"{name} validation UA";
             ua.LinePattern = LinePattern.Dashed;
             ua.MarkerSize = 0;

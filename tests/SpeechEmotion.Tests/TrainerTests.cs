@@ -59,8 +59,8 @@ public class TrainerTests
         var validation = ToneCorpus.Examples(2, ["v"], 4);
         var result = Train(Options with { Epochs = 6 }, train, validation);
         Assert.That(result.Selection, Does.StartWith("early stopping"));
-        double bestUa = result.History.Max(h => h.ValidationUa!.Value);
-        Assert.That(result.History[result.SelectedEpoch - 1].ValidationUa, Is.EqualTo(bestUa));
+        double bestUa = result.History.Max(h => h.ValidationScore!.Value);
+        Assert.That(result.History[result.SelectedEpoch - 1].ValidationScore, Is.EqualTo(bestUa));
         var test = ToneCorpus.Examples(2, ["t"], 5);
         using var model = result.Model.Instantiate(new CpuBackend<float>());
         var metrics = Trainer.Evaluate(model, result.Model.Prepare(test), ToneCorpus.Labels);

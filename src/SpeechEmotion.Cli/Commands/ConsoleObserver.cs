@@ -63,7 +63,7 @@ internal sealed class ConsoleObserver : ILosoObserver
 
     public void EpochDone(EpochRecord r)
     {
-        string line = $"epoch {r.Epoch}: loss {r.TrainLoss:F4}" + (r.ValidationUa is { } ua ? $", validation UA {ua:P2}" : "") + $" ({r.Seconds:F1} s)";
+        string line = $"epoch {r.Epoch}: loss {r.TrainLoss:F4}" + (r.ValidationScore is { } ua ? $", validation UA {ua:P2}" : "") + $" ({r.Seconds:F1} s)";
         _last = $" | {line}";
         if (_progress is null) Log($"{_fold} {line}");
     }

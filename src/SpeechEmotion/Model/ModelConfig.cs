@@ -2,6 +2,9 @@ using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Model;
 
+/// <summary>Emotion classes, or a sentiment score.</summary>
+public enum SerTask { Classification, Regression }
+
 /// <summary>
 /// Shape and regularisation of the network (paper §3, Table 2 defaults for Emo-DB). UseAttention = false gives the
 /// Bi-GRU-only baseline of the paper's Table 3 (pooling straight from the GRU output).
@@ -17,12 +20,18 @@ public sealed record ModelConfig
     public float AttentionDropout { get; init; } = 0.2f;
     public float OutputDropout { get; init; } = 0.2f;
     public LossKind Loss { get; init; } = LossKind.L1;
+    /// <summary>Regression: one output, prediction = ScoreRange·tanh(output), L1 loss on the score (the paper's Table 7).</summary>
+    public SerTask Task { get; init; } = SerTask.Classification;
+    /// <summary>Labels lie in [−ScoreRange, ScoreRange] (MOSI 3, CH-SIMS 1).</summary>
+    public double ScoreRange { get; init; } = 3;
 
     public int Embed => 2 * Hidden;
 
     public void Validate()
     {
-        if (InputSize < 1 || Hidden < 1 || FcSize < 1 || Classes < 2) throw new ArgumentException($"invalid model sizes: {this}");
+        if (InputSize < 1 || Hidden < 1 || FcSize < 1) throw new ArgumentException($"invalid model sizes: {this}");
+        if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
+            throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");
         if (UseAttention && (Heads < 1 || Embed % Heads != 0)) throw new ArgumentException($"{Heads} heads do not divide 2H = {Embed}");
         if (AttentionDropout is < 0 or >= 1 || OutputDropout is < 0 or >= 1) throw new ArgumentException("dropout must be in [0, 1)");
     }

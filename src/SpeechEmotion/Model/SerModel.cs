@@ -57,6 +57,13 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
 
     public Tensor<T> Probabilities => _probs;
 
+    /// <summary>Regression loss of the last forward: L1 between ScoreRange·tanh(output) and the scores.</summary>
+    public double RegressionLoss(Tensor<T> outputs, Tensor<T> scores, out Tensor<T> dOutputs)
+    {
+        dOutputs = _ws.Get("dlogits", scores.Length, 1);
+        return Backend.RegressionLoss(outputs, scores, Config.ScoreRange, _ws.Get("predictions", scores.Length), dOutputs);
+    }
+
     /// <summary>Backpropagates dL/dlogits through every layer, accumulating parameter gradients.</summary>
     public void Backward(Tensor<T> dLogits)
     {

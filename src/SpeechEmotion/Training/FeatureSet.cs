@@ -4,8 +4,9 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Training;
 
-/// <summary>One utterance ready for the model: its spectrogram [frames, 400] (not yet normalised) and label index.</summary>
-public sealed record Example(Utterance Utterance, float[] Features, int Label)
+/// <summary>One utterance ready for the model: its spectrogram [frames, 400] (not yet normalised), label index, and
+/// for regression corpora its score.</summary>
+public sealed record Example(Utterance Utterance, float[] Features, int Label, double Score = 0)
 {
     public int Frames => Features.Length / Spectrogram.Bins;
 }
@@ -28,7 +29,8 @@ public sealed class FeatureSet
     public IReadOnlyList<Example> Examples { get; }
     public IReadOnlyList<CorpusProblem> Problems { get; }
 
-    public static FeatureSet Load(Corpus corpus, IProgress<int>? progress = null)
+    /// <summary>For regression the label column holds the score (invariant culture); a label that is not a number is a problem.</summary>
+    public static FeatureSet Load(Corpus corpus, bool regression = false, IProgress<int>? progress = null)
     {
         var results = new Example?[corpus.Utterances.Count];
         var errors = new CorpusProblem?[corpus.Utterances.Count];
@@ -38,13 +40,24 @@ public sealed class FeatureSet
             var u = corpus.Utterances[i];
             try
             {
-                results[i] = new Example(u, Spectrogram.Compute<float>(WavReader.ReadMono16k(u.Path)), corpus.LabelIndex(u.Label));
+                if (regression && !double.TryParse(u.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                {
+                    errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
+                    return;
+                }
+                var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(u.Path));
+                results[i] = regression
+                    ? new Example(u, features, 0, double.Parse(u.Label, System.Globalization.CultureInfo.InvariantCulture))
+                    : new Example(u, features, corpus.LabelIndex(u.Label));
             }
             catch (AudioFormatException e)
             {
                 errors[i] = new CorpusProblem(u.Path, e.Reason);
             }
-            progress?.Report(Interlocked.Increment(ref done));
+            finally
+            {
+                progress?.Report(Interlocked.Increment(ref done));
+            }
         });
         return new FeatureSet(corpus, results.OfType<Example>().ToList(), [.. corpus.Problems, .. errors.OfType<CorpusProblem>()]);
     }

@@ -6,7 +6,11 @@ namespace SpeechEmotion.Training;
 /// <summary>Runs a model in evaluation mode (no dropout) over a set, in length-sorted batches; returns softmax probabilities.</summary>
 public static class Predictor
 {
-    public static float[][] Probabilities(SerModel<float> model, NormalizedSet set, int batchSize = 32)
+    public static float[][] Probabilities(SerModel<float> model, NormalizedSet set, int batchSize = 32) =>
+        Outputs(model, set, batchSize).Select(o => Softmax(o)).ToArray();
+
+    /// <summary>The raw network outputs (logits) per example, in the set's order.</summary>
+    private static float[][] Outputs(SerModel<float> model, NormalizedSet set, int batchSize = 32)
     {
         var backend = model.Backend;
         var probs = new float[set.Count][];
@@ -23,10 +27,14 @@ public static class Predictor
             var host = new float[logits.Length];
             backend.Download(logits, host);
             int classes = model.Config.Classes;
-            for (int b = 0; b < indices.Length; b++) probs[indices[b]] = Softmax(host.AsSpan(b * classes, classes));
+            for (int b = 0; b < indices.Length; b++) probs[indices[b]] = host.AsSpan(b * classes, classes).ToArray();
         }
         return probs;
     }
+
+    /// <summary>Regression models: the predicted score ScoreRange·tanh(output) of every example.</summary>
+    public static double[] Scores(SerModel<float> model, NormalizedSet set) =>
+        Outputs(model, set).Select(o => model.Config.ScoreRange * Math.Tanh(o[0])).ToArray();
 
     public static int ArgMax(ReadOnlySpan<float> values)
     {

@@ -64,7 +64,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             double? ua = null;
             if (validationSet is not null)
             {
-                ua = Evaluate(model, validationSet).Ua;
+                ua = config.Task == SerTask.Regression ? EvaluateRegression(model, validationSet).Corr : Evaluate(model, validationSet).Ua;
                 if (ua > bestUa)
                 {
                     (bestUa, bestEpoch) = (ua.Value, epoch);
@@ -80,7 +80,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         if (best is not null) model.Parameters.UploadValues(best);
         string selection = validationSet is null
             ? $"fixed epochs: the weights after epoch {history.Count} (no validation speakers)"
-            : $"early stopping: epoch {bestEpoch + 1} had the best validation UA ({bestUa:P2}) on held-out training speakers";
+            : $"early stopping: epoch {bestEpoch + 1} had the best validation {(config.Task == SerTask.Regression ? $"correlation ({bestUa:F3})" : $"UA ({bestUa:P2})")} on held-out training speakers";
         var summary = new JsonObject
         {
             ["epochs"] = history.Count,
@@ -103,6 +103,10 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         return ClassificationMetrics.From(names, set.Examples.Select((e, i) => (e.Label, Predictor.ArgMax(probs[i]))));
     }
 
+    /// <summary>Sentiment metrics of a regression model on a normalised set.</summary>
+    public static SentimentMetrics EvaluateRegression(SerModel<float> model, NormalizedSet set) =>
+        SentimentMetrics.Compute(Predictor.Scores(model, set), set.Examples.Select(e => e.Score).ToList(), model.Config.ScoreRange);
+
     private double Step(SerModel<float> model, AdamOptimizer<float> adam, Workspace<float> ws, NormalizedSet set, int[] indices, Tensor<float>? weights)
     {
         var batch = set.Batch(indices);
@@ -110,15 +114,26 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         backend.Upload(batch.Features, input);
         var lengths = backend.AllocateInts(batch.Batch);
         backend.Upload(batch.Lengths, lengths);
-        var targets = backend.AllocateInts(batch.Batch);
-        backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
         var context = new BatchContext(batch.Lengths, lengths, batch.Steps, Training: true, (ulong)options.Seed, (ulong)adam.Step);
-        double loss = model.Loss(model.Forward(input, context), targets, weights, out var dLogits);
+        var outputs = model.Forward(input, context);
+        double loss;
+        Tensor<float> dLogits;
+        if (config.Task == SerTask.Regression)
+        {
+            var scores = ws.Get("scores", batch.Batch);
+            backend.Upload(indices.Select(i => (float)set.Examples[i].Score).ToArray(), scores);
+            loss = model.RegressionLoss(outputs, scores, out dLogits);
+        }
+        else
+        {
+            using var targets = backend.AllocateInts(batch.Batch);
+            backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
+            loss = model.Loss(outputs, targets, weights, out dLogits);
+        }
         model.Parameters.ZeroGrads();
         model.Backward(dLogits);
         adam.Update();
         lengths.Dispose();
-        targets.Dispose();
         return loss;
     }
 

@@ -16,8 +16,8 @@ public sealed record TrainingOptions
     public string? CheckpointPath { get; init; }
 }
 
-/// <summary>One epoch of a training run.</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationUa, double Seconds);
+/// <summary>One epoch of a training run. ValidationScore: UA (classification) or Pearson r (regression) on the validation speakers.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationScore, double Seconds);
 
 /// <summary>Progress callbacks (progress bars, log lines).</summary>
 public interface ITrainingObserver
