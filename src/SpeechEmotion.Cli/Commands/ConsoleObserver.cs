@@ -44,10 +44,10 @@ internal sealed class ConsoleObserver : ILosoObserver
         if (alreadyDone) Log($"{_fold}: already done, skipped");
     }
 
-    public void FoldDone(FoldResult result, ClassificationMetrics metrics)
+    public void FoldDone(FoldResult result, string summary)
     {
         _task?.StopTask();
-        Log($"{_fold}: UA {metrics.Ua:P2}, WA {metrics.Wa:P2}, {result.Epochs} epochs, {result.Seconds:F0} s");
+        Log($"{_fold}: {summary}, {result.Epochs} epochs, {result.Seconds:F0} s");
     }
 
     // One bar per fold (or run) over all its batches; the description carries epoch, last loss and validation UA.

@@ -20,14 +20,20 @@ internal static class EvaluateCommand
         {
             var saved = SavedModel.Load(r.GetValue(model)!);
             var corpus = CorpusLoader.Load(r.GetValue(data)!, r.GetValue(format));
-            var set = FeatureSet.Load(corpus);
+            bool regression = saved.Config.Task == Model.SerTask.Regression;
+            var set = FeatureSet.Load(corpus, regression);
             var wanted = TrainCommand.Split(r.GetValue(speakers));
             var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
             if (examples.Count == 0) throw new ArgumentException("no utterances to evaluate (check --speakers)");
-            if (!corpus.Labels.SequenceEqual(saved.Labels))
-                throw new ArgumentException($"the corpus labels ({string.Join(", ", corpus.Labels)}) differ from the model's ({string.Join(", ", saved.Labels)})");
             using var backend = Kernels.Backends.Create(r.GetValue(device)!);
             using var m = saved.Instantiate(backend);
+            if (regression)
+            {
+                MetricsView.Print(Trainer.EvaluateRegression(m, saved.Prepare(examples)), $"{r.GetValue(model)} on {corpus.Name}");
+                return 0;
+            }
+            if (!corpus.Labels.SequenceEqual(saved.Labels))
+                throw new ArgumentException($"the corpus labels ({string.Join(", ", corpus.Labels)}) differ from the model's ({string.Join(", ", saved.Labels)})");
             MetricsView.Print(Trainer.Evaluate(m, saved.Prepare(examples), saved.Labels), $"{r.GetValue(model)} on {corpus.Name}");
             return 0;
         }));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class LosoCommand
         double? randomSplit = null)
     {
         var data = args.LoadFeatures(r);
-        var (model, training) = args.Settings(r, data.Labels.Count);
+        var (model, training) = args.Settings(r, data);
         model = model with { UseAttention = attention ?? model.UseAttention, Heads = heads ?? model.Heads };
         var plan = FoldPlan.Folds(data.Corpus.Speakers, foldSpec, groups);
         var factory = args.BackendFactory(r);
@@ -36,6 +37,7 @@ internal static class LosoCommand
         AnsiConsole.MarkupLineInterpolated($"{plan.Count} folds, {(model.UseAttention ? $"{model.Heads} heads" : "Bi-GRU only")}, {model.Loss} loss, {training.Epochs} epochs, report in {outDir}");
         using var cancel = ConsoleObserver.CancelOnCtrlC();
         var runner = new LosoRunner(data, model, training, factory) { ValidationSpeakers = val };
+        var labels = TrainingArgs.Labels(data, model);
         if (randomSplit is { } fraction and (<= 0 or >= 1)) throw new ArgumentException("--random-split must be a fraction between 0 and 1");
         var results = randomSplit is { } testFraction
             ? ConsoleObserver.Run(o => runner.RunRandomSplit(testFraction, outDir, o, cancel.Token) is { } one ? [one] : new List<FoldResult>())
@@ -48,13 +50,19 @@ internal static class LosoCommand
         }
         string protocol = randomSplit is { } f ? $"SPEAKER-DEPENDENT random stratified utterance split, {100 * (1 - f):F0}/{100 * f:F0} (test speakers also train)"
             : groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
-        var json = LosoReport.Json(data.Labels, results, model, training, protocol, device);
+        var json = LosoReport.Json(labels, results, model, training, protocol, device);
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, $"{data.Corpus.Name}: {protocol}"));
-        var pooled = ClassificationMetrics.Sum(data.Labels, results.Select(f => f.Metrics(data.Labels)));
-        Plots.ConfusionPng(data.Labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{data.Corpus.Name} {protocol}: UA {pooled.Ua:P1}");
         Plots.CurvesPng(results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(), Path.Combine(outDir, "curves.png"));
+        if (model.Task == SerTask.Regression)
+        {
+            MetricsView.Print(FoldResult.Regression(results.SelectMany(f => f.Predictions), model.ScoreRange), $"pooled over {results.Count} folds");
+            AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, curves.png");
+            return 0;
+        }
+        var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
+        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{data.Corpus.Name} {protocol}: UA {pooled.Ua:P1}");
         MetricsView.Print(pooled, $"pooled over {results.Count} folds");
         AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png, curves.png");
         return 0;

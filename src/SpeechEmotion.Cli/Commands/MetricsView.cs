@@ -17,4 +17,8 @@ internal static class MetricsView
             table.AddRow([Markup.Escape(m.Labels[t]), .. m.Confusion[t].Select(c => c.ToString()), double.IsNaN(recall[t]) ? "–" : recall[t].ToString("P1")]);
         AnsiConsole.Write(table);
     }
+
+    public static void Print(SentimentMetrics m, string title) =>
+        AnsiConsole.MarkupLine(Markup.Escape($"{title}: MAE {m.Mae:F3}, corr {m.Corr:F3}, Acc-2 {m.Acc2:P2} (non-zero {m.Acc2NonZero:P2}), F1 {m.F1:P2}, Acc-5 {m.Acc5:P2}" +
+            (m.Acc7 is { } a7 ? $", Acc-7 {a7:P2}" : "")));
 }

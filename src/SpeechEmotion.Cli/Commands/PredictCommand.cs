@@ -43,17 +43,25 @@ internal static class PredictCommand
         foreach (var file in paths.SelectMany(Files))
         {
             float[] probs;
+            double? score = null;
             try
             {
                 var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(file));
-                var example = new Example(new Utterance(file, saved.Labels[0], ""), features, 0);
-                probs = Predictor.Probabilities(model, saved.Prepare([example]))[0];
+                var set = saved.Prepare([new Example(new Utterance(file, saved.Labels[0], ""), features, 0)]);
+                if (saved.Config.Task == Model.SerTask.Regression) score = Predictor.Scores(model, set)[0];
+                probs = score is null ? Predictor.Probabilities(model, set)[0] : [];
             }
             catch (AudioFormatException e)
             {
                 failed++;
                 if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["error"] = e.Reason }.ToJsonString());
                 else AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+                continue;
+            }
+            if (score is { } value)
+            {
+                if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["score"] = Math.Round(value, 6) }.ToJsonString());
+                else AnsiConsole.MarkupLineInterpolated($"{file}: score [bold]{value:F3}[/] (range ±{saved.Config.ScoreRange})");
                 continue;
             }
             int top = Predictor.ArgMax(probs);

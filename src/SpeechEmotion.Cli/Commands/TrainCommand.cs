@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using SpeechEmotion.Model;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class TrainCommand
         var data = args.LoadFeatures(r);
         var unknown = test.Concat(val).Where(s => !data.Corpus.Speakers.Contains(s)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown speaker(s) {string.Join(", ", unknown)}; the corpus has {string.Join(", ", data.Corpus.Speakers)}");
-        var (model, training) = args.Settings(r, data.Labels.Count);
+        var (model, training) = args.Settings(r, data);
         string checkpoint = output + ".ckpt";
         if (File.Exists(checkpoint)) AnsiConsole.MarkupLineInterpolated($"resuming from {checkpoint}");
         training = training with { CheckpointPath = checkpoint };
@@ -36,7 +37,7 @@ internal static class TrainCommand
         var train = data.Except([.. test, .. val]);
         var validation = val.Length > 0 ? data.Speakers(val) : null;
         AnsiConsole.MarkupLineInterpolated($"training on {train.Count} utterances ({backend.Name}); {training.Epochs} epochs, lr {training.LearningRate}, batch {training.BatchSize}, {(model.UseAttention ? $"{model.Heads} heads" : "no attention")}, {model.Loss} loss");
-        var result = ConsoleObserver.Run(o => new Trainer(backend, model, training, data.Labels).Train(train, validation, o, cancel.Token));
+        var result = ConsoleObserver.Run(o => new Trainer(backend, model, training, TrainingArgs.Labels(data, model)).Train(train, validation, o, cancel.Token));
         if (result.Cancelled)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved to {checkpoint}; run the same command to resume");
@@ -47,11 +48,22 @@ internal static class TrainCommand
         if (test.Length > 0)
         {
             using var trained = result.Model.Instantiate(backend);
-            var metrics = Trainer.Evaluate(trained, result.Model.Prepare(data.Speakers(test)), data.Labels);
-            MetricsView.Print(metrics, $"test speakers {string.Join(",", test)}");
+            var testSet = result.Model.Prepare(data.Speakers(test));
             summary["test_speakers"] = new JsonArray(test.Select(s => (JsonNode)s).ToArray());
-            summary["test_ua"] = metrics.Ua;
-            summary["test_wa"] = metrics.Wa;
+            if (model.Task == SerTask.Regression)
+            {
+                var sentiment = Trainer.EvaluateRegression(trained, testSet);
+                MetricsView.Print(sentiment, $"test speakers {string.Join(",", test)}");
+                summary["test_corr"] = sentiment.Corr;
+                summary["test_mae"] = sentiment.Mae;
+            }
+            else
+            {
+                var metrics = Trainer.Evaluate(trained, testSet, data.Labels);
+                MetricsView.Print(metrics, $"test speakers {string.Join(",", test)}");
+                summary["test_ua"] = metrics.Ua;
+                summary["test_wa"] = metrics.Wa;
+            }
         }
         result.Model.Save(output);
         File.Delete(checkpoint);

@@ -28,12 +28,14 @@ internal sealed class TrainingArgs
     public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
+    public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
+    public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
 
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, Normalize, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, Normalize, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -49,18 +51,26 @@ internal sealed class TrainingArgs
     public FeatureSet LoadFeatures(ParseResult r)
     {
         var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
-        var set = Spectre.Console.AnsiConsole.Status().Start($"computing spectrograms of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus));
-        Spectre.Console.AnsiConsole.MarkupLineInterpolated($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, {set.Labels.Count} labels");
+        bool regression = r.GetValue(Task) == SerTask.Regression;
+        var set = Spectre.Console.AnsiConsole.Status().Start($"computing spectrograms of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression));
+        Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, " +
+            (regression ? $"scores {set.Examples.Min(e => e.Score):F2}..{set.Examples.Max(e => e.Score):F2}" : $"{set.Labels.Count} labels")));
         foreach (var p in set.Problems) Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {p.Path}: {p.Reason}");
         return set;
     }
 
-    public (ModelConfig Model, TrainingOptions Training) Settings(ParseResult r, int classes)
+    /// <summary>Label names the model carries: the corpus labels, or "score" for regression.</summary>
+    public static IReadOnlyList<string> Labels(FeatureSet data, ModelConfig model) => model.Task == SerTask.Regression ? ["score"] : data.Labels;
+
+    public (ModelConfig Model, TrainingOptions Training) Settings(ParseResult r, FeatureSet data)
     {
         var (model, training) = Presets.Get(r.GetValue(Preset)!);
+        bool regression = r.GetValue(Task) == SerTask.Regression;
         model = model with
         {
-            Classes = classes,
+            Task = r.GetValue(Task),
+            Classes = regression ? 1 : data.Labels.Count,
+            ScoreRange = regression ? r.GetValue(ScoreRange) ?? Math.Max(1, Math.Ceiling(data.Examples.Max(e => Math.Abs(e.Score)))) : model.ScoreRange,
             Hidden = r.GetValue(Hidden) ?? model.Hidden,
             Heads = r.GetValue(Heads) ?? model.Heads,
             UseAttention = !r.GetValue(NoAttention),

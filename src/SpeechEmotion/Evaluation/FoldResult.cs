@@ -3,11 +3,26 @@ using SpeechEmotion.Training;
 namespace SpeechEmotion.Evaluation;
 
 /// <summary>One utterance's outcome, kept so that runs can be compared per utterance (ANOVA) and audited.</summary>
-public sealed record UtterancePrediction(string Path, string Speaker, int Truth, int Predicted, float[] Probabilities);
+public sealed record UtterancePrediction(string Path, string Speaker, int Truth, int Predicted, float[] Probabilities,
+    double? Score = null, double? PredictedScore = null);
 
 /// <summary>A finished fold, stored as fold.json in its folder so that an interrupted LOSO run skips it when rerun.</summary>
 public sealed record FoldResult(string[] Speakers, string[] ValidationSpeakers, int[][] Confusion, int Epochs, int SelectedEpoch,
-    string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions)
+    string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions, double ScoreRange = 0)
 {
     public ClassificationMetrics Metrics(IReadOnlyList<string> labels) => new(labels, Confusion);
+
+    /// <summary>Regression folds (ScoreRange &gt; 0): sentiment metrics of the predicted scores.</summary>
+    public SentimentMetrics? Sentiment => ScoreRange > 0 ? Regression(Predictions, ScoreRange) : null;
+
+    public static SentimentMetrics Regression(IEnumerable<UtterancePrediction> predictions, double range)
+    {
+        var list = predictions.ToList();
+        return SentimentMetrics.Compute(list.Select(p => p.PredictedScore!.Value).ToList(), list.Select(p => p.Score!.Value).ToList(), range);
+    }
+
+    /// <summary>One line for progress output.</summary>
+    public string Summary(IReadOnlyList<string> labels) => Sentiment is { } s
+        ? $"r {s.Corr:F3}, MAE {s.Mae:F3}, Acc-2 {s.Acc2:P1}"
+        : $"UA {Metrics(labels).Ua:P2}, WA {Metrics(labels).Wa:P2}";
 }

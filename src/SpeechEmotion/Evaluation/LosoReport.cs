@@ -15,7 +15,9 @@ public static class LosoReport
         string protocol, string device)
     {
         var pooled = ClassificationMetrics.Sum(labels, folds.Select(f => f.Metrics(labels)));
-        var report = Metrics(pooled);
+        bool regression = config.Task == SerTask.Regression;
+        var report = regression ? Sentiment(FoldResult.Regression(folds.SelectMany(f => f.Predictions), config.ScoreRange)) : Metrics(pooled);
+        report["task"] = regression ? "regression" : "classification";
         report["protocol"] = protocol;
         report["selection"] = folds.Any(f => f.ValidationSpeakers.Length > 0)
             ? "early stopping on validation speakers taken from each fold's training speakers"
@@ -25,8 +27,7 @@ public static class LosoReport
         report["training"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json);
         report["folds"] = new JsonArray(folds.Select(f =>
         {
-            var m = f.Metrics(labels);
-            var fold = Metrics(m);
+            var fold = f.Sentiment is { } sentiment ? Sentiment(sentiment) : Metrics(f.Metrics(labels));
             fold["speakers"] = Strings(f.Speakers);
             fold["validation_speakers"] = Strings(f.ValidationSpeakers);
             fold["epochs"] = f.Epochs;
@@ -35,13 +36,9 @@ public static class LosoReport
             fold["history"] = JsonSerializer.SerializeToNode(f.History, SavedModel.Json);
             return (JsonNode)fold;
         }).ToArray());
-        report["predictions"] = new JsonArray(folds.SelectMany(f => f.Predictions).Select(p => (JsonNode)new JsonObject
-        {
-            ["path"] = Path.GetFileName(p.Path),
-            ["speaker"] = p.Speaker,
-            ["truth"] = labels[p.Truth],
-            ["predicted"] = labels[p.Predicted],
-        }).ToArray());
+        report["predictions"] = new JsonArray(folds.SelectMany(f => f.Predictions).Select(p => (JsonNode)(regression
+            ? new JsonObject { ["path"] = Path.GetFileName(p.Path), ["speaker"] = p.Speaker, ["score"] = p.Score, ["predicted_score"] = p.PredictedScore }
+            : new JsonObject { ["path"] = Path.GetFileName(p.Path), ["speaker"] = p.Speaker, ["truth"] = labels[p.Truth], ["predicted"] = labels[p.Predicted] })).ToArray());
         return report;
     }
 
@@ -58,10 +55,24 @@ public static class LosoReport
         ["confusion"] = new JsonArray(m.Confusion.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)v).ToArray())).ToArray()),
     };
 
+    /// <summary>The sentiment-regression keys of the multimodal sentiment literature (MMSA).</summary>
+    private static JsonObject Sentiment(SentimentMetrics m) => new()
+    {
+        ["mae"] = m.Mae,
+        ["corr"] = double.IsFinite(m.Corr) ? m.Corr : null,
+        ["acc_2"] = m.Acc2,
+        ["acc_2_nonzero"] = double.IsFinite(m.Acc2NonZero) ? m.Acc2NonZero : null,
+        ["f1"] = m.F1,
+        ["f1_nonzero"] = double.IsFinite(m.F1NonZero) ? m.F1NonZero : null,
+        ["acc_5"] = m.Acc5,
+        ["acc_7"] = m.Acc7,
+    };
+
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
 
     public static string Markdown(JsonObject report, string title)
     {
+        if (report["task"]?.GetValue<string>() == "regression") return RegressionMarkdown(report, title);
         var labels = report["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
         var confusion = report["confusion"]!.AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<int>()).ToArray()).ToArray();
         var recall = report["per_class_recall"]!.AsArray().Select(r => r?.GetValue<double>()).ToArray();
@@ -85,6 +96,23 @@ public static class LosoReport
         sb.AppendLine("| test speakers | validation speakers | UA (%) | WA (%) | epochs | selected epoch | seconds |").AppendLine("|---|---|---|---|---|---|---|");
         foreach (var f in report["folds"]!.AsArray())
             sb.AppendLine($"| {Join(f!["speakers"])} | {Join(f["validation_speakers"])} | {P(D(f, "ua"))} | {P(D(f, "wa"))} | {f["epochs"]} | {f["selected_epoch"]} | {f["seconds"]} |");
+        return sb.ToString();
+    }
+
+    /// <summary>Like the paper's Table 7: MAE, correlation, Acc-2 (with and without zero labels), F1, Acc-5, Acc-7.</summary>
+    private static string RegressionMarkdown(JsonObject report, string title)
+    {
+        var sb = new StringBuilder();
+        string V(JsonNode? n, string key, bool percent) => n?[key] is { } v ? (percent ? (100 * v.GetValue<double>()).ToString("F2", CultureInfo.InvariantCulture)
+            : v.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture)) : "–";
+        string Row(JsonNode? n) => $"| {V(n, "mae", false)} | {V(n, "corr", false)} | {V(n, "acc_2", true)} | {V(n, "acc_2_nonzero", true)} | {V(n, "f1", true)} | {V(n, "acc_5", true)} | {V(n, "acc_7", true)} |";
+        const string header = "| MAE | Corr | Acc-2 (%) | Acc-2 non-zero (%) | F1 (%) | Acc-5 (%) | Acc-7 (%) |\n|---|---|---|---|---|---|---|";
+        sb.AppendLine($"# {title}").AppendLine();
+        sb.AppendLine($"Protocol: {report["protocol"]}. Model selection: {report["selection"]}. Device: {report["device"]}.").AppendLine();
+        sb.AppendLine("## Pooled over all folds (cf. the paper's Table 7)").AppendLine().AppendLine(header).AppendLine(Row(report)).AppendLine();
+        sb.AppendLine("## Folds").AppendLine();
+        sb.AppendLine("| test speakers | " + header[2..].Split('\n')[0]).AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var f in report["folds"]!.AsArray()) sb.AppendLine($"| {Join(f!["speakers"])} " + Row(f));
         return sb.ToString();
     }
 

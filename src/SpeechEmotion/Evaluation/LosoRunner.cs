@@ -11,7 +11,7 @@ namespace SpeechEmotion.Evaluation;
 public interface ILosoObserver : ITrainingObserver
 {
     void FoldStarted(int index, int count, string[] speakers, bool alreadyDone);
-    void FoldDone(FoldResult result, ClassificationMetrics metrics);
+    void FoldDone(FoldResult result, string summary);
 }
 
 /// <summary>
@@ -37,7 +37,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
                 var previous = JsonSerializer.Deserialize<FoldResult>(File.ReadAllText(done), SavedModel.Json)
                     ?? throw new InvalidDataException($"{done}: empty fold result");
                 observer?.FoldStarted(f, folds.Count, test, alreadyDone: true);
-                observer?.FoldDone(previous, previous.Metrics(data.Labels));
+                observer?.FoldDone(previous, previous.Summary(data.Labels));
                 results.Add(previous);
                 continue;
             }
@@ -48,7 +48,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
             File.WriteAllText(done + ".tmp", JsonSerializer.Serialize(result, SavedModel.Json));
             File.Move(done + ".tmp", done, overwrite: true);
             File.Delete(Path.Combine(dir, "checkpoint.ser"));
-            observer?.FoldDone(result, result.Metrics(data.Labels));
+            observer?.FoldDone(result, result.Summary(data.Labels));
             results.Add(result);
         }
         return results;
@@ -71,7 +71,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         observer?.FoldStarted(0, 1, [name], alreadyDone: false);
         var result = RunFold([name], [], data.Examples.Where(e => !test.Contains(e)).ToList(), null, test.ToList(),
             Path.Combine(outDir, "folds", name), observer, cancel);
-        if (result is not null) observer?.FoldDone(result, result.Metrics(data.Labels));
+        if (result is not null) observer?.FoldDone(result, result.Summary(data.Labels));
         return result;
     }
 
@@ -90,15 +90,25 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         var watch = Stopwatch.StartNew();
         Directory.CreateDirectory(dir);
         using var backend = backendFactory();
-        var trainer = new Trainer(backend, config, options with { CheckpointPath = Path.Combine(dir, "checkpoint.ser") }, data.Labels);
+        IReadOnlyList<string> labels = config.Task == SerTask.Regression ? ["score"] : data.Labels;
+        var trainer = new Trainer(backend, config, options with { CheckpointPath = Path.Combine(dir, "checkpoint.ser") }, labels);
         var trained = trainer.Train(train, validation, observer, cancel);
         if (trained.Cancelled) return null;
         using var model = trained.Model.Instantiate(backend);
         var set = trained.Model.Prepare(testSet);
-        var probs = Predictor.Probabilities(model, set);
-        var predictions = testSet.Select((e, i) => new UtterancePrediction(e.Utterance.Path, e.Utterance.Speaker, e.Label, Predictor.ArgMax(probs[i]), probs[i])).ToList();
+        List<UtterancePrediction> predictions;
+        if (config.Task == SerTask.Regression)
+        {
+            var scores = Predictor.Scores(model, set);
+            predictions = testSet.Select((e, i) => new UtterancePrediction(e.Utterance.Path, e.Utterance.Speaker, 0, 0, [], e.Score, scores[i])).ToList();
+        }
+        else
+        {
+            var probs = Predictor.Probabilities(model, set);
+            predictions = testSet.Select((e, i) => new UtterancePrediction(e.Utterance.Path, e.Utterance.Speaker, e.Label, Predictor.ArgMax(probs[i]), probs[i])).ToList();
+        }
         var metrics = ClassificationMetrics.From(data.Labels, predictions.Select(p => (p.Truth, p.Predicted)));
         return new FoldResult(test, validationSpeakers, metrics.Confusion, trained.History.Count, trained.SelectedEpoch, trained.Selection,
-            watch.Elapsed.TotalSeconds, trained.History, predictions);
+            watch.Elapsed.TotalSeconds, trained.History, predictions, config.Task == SerTask.Regression ? config.ScoreRange : 0);
     }
 }
