@@ -35,19 +35,18 @@ internal static class Plots
             for (int p = 0; p < n; p++)
             {
                 grid[t, p] = (double)confusion[t][p] / total;
-                var text = plot.Add.Text($"{confusion[t][p]}\n{100.0 * confusion[t][p] / total:F0}%", p + 0.5, n - t - 0.5);
+                var text = plot.Add.Text($"{confusion[t][p]}\n{100.0 * confusion[t][p] / total:F0}%", p, n - 1 - t);
                 text.LabelAlignment = Alignment.MiddleCenter;
                 text.LabelFontColor = grid[t, p] > 0.5 ? Colors.Black : Colors.White;
             }
         }
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(0, n, 0, n);
         plot.MoveToBack(heatmap);
         plot.Add.ColorBar(heatmap).Label = "share of true class";
-        var ticks = labels.Select((l, i) => new Tick(i + 0.5, l)).ToArray();
+        var ticks = labels.Select((l, i) => new Tick(i, l)).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(labels.Select((l, i) => new Tick(n - i - 0.5, l)).ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(labels.Select((l, i) => new Tick(n - 1 - i, l)).ToArray());
         plot.Title(title);
         plot.XLabel("predicted");
         plot.YLabel("true");

@@ -1,0 +1,87 @@
+using BenchmarkDotNet.Attributes;
+using SpeechEmotion.Engine;
+using SpeechEmotion.Engine.Cpu;
+
+namespace SpeechEmotion.Benchmarks;
+
+/// <summary>
+/// Per-op benchmarks on the cpu backend at the "paper" shapes (batch 32, Frames frames, F 400, H 128, E 256, 8 heads):
+/// GEMM (the GRU input projection), GRU forward/backward (both directions), attention forward/backward, Adam over
+/// the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(GflopsConfig))]
+public class OpBenchmarks : IFlopCount
+{
+    private const int Batch = 32, Input = 400, Hidden = 128, Embed = 256, Heads = 8, Parameters = 700_000;
+
+    [Params(100, 300, 900)]
+    public int Frames { get; set; }
+
+    private readonly CpuBackend<float> _b = new();
+    private Tensor<float> _x = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
+    private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!;
+    private Tensor<int> _lengths = null!;
+    private GruDirection<float>[] _gru = [];
+
+    private Tensor<float> Random(params int[] shape)
+    {
+        var t = _b.Allocate(shape);
+        var random = new Random(shape.Sum());
+        _b.Upload(Enumerable.Range(0, t.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), t);
+        return t;
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _x = Random(Batch, Frames, Input);
+        _w = Random(3 * Hidden, Input);
+        _gi = _b.Allocate(Batch, Frames, 3 * Hidden);
+        _out = Random(Batch, Frames, 2 * Hidden);
+        _lengths = _b.AllocateInts(Batch);
+        _b.Upload(Enumerable.Repeat(Frames, Batch).ToArray(), _lengths);
+        _gru = [.. new[] { false, true }.Select((reverse, d) => new GruDirection<float>(reverse, d * Hidden, Random(Batch, Frames, 3 * Hidden),
+            Random(3 * Hidden, Hidden), Random(3 * Hidden), _b.Allocate(Batch, Frames, 4 * Hidden), _b.Allocate(Batch, Frames, Hidden),
+            _b.Allocate(Batch, Frames, 3 * Hidden), _b.Allocate(Batch, Frames, 3 * Hidden)))];
+        _b.GruForward(_gru, _lengths, _out);
+        _qkv = Random(Batch, Frames, 3 * Embed);
+        _probs = _b.Allocate(Batch, Heads, Frames, Frames);
+        _ctx = _b.Allocate(Batch, Frames, Embed);
+        _dqkv = _b.Allocate(Batch, Frames, 3 * Embed);
+        _b.AttentionForward(_qkv, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _probs, _ctx);
+        (_values, _grads, _m, _v) = (Random(Parameters), Random(Parameters), Random(Parameters), _b.Allocate(Parameters));
+    }
+
+    public double Flops(string benchmark)
+    {
+        double rows = (double)Batch * Frames, h = Hidden, t = Frames, dk = Embed / Heads;
+        return benchmark switch
+        {
+            nameof(Gemm) => 2 * rows * 3 * h * Input,
+            nameof(GruForward) or nameof(GruBackward) => 2 * rows * (6 * h * h + 20 * h),
+            nameof(AttentionForward) => 4.0 * Batch * Heads * t * t * dk,
+            nameof(AttentionBackward) => 8.0 * Batch * Heads * t * t * dk,
+            nameof(Adam) => 12.0 * Parameters,
+            _ => double.NaN,
+        };
+    }
+
+    [Benchmark]
+    public void Gemm() => _b.Gemm(_x, false, _w, true, _gi, Batch * Frames, 3 * Hidden, Input, 1f, 0f);
+
+    [Benchmark]
+    public void GruForward() => _b.GruForward(_gru, _lengths, _out);
+
+    [Benchmark]
+    public void GruBackward() => _b.GruBackward(_out, _gru, _lengths);
+
+    [Benchmark]
+    public void AttentionForward() => _b.AttentionForward(_qkv, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _probs, _ctx);
+
+    [Benchmark]
+    public void AttentionBackward() => _b.AttentionBackward(_ctx, _qkv, _probs, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _dqkv);
+
+    [Benchmark]
+    public void Adam() => _b.AdamStep(_values, _grads, _m, _v, new AdamSettings(), 3);
+}
