@@ -15,14 +15,17 @@ internal sealed class ConsoleObserver : ILosoObserver
     private string _fold = "";
     private string _last = "";
 
-    private ConsoleObserver(ProgressContext? progress) => _progress = progress;
+    private readonly bool _regression;
 
-    public static T Run<T>(Func<ILosoObserver, T> body)
+    private ConsoleObserver(ProgressContext? progress, bool regression) => (_progress, _regression) = (progress, regression);
+
+    /// <summary>Runs the body with a progress display; regression runs report validation correlation instead of UA.</summary>
+    public static T Run<T>(Func<ILosoObserver, T> body, bool regression = false)
     {
-        if (Console.IsOutputRedirected) return body(new ConsoleObserver(null));
+        if (Console.IsOutputRedirected) return body(new ConsoleObserver(null, regression));
         return AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx => body(new ConsoleObserver(ctx)));
+            .Start(ctx => body(new ConsoleObserver(ctx, regression)));
     }
 
     /// <summary>Ctrl-C asks the trainer to stop after the current batch, save a checkpoint and return.</summary>
@@ -63,7 +66,7 @@ internal sealed class ConsoleObserver : ILosoObserver
 
     public void EpochDone(EpochRecord r)
     {
-        string line = $"epoch {r.Epoch}: loss {r.TrainLoss:F4}" + (r.ValidationScore is { } ua ? $", validation UA {ua:P2}" : "") + $" ({r.Seconds:F1} s)";
+        string line = $"epoch {r.Epoch}: loss {r.TrainLoss:F4}" + (r.ValidationScore is { } v ? (_regression ? $", validation r {v:F3}" : $", validation UA {v:P2}") : "") + $" ({r.Seconds:F1} s)";
         _last = $" | {line}";
         if (_progress is null) Log($"{_fold} {line}");
     }

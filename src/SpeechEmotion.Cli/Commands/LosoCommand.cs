@@ -40,8 +40,8 @@ internal static class LosoCommand
         var labels = TrainingArgs.Labels(data, model);
         if (randomSplit is { } fraction and (<= 0 or >= 1)) throw new ArgumentException("--random-split must be a fraction between 0 and 1");
         var results = randomSplit is { } testFraction
-            ? ConsoleObserver.Run(o => runner.RunRandomSplit(testFraction, outDir, o, cancel.Token) is { } one ? [one] : new List<FoldResult>())
-            : ConsoleObserver.Run(o => runner.Run(plan, outDir, o, cancel.Token));
+            ? ConsoleObserver.Run(o => runner.RunRandomSplit(testFraction, outDir, o, cancel.Token) is { } one ? [one] : new List<FoldResult>(), model.Task == SerTask.Regression)
+            : ConsoleObserver.Run(o => runner.Run(plan, outDir, o, cancel.Token), model.Task == SerTask.Regression);
         if (randomSplit is not null) plan = results.Count == 1 ? [results[0].Speakers] : [["random"]];
         if (results.Count < plan.Count)
         {
