@@ -15,13 +15,14 @@ public static class Predictor
         var backend = model.Backend;
         var probs = new float[set.Count][];
         using var ws = new Workspace<float>(backend);
-        var lengths = backend.AllocateInts(batchSize);
+        using var lengths = backend.AllocateInts(batchSize);
         foreach (var indices in BatchPlan.Batches(set.Frames, batchSize))
         {
             var batch = set.Batch(indices);
             var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
             backend.Upload(batch.Features, input);
-            var lens = indices.Length == batchSize ? lengths : backend.AllocateInts(indices.Length);
+            using var partial = indices.Length == batchSize ? null : backend.AllocateInts(indices.Length);
+            var lens = partial ?? lengths;
             backend.Upload(batch.Lengths, lens);
             var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
             var host = new float[logits.Length];
