@@ -42,5 +42,5 @@ public sealed class GflopsColumn : IColumn
 /// <summary>Adds <see cref="GflopsColumn"/> to a benchmark class.</summary>
 public sealed class GflopsConfig : BenchmarkDotNet.Configs.ManualConfig
 {
-    public GflopsConfig() => AddColumn(new GflopsColumn());
+    public GflopsConfig() => AddColumn(new GflopsColumn(), StatisticColumn.Median);
 }
