@@ -40,14 +40,15 @@ public sealed class FeatureSet
             var u = corpus.Utterances[i];
             try
             {
-                if (regression && !double.TryParse(u.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                double score = 0;
+                if (regression && !double.TryParse(u.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out score))
                 {
                     errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
                     return;
                 }
                 var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(u.Path));
                 results[i] = regression
-                    ? new Example(u, features, 0, double.Parse(u.Label, System.Globalization.CultureInfo.InvariantCulture))
+                    ? new Example(u, features, 0, score)
                     : new Example(u, features, corpus.LabelIndex(u.Label));
             }
             catch (AudioFormatException e)

@@ -15,14 +15,12 @@ public static class Predictor
         var backend = model.Backend;
         var probs = new float[set.Count][];
         using var ws = new Workspace<float>(backend);
-        using var lengths = backend.AllocateInts(batchSize);
         foreach (var indices in BatchPlan.Batches(set.Frames, batchSize))
         {
             var batch = set.Batch(indices);
             var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
             backend.Upload(batch.Features, input);
-            using var partial = indices.Length == batchSize ? null : backend.AllocateInts(indices.Length);
-            var lens = partial ?? lengths;
+            var lens = ws.Ints("lengths", indices.Length);
             backend.Upload(batch.Lengths, lens);
             var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
             var host = new float[logits.Length];

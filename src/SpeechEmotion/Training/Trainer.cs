@@ -112,7 +112,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         var batch = set.Batch(indices);
         var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
         backend.Upload(batch.Features, input);
-        var lengths = backend.AllocateInts(batch.Batch);
+        var lengths = ws.Ints("lengths", batch.Batch);
         backend.Upload(batch.Lengths, lengths);
         var context = new BatchContext(batch.Lengths, lengths, batch.Steps, Training: true, (ulong)options.Seed, (ulong)adam.Step);
         var outputs = model.Forward(input, context);
@@ -126,14 +126,13 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         }
         else
         {
-            using var targets = backend.AllocateInts(batch.Batch);
+            var targets = ws.Ints("targets", batch.Batch);
             backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
             loss = model.Loss(outputs, targets, weights, out dLogits);
         }
         model.Parameters.ZeroGrads();
         model.Backward(dLogits);
         adam.Update();
-        lengths.Dispose();
         return loss;
     }
 
