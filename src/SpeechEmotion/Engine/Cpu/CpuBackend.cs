@@ -32,7 +32,17 @@ public sealed partial class CpuBackend<T> : IBackend<T> where T : unmanaged, IBi
 
     public void Fill(Tensor<T> x, T value) => Span(x).Fill(value);
 
-    public double SumOfSquares(Tensor<T> x) => double.CreateChecked(TensorPrimitives.SumOfSquares<T>(Span(x)));
+    /// <summary>Accumulated in double, like the kernel: a float sum over the ~10⁶ gradients of a model loses digits.</summary>
+    public double SumOfSquares(Tensor<T> x)
+    {
+        double sum = 0;
+        foreach (var v in Span(x))
+        {
+            double d = double.CreateChecked(v);
+            sum += d * d;
+        }
+        return sum;
+    }
 
     public void Scale(Tensor<T> x, T factor) => TensorPrimitives.Multiply(Span(x), factor, Span(x));
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace SpeechEmotion.Engine.Cpu;
@@ -108,7 +109,7 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         {
             var row = c.Data.AsSpan(c.Offset + i * c.Stride, n);
             if (beta == T.Zero) row.Clear();
-            else System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            else TensorPrimitives.Multiply(row, beta, row);
         }
     }
 
