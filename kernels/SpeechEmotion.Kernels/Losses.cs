@@ -58,7 +58,7 @@ public sealed partial class IlgpuBackend
             else
             {
                 dLogits[row + c] = w * diff;
-                if (c == y) loss = -w * XMath.Log(p);
+                if (c == y) loss = w * (XMath.Log(sum) - (logits[row + c] - max)); // log-sum-exp: finite even when p underflows
             }
         }
         if (a.Kind == 0)

@@ -187,6 +187,23 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(grad), Is.LessThanOrEqualTo(GradientTolerance), "dlogits");
     }
 
+    /// <summary>A confidently wrong utterance (target probability below float's smallest value) must still give a finite
+    /// cross-entropy equal to the logit gap, on both backends: −log p_y = log Σ exp(x_c − max) − (x_y − max).</summary>
+    [Test]
+    public void Cross_entropy_stays_finite_when_the_target_probability_underflows()
+    {
+        var logits = _p.Data([0f, 200f, -3f, 1f, 250f, 2f], 2, 3);
+        var targets = _p.Ints(0, 2);
+        var probs = _p.Poisoned(2, 3);
+        var grad = _p.Poisoned(2, 3);
+        double expected = (200 + Math.Log(1 + Math.Exp(-200) + Math.Exp(-203)) + 248 + Math.Log(1 + Math.Exp(-249) + Math.Exp(-248))) / 2;
+        double cpu = _p.Cpu.SoftmaxLoss(logits.Cpu, targets.Cpu, null, LossKind.CrossEntropy, probs.Cpu, grad.Cpu);
+        double gpu = _p.Gpu.SoftmaxLoss(logits.Gpu, targets.Gpu, null, LossKind.CrossEntropy, probs.Gpu, grad.Gpu);
+        Assert.That(cpu, Is.EqualTo(expected).Within(1e-5).Percent, "cpu");
+        Assert.That(gpu, Is.EqualTo(expected).Within(1e-5).Percent, "kernel");
+        Assert.That(_p.Error(grad), Is.LessThanOrEqualTo(GradientTolerance), "dlogits");
+    }
+
     [Test]
     public void Regression_loss()
     {

@@ -74,6 +74,60 @@ public class TrainingCliTests
         Assert.That(anger["probabilities"]!.AsObject().Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
     }
 
+    /// <summary>A job manager's SIGTERM (kill, docker stop, a background job that ignores SIGINT) stops training after
+    /// the current batch with a checkpoint, exit 130; rerunning without --resume refuses to overwrite it, with --resume
+    /// it continues.</summary>
+    [Test]
+    public void Sigterm_saves_a_checkpoint_and_the_same_command_resumes()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var model = Path.Combine(dir.Path, "m.ser");
+        string[] small = ["train", "--data", data, "--out", model, .. Small];
+        // Endless, with a loss that cannot blow up however long it runs (L1 on probabilities, small steps).
+        var endless = new Dictionary<string, string> { ["--epochs"] = "100000", ["--lr"] = "0.0001", ["--loss"] = "l1" };
+        string[] args = [.. small.Select((a, i) => i > 0 && endless.TryGetValue(small[i - 1], out var v) ? v : a)];
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ser.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        using var thirdEpoch = new ManualResetEventSlim();
+        // Both pipes drained on their own threads, so the child never blocks on a full pipe.
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data?.Contains("epoch 3:") == true) thirdEpoch.Set();
+        };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Assert.That(thirdEpoch.Wait(TimeSpan.FromMinutes(2)), Is.True, $"no third epoch: {output}");
+            Assert.That(Kill(process.Id, 15), Is.EqualTo(0), "SIGTERM sent");
+            Assert.That(process.WaitForExit(60_000), Is.True, "stopped within a minute");
+        }
+        finally { if (!process.HasExited) process.Kill(); }
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.EqualTo(130), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("interrupted"));
+        Assert.That(File.Exists(model + ".ckpt"), Is.True, "checkpoint written");
+
+        string[] finish = [.. args.Select((a, i) => i > 0 && args[i - 1] == "--epochs" ? "5" : a)];
+        var refused = SerProcess.Run(finish);
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(refused.Output, Does.Contain("--resume").And.Contain(model + ".ckpt"));
+        var resumed = SerProcess.Run([.. finish, "--resume"]);
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Output);
+        Assert.That(resumed.Output, Does.Contain("resuming from"));
+        Assert.That(File.Exists(model), Is.True);
+        Assert.That(File.Exists(model + ".ckpt"), Is.False, "checkpoint removed after the finished run");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     [Test]
     public void Sweep_runs_each_setting_and_compare_tests_the_difference()
     {

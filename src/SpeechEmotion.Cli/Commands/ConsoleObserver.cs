@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
 using SpeechEmotion.Training;
@@ -28,7 +29,8 @@ internal sealed class ConsoleObserver : ILosoObserver
             .Start(ctx => body(new ConsoleObserver(ctx, regression)));
     }
 
-    /// <summary>Ctrl-C asks the trainer to stop after the current batch, save a checkpoint and return.</summary>
+    /// <summary>Ctrl-C (SIGINT) or SIGTERM (`kill`, `docker stop`, a background job) asks the trainer to stop after the
+    /// current batch, save a checkpoint and return.</summary>
     public static CancellationTokenSource CancelOnCtrlC()
     {
         var source = new CancellationTokenSource();
@@ -37,8 +39,16 @@ internal sealed class ConsoleObserver : ILosoObserver
             e.Cancel = true;
             source.Cancel();
         };
+        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            source.Cancel();
+        });
         return source;
     }
+
+    // Kept alive for the process: disposing the registration would restore the default (immediate) SIGTERM.
+    private static PosixSignalRegistration? _terminate;
 
     public void FoldStarted(int index, int count, string[] speakers, bool alreadyDone)
     {

@@ -15,22 +15,27 @@ internal static class TrainCommand
         var test = new Option<string?>("--test-speakers") { Description = "Comma-separated speakers held out for testing (never used for selection)" };
         var val = new Option<string?>("--val-speakers") { Description = "Comma-separated training speakers held out for early stopping (best validation UA)" };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.ser" };
-        var command = new Command("train", "Train a model (checkpoint after every epoch; rerun the same command to resume; Ctrl-C stops cleanly)") { test, val, output };
+        var resume = new Option<bool>("--resume") { Description = "Continue from OUT.ckpt (written after every epoch and on Ctrl-C/SIGTERM); the options must match, --epochs may grow" };
+        var command = new Command("train", "Train a model (checkpoint after every epoch; Ctrl-C stops cleanly; --resume continues)") { test, val, output, resume };
         args.AddTo(command);
-        command.SetAction(r => CliRunner.Run(() => Run(r, args, Split(r.GetValue(test)), Split(r.GetValue(val)), r.GetValue(output)!)));
+        command.SetAction(r => CliRunner.Run(() => Run(r, args, Split(r.GetValue(test)), Split(r.GetValue(val)), r.GetValue(output)!, r.GetValue(resume))));
         return command;
     }
 
     public static string[] Split(string? value) => value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
-    private static int Run(ParseResult r, TrainingArgs args, string[] test, string[] val, string output)
+    private static int Run(ParseResult r, TrainingArgs args, string[] test, string[] val, string output, bool resume)
     {
+        string checkpoint = output + ".ckpt";
+        // An old checkpoint is never picked up (or overwritten) silently: the user says which run this is.
+        if (resume && !File.Exists(checkpoint)) throw new ArgumentException($"--resume: no checkpoint {checkpoint} to continue from");
+        if (!resume && File.Exists(checkpoint))
+            throw new ArgumentException($"{checkpoint} exists from an interrupted run: add --resume to continue it, or delete it to start over");
         var data = args.LoadFeatures(r);
         var unknown = test.Concat(val).Where(s => !data.Corpus.Speakers.Contains(s)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown speaker(s) {string.Join(", ", unknown)}; the corpus has {string.Join(", ", data.Corpus.Speakers)}");
         var (model, training) = args.Settings(r, data);
-        string checkpoint = output + ".ckpt";
-        if (File.Exists(checkpoint)) AnsiConsole.MarkupLineInterpolated($"resuming from {checkpoint}");
+        if (resume) AnsiConsole.MarkupLineInterpolated($"resuming from {checkpoint}");
         training = training with { CheckpointPath = checkpoint };
         using var backend = args.BackendFactory(r)();
         using var cancel = ConsoleObserver.CancelOnCtrlC();
@@ -40,7 +45,7 @@ internal static class TrainCommand
         var result = ConsoleObserver.Run(o => new Trainer(backend, model, training, TrainingArgs.Labels(data, model)).Train(train, validation, o, cancel.Token), model.Task == SerTask.Regression);
         if (result.Cancelled)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved to {checkpoint}; run the same command to resume");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved to {checkpoint}; run the same command with --resume to continue");
             return 130;
         }
         AnsiConsole.MarkupLineInterpolated($"model selection: {result.Selection}");

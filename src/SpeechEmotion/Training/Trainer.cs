@@ -57,6 +57,9 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
                     break;
                 }
                 double loss = Step(model, adam, ws, trainSet, order[b], weights);
+                if (!double.IsFinite(loss))
+                    throw new InvalidOperationException(
+                        $"training diverged: loss {loss} at epoch {epoch + 1}, batch {b + 1}; the last checkpoint is from epoch {epoch} (try a lower --lr)");
                 lossSum += loss * order[b].Length;
                 observer?.BatchDone(epoch, b, loss);
             }

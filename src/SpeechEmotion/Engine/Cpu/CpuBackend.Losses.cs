@@ -7,6 +7,7 @@ public sealed partial class CpuBackend<T>
     // p = softmax(x), W = Σ_b w_b (w_b = weight of b's target, 1 without weights), y = onehot(target):
     //   L1: L = Σ_b w_b Σ_c |p_bc − y_bc| / (C·W);  g_bc = w_b sign(p_bc − y_bc)/(C·W);  dx_b = p_b ⊙ (g_b − (g_b·p_b))
     //   CE: L = −Σ_b w_b log p_b,target / W;       dx_b = w_b (p_b − y_b) / W
+    //   (log p_y = x_y − max − log Σ_c exp(x_c − max): finite even when p_y underflows to 0 in float)
     public double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits)
     {
         var ys = Ints(targets);
@@ -29,7 +30,10 @@ public sealed partial class CpuBackend<T>
             TensorPrimitives.SoftMax<T>(x.Slice(b * classes, classes), pb);
             if (kind == LossKind.CrossEntropy)
             {
-                total += -w * T.Log(pb[y]);
+                var xb = x.Slice(b * classes, classes);
+                T max = TensorPrimitives.Max<T>(xb), sum = T.Zero;
+                foreach (var v in xb) sum += T.Exp(v - max);
+                total += w * (T.Log(sum) - (xb[y] - max));
                 for (int c = 0; c < classes; c++) db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
                 continue;
             }
