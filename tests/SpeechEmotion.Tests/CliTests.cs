@@ -58,4 +58,16 @@ public class GradcheckCliTests
         Assert.That(output, Does.Contain("all gradients match"));
         Assert.That(output, Does.Not.Contain("FAIL"));
     }
+
+    /// <summary>The packed GEMM is written once over Vector&lt;T&gt;; these runs take the narrower paths an ARM64 board
+    /// (128-bit NEON) or a CPU without SIMD would, by switching off AVX or all hardware intrinsics in the child runtime.</summary>
+    [TestCase("DOTNET_EnableAVX", "SIMD 128 bits")]
+    [TestCase("DOTNET_EnableHWIntrinsic", "(software)")]
+    public void Gradcheck_passes_on_the_portable_simd_paths(string switchOff, string expected)
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.RunWith(new Dictionary<string, string> { [switchOff] = "0" }, "gradcheck", "--seed", "5");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain(expected));
+        Assert.That(output, Does.Contain("all gradients match"));
+    }
 }

@@ -27,6 +27,7 @@ internal static class GradcheckCommand
                 row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         }
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(DoctorCommand.CpuSummary());
         AnsiConsole.MarkupLine(ok ? "[green]all gradients match[/]" : "[red]some gradients do not match[/]");
         return ok ? 0 : 1;
     }
