@@ -63,6 +63,7 @@ public class OpBenchmarks : IFlopCount
             nameof(AttentionForward) => 4.0 * Batch * Heads * t * t * dk,
             nameof(AttentionBackward) => 8.0 * Batch * Heads * t * t * dk,
             nameof(Adam) => 12.0 * Parameters,
+            nameof(AttentionDropoutMask) => double.NaN,
             _ => double.NaN,
         };
     }
@@ -81,6 +82,16 @@ public class OpBenchmarks : IFlopCount
 
     [Benchmark]
     public void AttentionBackward() => _b.AttentionBackward(_ctx, _qkv, _probs, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _dqkv);
+
+    /// <summary>The Philox keep-mask of one attention pass (B·heads·T² elements, row by row as the attention draws it),
+    /// on one thread: the part of attention forward/backward that is random-number generation.</summary>
+    [Benchmark]
+    public void AttentionDropoutMask()
+    {
+        var spec = new DropoutSpec(0.2f, 1, 1, 1);
+        Span<float> row = stackalloc float[Frames];
+        for (int r = 0; r < Batch * Heads * Frames; r++) Philox.FillKeep(spec, r * Frames, row);
+    }
 
     [Benchmark]
     public void Adam() => _b.AdamStep(_values, _grads, _m, _v, new AdamSettings(), 3);

@@ -29,11 +29,13 @@ public class PhiloxTests
     public void FillKeep_matches_Keep_element_by_element_from_any_start()
     {
         var spec = new DropoutSpec(0.3f, 0x1234_5678_9ABCUL, 0x1_0000_0003UL, 2);
+        // Unaligned heads, 32-element AVX2 runs, 16-element runs of four interleaved blocks, and tails.
         foreach (int start in new[] { 0, 1, 6, 1003 })
-        {
-            var fast = new float[37];
-            Philox.FillKeep(spec, start, fast);
-            Assert.That(fast, Is.EqualTo(Enumerable.Range(start, 37).Select(i => Philox.Keep(spec, i)).ToArray()), $"start {start}");
-        }
+            foreach (int length in new[] { 0, 3, 16, 37, 63, 300 })
+            {
+                var fast = new float[length];
+                Philox.FillKeep(spec, start, fast);
+                Assert.That(fast, Is.EqualTo(Enumerable.Range(start, length).Select(i => Philox.Keep(spec, i)).ToArray()), $"start {start}, length {length}");
+            }
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace SpeechEmotion.Engine;
 
 /// <summary>
@@ -24,12 +27,7 @@ public static class Philox
     {
         for (int round = 0; round < 10; round++)
         {
-            ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
-            uint hi0 = (uint)(p0 >> 32), lo0 = (uint)p0, hi1 = (uint)(p1 >> 32), lo1 = (uint)p1;
-            c0 = hi1 ^ c1 ^ k0;
-            c1 = lo1;
-            c2 = hi0 ^ c3 ^ k1;
-            c3 = lo0;
+            Round(ref c0, ref c1, ref c2, ref c3, k0, k1);
             k0 += W0;
             k1 += W1;
         }
@@ -44,26 +42,108 @@ public static class Philox
         Uniform(spec.Seed, spec.Step, spec.Stream, (uint)index) >= spec.P ? 1f / (1f - spec.P) : 0f;
 
     /// <summary>
-    /// Keep(spec, firstIndex + k) for k in [0, keep.Length), computing each 10-round block once for its four elements
-    /// (the CPU's fast path; same values as <see cref="Keep"/>).
+    /// Keep(spec, firstIndex + k) for k in [0, keep.Length): the CPU's fast path, same values as <see cref="Keep"/>.
+    /// Each 10-round block serves four consecutive elements, and four independent blocks run interleaved so that their
+    /// multiply chains overlap (one block alone is a 10-deep chain of dependent multiplies).
     /// </summary>
     public static void FillKeep(in DropoutSpec spec, int firstIndex, Span<float> keep)
     {
-        float scale = 1f / (1f - spec.P);
-        uint k0 = (uint)spec.Seed, k1 = (uint)(spec.Seed >> 32), c2 = (uint)spec.Step, c3 = spec.Stream ^ (uint)(spec.Step >> 32) * 0x85EBCA6Bu;
-        Span<uint> words = stackalloc uint[4];
-        uint block = uint.MaxValue;
-        for (int k = 0; k < keep.Length; k++)
+        var mask = new MaskWriter(spec);
+        int k = 0;
+        for (; k < keep.Length && ((firstIndex + k) & 3) != 0; k++) keep[k] = Keep(spec, firstIndex + k);
+        if (Avx2.IsSupported)
+            for (; k + 32 <= keep.Length; k += 32) mask.ThirtyTwo((uint)(firstIndex + k) >> 2, keep.Slice(k, 32));
+        for (; k + 16 <= keep.Length; k += 16) mask.Sixteen((uint)(firstIndex + k) >> 2, keep.Slice(k, 16));
+        for (; k < keep.Length; k++) keep[k] = Keep(spec, firstIndex + k);
+    }
+
+    private readonly struct MaskWriter(in DropoutSpec spec)
+    {
+        private readonly uint _k0 = (uint)spec.Seed, _k1 = (uint)(spec.Seed >> 32), _c2 = (uint)spec.Step,
+            _c3 = spec.Stream ^ (uint)(spec.Step >> 32) * 0x85EBCA6Bu;
+        private readonly float _p = spec.P, _scale = 1f / (1f - spec.P);
+
+        /// <summary>Elements 4·block … 4·block + 15: blocks block … block + 3, interleaved round by round.</summary>
+        public void Sixteen(uint block, Span<float> keep)
         {
-            uint index = (uint)(firstIndex + k);
-            if (index >> 2 != block)
+            uint a0 = block, a1 = 0, a2 = _c2, a3 = _c3, b0 = block + 1, b1 = 0, b2 = _c2, b3 = _c3;
+            uint c0 = block + 2, c1 = 0, c2 = _c2, c3 = _c3, d0 = block + 3, d1 = 0, d2 = _c2, d3 = _c3;
+            uint k0 = _k0, k1 = _k1;
+            for (int round = 0; round < 10; round++)
             {
-                block = index >> 2;
-                uint w0 = block, w1 = 0, w2 = c2, w3 = c3;
-                Block(ref w0, ref w1, ref w2, ref w3, k0, k1);
-                (words[0], words[1], words[2], words[3]) = (w0, w1, w2, w3);
+                Round(ref a0, ref a1, ref a2, ref a3, k0, k1);
+                Round(ref b0, ref b1, ref b2, ref b3, k0, k1);
+                Round(ref c0, ref c1, ref c2, ref c3, k0, k1);
+                Round(ref d0, ref d1, ref d2, ref d3, k0, k1);
+                k0 += W0;
+                k1 += W1;
             }
-            keep[k] = (words[(int)(index & 3)] >> 8) * (1f / 16777216f) >= spec.P ? scale : 0f;
+            Write(keep, 0, a0, a1, a2, a3);
+            Write(keep, 4, b0, b1, b2, b3);
+            Write(keep, 8, c0, c1, c2, c3);
+            Write(keep, 12, d0, d1, d2, d3);
         }
+
+        /// <summary>Elements 4·block … 4·block + 31 with AVX2: lane i of the four word vectors is block block + i. The
+        /// 32×32→64 multiplies use vpmuludq on the even lanes and on the odd lanes shifted down, then the high and low
+        /// halves are blended back into lane order.</summary>
+        public void ThirtyTwo(uint block, Span<float> keep)
+        {
+            var x0 = Vector256.Create(block) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+            var x1 = Vector256<uint>.Zero;
+            var x2 = Vector256.Create(_c2);
+            var x3 = Vector256.Create(_c3);
+            var m0 = Vector256.Create(M0);
+            var m1 = Vector256.Create(M1);
+            uint k0 = _k0, k1 = _k1;
+            for (int round = 0; round < 10; round++)
+            {
+                var (hi0, lo0) = Multiply(x0, m0);
+                var (hi1, lo1) = Multiply(x2, m1);
+                x0 = hi1 ^ x1 ^ Vector256.Create(k0);
+                x1 = lo1;
+                x2 = hi0 ^ x3 ^ Vector256.Create(k1);
+                x3 = lo0;
+                k0 += W0;
+                k1 += W1;
+            }
+            Span<float> words = stackalloc float[32];
+            Values(x0).CopyTo(words); Values(x1).CopyTo(words[8..]); Values(x2).CopyTo(words[16..]); Values(x3).CopyTo(words[24..]);
+            for (int i = 0; i < 8; i++)
+                for (int w = 0; w < 4; w++) keep[4 * i + w] = words[8 * w + i];
+        }
+
+        private static (Vector256<uint> Hi, Vector256<uint> Lo) Multiply(Vector256<uint> x, Vector256<uint> m)
+        {
+            var even = Avx2.Multiply(x, m);
+            var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), m);
+            var hi = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsUInt32(), odd.AsUInt32(), 0b1010_1010);
+            var lo = Avx2.Blend(even.AsUInt32(), Avx2.ShiftLeftLogical(odd, 32).AsUInt32(), 0b1010_1010);
+            return (hi, lo);
+        }
+
+        private Vector256<float> Values(Vector256<uint> words)
+        {
+            var u = Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(1f / 16777216f);
+            return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(u, Vector256.Create(_p)), Vector256.Create(_scale), Vector256<float>.Zero);
+        }
+
+        private void Write(Span<float> keep, int at, uint w0, uint w1, uint w2, uint w3)
+        {
+            keep[at] = Value(w0); keep[at + 1] = Value(w1); keep[at + 2] = Value(w2); keep[at + 3] = Value(w3);
+        }
+
+        private float Value(uint word) => (word >> 8) * (1f / 16777216f) >= _p ? _scale : 0f;
+    }
+
+    /// <summary>One Philox round: two 32×32→64 multiplies, the high halves mixed with the other words and the round key.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Round(ref uint c0, ref uint c1, ref uint c2, ref uint c3, uint k0, uint k1)
+    {
+        ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
+        c0 = (uint)(p1 >> 32) ^ c1 ^ k0;
+        c1 = (uint)p1;
+        c2 = (uint)(p0 >> 32) ^ c3 ^ k1;
+        c3 = (uint)p0;
     }
 }
