@@ -30,15 +30,6 @@ for f in $frames; do
   done
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
-median() { grep "^$1 $2 " "$log" | awk '{print $3}' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ratios() {  # $1: name suffix ("" for 300 frames, "@F" otherwise)
-  local line="ours/torchsharp$1"
-  for m in train infer_b1 infer_b32; do
-    o=$(median ours "$m$1"); t=$(median torchsharp "$m$1")
-    printf '%-16s ours %10.2f ms   torchsharp %10.2f ms   (medians)\n' "$m$1" "$o" "$t"
-    line="$line $m=$(awk -v a="$o" -v b="$t" 'BEGIN {printf "%.2f", a/b}')"
-  done
-  echo "$line"
-}
-for f in $frames; do [ "$f" = 300 ] || ratios "@$f"; done
-ratios ""
+. benchmarks/ratios.sh
+for f in $frames; do [ "$f" = 300 ] || ratios "$log" torchsharp "@$f"; done
+ratios "$log" torchsharp ""

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using SpeechEmotion.Benchmarking;
 using SpeechEmotion.Engine.Cpu;
 
 namespace SpeechEmotion.Benchmarks;

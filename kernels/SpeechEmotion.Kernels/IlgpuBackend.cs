@@ -55,6 +55,8 @@ public sealed partial class IlgpuBackend : IBackend<float>
         Stream.Synchronize();
     }
 
+    public void Synchronize() => Stream.Synchronize();
+
     public void Dispose() => _ownedDevice?.Dispose();
 
     private static GpuTensor<float> Gpu(Tensor<float> t) => t as GpuTensor<float> ?? throw new ArgumentException($"{t} does not belong to the ILGPU backend");

@@ -14,6 +14,7 @@ root.Subcommands.Add(CorpusCommand.Create());
 root.Subcommands.Add(SpectrogramCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LosoCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());

@@ -70,4 +70,19 @@ public class GradcheckCliTests
         Assert.That(output, Does.Contain(expected));
         Assert.That(output, Does.Contain("all gradients match"));
     }
+
+    /// <summary>`ser bench` prints one parseable line per measurement (what the GPU and TorchSharp scripts read) and a
+    /// table of medians; lengths other than 300 frames are tagged.</summary>
+    [Test]
+    public void Bench_prints_one_line_per_measurement_and_medians()
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "20", "--quick");
+        Assert.That(code, Is.EqualTo(0), output);
+        var lines = output.Split('\n').Where(l => l.StartsWith("ours ")).Select(l => l.Split(' ')).ToList();
+        Assert.That(lines.Count(l => l[1] == "train@20"), Is.EqualTo(3));
+        Assert.That(lines.Count(l => l[1] == "infer_b1@20"), Is.EqualTo(15));
+        Assert.That(lines.Count(l => l[1] == "infer_b32@20"), Is.EqualTo(3));
+        Assert.That(lines.Select(l => double.Parse(l[2], System.Globalization.CultureInfo.InvariantCulture)), Is.All.GreaterThan(0));
+        Assert.That(output, Does.Contain("median (ms)"));
+    }
 }

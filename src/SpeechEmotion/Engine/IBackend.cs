@@ -20,6 +20,8 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     void Upload(ReadOnlySpan<T> source, Tensor<T> destination);
     void Upload(ReadOnlySpan<int> source, Tensor<int> destination);
     void Download(Tensor<T> source, Span<T> destination);
+    /// <summary>Waits until every queued op has finished (a no-op on the CPU); for timing asynchronous devices.</summary>
+    void Synchronize();
     void Fill(Tensor<T> x, T value);
 
     /// <summary>C = α·op(A)·op(B) + β·C with op(A) [m,k], op(B) [k,n], C [m,n]; A stored [k,m] when transA, B [n,k] when transB.</summary>

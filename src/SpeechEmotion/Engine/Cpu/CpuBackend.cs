@@ -46,6 +46,8 @@ public sealed partial class CpuBackend<T> : IBackend<T> where T : unmanaged, IBi
 
     public void Scale(Tensor<T> x, T factor) => TensorPrimitives.Multiply(Span(x), factor, Span(x));
 
+    public void Synchronize() { }
+
     public void Dispose() { }
 
     private static CpuTensor<T> Cpu(Tensor<T> t) => t as CpuTensor<T> ?? throw new ArgumentException($"{t} does not belong to the CPU backend");

@@ -2,7 +2,7 @@ using SpeechEmotion.Engine;
 using SpeechEmotion.Model;
 using SpeechEmotion.Training;
 
-namespace SpeechEmotion.Benchmarks;
+namespace SpeechEmotion.Benchmarking;
 
 /// <summary>
 /// The benchmark configuration "paper": batch 32, 300 frames, 400 bins, H 128 per direction, 8 heads, 7 classes;
@@ -44,6 +44,7 @@ public sealed class PaperSetup : IDisposable
         Model.Parameters.ZeroGrads();
         Model.Backward(dLogits);
         Adam.Update();
+        Backend.Synchronize();
         return loss;
     }
 

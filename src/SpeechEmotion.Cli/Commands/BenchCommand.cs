@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SpeechEmotion.Benchmarking;
+using SpeechEmotion.Kernels;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>`ser bench`: training step and inference timings at the paper configuration on a device, one plain line per
+/// measurement ("ours NAME MS", what benchmarks/gpu/run.sh and compare-torchsharp.sh parse), then a table of medians.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var device = new Option<string>("--device") { Description = Backends.Help, DefaultValueFactory = _ => "auto" };
+        var frames = new Option<int>("--frames") { Description = "Utterance length in frames (paper configuration: 300)", DefaultValueFactory = _ => 300 };
+        var quick = new Option<bool>("--quick") { Description = "3 rounds (15 for batch-1 inference) instead of 10 (50)" };
+        var command = new Command("bench", "Time a training step (batch 32) and inference (batch 1 and 32) at the paper configuration: H 128, 8 heads, 400 bins") { device, frames, quick };
+        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(device)!, r.GetValue(frames), r.GetValue(quick))));
+        return command;
+    }
+
+    private static int Run(string deviceName, int frames, bool quick)
+    {
+        if (frames < 1) throw new ArgumentException($"--frames must be at least 1, got {frames}");
+        string device = Backends.Resolve(deviceName);
+        var times = new Dictionary<string, List<double>>();
+        foreach (var (name, ms) in PaperSteps.Run(() => Backends.Create(device), frames, quick))
+        {
+            Console.WriteLine(FormattableString.Invariant($"ours {name} {ms:F3}"));
+            (times.TryGetValue(name, out var list) ? list : times[name] = []).Add(ms);
+        }
+        var table = new Table().Title($"{device}, {frames} frames (medians)").AddColumns("measurement", "runs", "median (ms)", "min (ms)");
+        foreach (var (name, list) in times)
+            table.AddRow(name, list.Count.ToString(CultureInfo.InvariantCulture), Median(list).ToString("F2", CultureInfo.InvariantCulture),
+                list.Min().ToString("F2", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using SpeechEmotion.Engine;
+
+namespace SpeechEmotion.Benchmarking;
+
+/// <summary>
+/// Timed training steps and inferences at the "paper" configuration on any backend, one measurement at a time, for
+/// `ser bench`, the benchmarks' `paper-steps` and the comparison scripts, which alternate us with TorchSharp or PyTorch
+/// and take medians. Names: train, infer_b1, infer_b32, with "@FRAMES" appended unless the length is 300 frames.
+/// Each measurement ends with the backend synchronised, so asynchronous GPU work is inside the time.
+/// </summary>
+public static class PaperSteps
+{
+    public static IEnumerable<(string Name, double Milliseconds)> Run(Func<IBackend<float>> backend, int frames, bool quick)
+    {
+        int rounds = quick ? 3 : 10;
+        string suffix = frames == 300 ? "" : $"@{frames}";
+        using var device = backend();
+        using var train = new PaperSetup(device, 32, frames);
+        using var single = new PaperSetup(device, 1, frames);
+        foreach (var ms in Measure(rounds, () => train.TrainStep())) yield return ("train" + suffix, ms);
+        foreach (var ms in Measure(rounds * 5, () => single.Infer())) yield return ("infer_b1" + suffix, ms);
+        foreach (var ms in Measure(rounds, () => train.Infer())) yield return ("infer_b32" + suffix, ms);
+    }
+
+    /// <summary>One untimed warm-up (JIT, kernel compilation, workspace growth), then <paramref name="rounds"/> timings.</summary>
+    private static IEnumerable<double> Measure(int rounds, Action action)
+    {
+        action();
+        for (int i = 0; i < rounds; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            yield return watch.Elapsed.TotalMilliseconds;
+        }
+    }
+}
