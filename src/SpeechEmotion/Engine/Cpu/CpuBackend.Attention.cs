@@ -19,7 +19,7 @@ public sealed partial class CpuBackend<T>
         CheckLength(context, batch * steps * embed, "attention context");
         var X = Cpu(qkv); var Pr = Cpu(probs); var Ctx = Cpu(context);
         T scale = T.One / T.Sqrt(T.CreateChecked(dk));
-        Parallel.For(0, batch * heads, bh =>
+        Parallel.For(0, batch * heads, Options, bh =>
         {
             int b = bh / heads, head = bh % heads, len = CheckedLength(lens[b], steps);
             var v = HeadViews(X, b, steps, embed, head * dk);
@@ -27,7 +27,7 @@ public sealed partial class CpuBackend<T>
             var ctx = new MatrixView<T>(Ctx.Array, Ctx.Offset + b * steps * embed + head * dk, embed);
             Pr.Array.AsSpan(p.Offset, steps * steps).Clear();
             for (int i = len; i < steps; i++) ClearRow(ctx, i, dk);
-            PackedGemm<T>.Multiply(len, len, dk, scale, v.Q, v.K with { Transposed = true }, T.Zero, p, parallel: false);
+            PackedGemm<T>.Multiply(len, len, dk, scale, v.Q, v.K with { Transposed = true }, T.Zero, p);
             for (int i = 0; i < len; i++)
             {
                 var row = p.Data.AsSpan(p.Offset + i * steps, len);
@@ -37,7 +37,7 @@ public sealed partial class CpuBackend<T>
             try
             {
                 var weights = dropped is null ? p : Dropped(p, len, dropout, bh * steps * steps, steps, dropped, keep: null);
-                PackedGemm<T>.Multiply(len, dk, len, T.One, weights, v.V, T.Zero, ctx, parallel: false);
+                PackedGemm<T>.Multiply(len, dk, len, T.One, weights, v.V, T.Zero, ctx);
             }
             finally { if (dropped is not null) ArrayPool<T>.Shared.Return(dropped); }
         });
@@ -54,7 +54,7 @@ public sealed partial class CpuBackend<T>
         CheckLength(dQkv, qkv.Length, "attention dQkv");
         var X = Cpu(qkv); var Pr = Cpu(probs); var G = Cpu(dContext); var DX = Cpu(dQkv);
         T scale = T.One / T.Sqrt(T.CreateChecked(dk));
-        Parallel.For(0, batch * heads, bh =>
+        Parallel.For(0, batch * heads, Options, bh =>
         {
             int b = bh / heads, head = bh % heads, len = CheckedLength(lens[b], steps);
             var v = HeadViews(X, b, steps, embed, head * dk);
@@ -72,8 +72,8 @@ public sealed partial class CpuBackend<T>
             {
                 var weights = dropped is null ? p : Dropped(p, len, dropout, bh * steps * steps, steps, dropped, keep);
                 var dPView = new MatrixView<T>(dP, 0, len);
-                PackedGemm<T>.Multiply(len, len, dk, T.One, g, v.V with { Transposed = true }, T.Zero, dPView, parallel: false);
-                PackedGemm<T>.Multiply(len, dk, len, T.One, weights with { Transposed = true }, g, T.Zero, dv.V, parallel: false);
+                PackedGemm<T>.Multiply(len, len, dk, T.One, g, v.V with { Transposed = true }, T.Zero, dPView);
+                PackedGemm<T>.Multiply(len, dk, len, T.One, weights with { Transposed = true }, g, T.Zero, dv.V);
                 for (int i = 0; i < len; i++)
                 {
                     var row = p.Data.AsSpan(p.Offset + i * steps, len);
@@ -84,8 +84,8 @@ public sealed partial class CpuBackend<T>
                     TensorPrimitives.Multiply(d, row, d);
                     TensorPrimitives.Multiply(d, scale, d);
                 }
-                PackedGemm<T>.Multiply(len, dk, len, T.One, dPView, v.K, T.Zero, dv.Q, parallel: false);
-                PackedGemm<T>.Multiply(len, dk, len, T.One, dPView with { Transposed = true }, v.Q, T.Zero, dv.K, parallel: false);
+                PackedGemm<T>.Multiply(len, dk, len, T.One, dPView, v.K, T.Zero, dv.Q);
+                PackedGemm<T>.Multiply(len, dk, len, T.One, dPView with { Transposed = true }, v.Q, T.Zero, dv.K);
             }
             finally
             {

@@ -12,6 +12,6 @@ public sealed partial class CpuBackend<T>
         PackedGemm<T>.Multiply(m, n, k, alpha,
             new MatrixView<T>(ca.Array, ca.Offset, transA ? m : k, transA),
             new MatrixView<T>(cb.Array, cb.Offset, transB ? k : n, transB),
-            beta, new MatrixView<T>(cc.Array, cc.Offset, n));
+            beta, new MatrixView<T>(cc.Array, cc.Offset, n), Threads);
     }
 }

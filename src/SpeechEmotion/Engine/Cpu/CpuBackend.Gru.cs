@@ -18,7 +18,7 @@ public sealed partial class CpuBackend<T>
         try
         {
             int slices = Slices(lens.Length, directions.Count);
-            Parallel.For(0, directions.Count * slices, w =>
+            Parallel.For(0, directions.Count * slices, Options, w =>
             {
                 var (from, to) = Slice(lens.Length, slices, w % slices);
                 Forward(directions[w / slices], packed[w / slices], lens, from, to, output);
@@ -34,7 +34,7 @@ public sealed partial class CpuBackend<T>
         try
         {
             int slices = Slices(lens.Length, directions.Count);
-            Parallel.For(0, directions.Count * slices, w =>
+            Parallel.For(0, directions.Count * slices, Options, w =>
             {
                 var (from, to) = Slice(lens.Length, slices, w % slices);
                 Backward(dOutput, directions[w / slices], packed[w / slices], lens, from, to);
@@ -45,8 +45,8 @@ public sealed partial class CpuBackend<T>
 
     private static MatrixView<T> Whh(GruDirection<T> d) { var w = Cpu(d.Whh); return new MatrixView<T>(w.Array, w.Offset, w.Dim(1)); }
 
-    /// <summary>Batch slices per direction so that directions × slices covers the cores.</summary>
-    private static int Slices(int batch, int directions) => Math.Clamp(Environment.ProcessorCount / Math.Max(1, directions), 1, batch);
+    /// <summary>Batch slices per direction so that directions × slices covers the threads.</summary>
+    private int Slices(int batch, int directions) => Math.Clamp(Threads / Math.Max(1, directions), 1, batch);
 
     private static (int From, int To) Slice(int batch, int slices, int s) => (batch * s / slices, batch * (s + 1) / slices);
 
@@ -79,7 +79,7 @@ public sealed partial class CpuBackend<T>
             for (int s = 0; s < maxLen; s++)
             {
                 PackedGemm<T>.Multiply(rows, 3 * hidden, hidden, T.One, new MatrixView<T>(h, 0, hidden), whhT, T.Zero,
-                    new MatrixView<T>(gh, 0, 3 * hidden), parallel: false);
+                    new MatrixView<T>(gh, 0, 3 * hidden));
                 for (int b = from; b < to; b++)
                 {
                     int len = lens[b];
@@ -171,7 +171,7 @@ public sealed partial class CpuBackend<T>
                     dh.CopyTo(DH.Array.AsSpan(DH.Offset + row * 3 * hidden, 3 * hidden));
                 }
                 PackedGemm<T>.Multiply(rows, hidden, 3 * hidden, T.One, new MatrixView<T>(dhStep, 0, 3 * hidden), whh, T.One,
-                    new MatrixView<T>(carry, 0, hidden), parallel: false);
+                    new MatrixView<T>(carry, 0, hidden));
             }
         }
         finally

@@ -9,6 +9,19 @@ namespace SpeechEmotion.Engine.Cpu;
 /// </summary>
 public sealed partial class CpuBackend<T> : IBackend<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <param name="threads">Threads for the parallel ops (default: all cores). Results do not depend on it: every
+    /// output element is summed in the same order whatever the split.</param>
+    public CpuBackend(int? threads = null)
+    {
+        Threads = threads ?? Environment.ProcessorCount;
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be at least 1, got {threads}");
+        Options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
+    }
+
+    public int Threads { get; }
+
+    private ParallelOptions Options { get; }
+
     public string Name => $"cpu ({typeof(T).Name.ToLowerInvariant()})";
 
     public Tensor<T> Allocate(params int[] shape) => new CpuTensor<T>(new T[Tensor<T>.ShapeLength(shape)], 0, shape);

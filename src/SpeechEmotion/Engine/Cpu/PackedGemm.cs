@@ -26,13 +26,14 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
     private const int MR = 6, KC = 256, MaxMC = 96;
     private static readonly int NR = 2 * Vector<T>.Count;
 
-    /// <summary>C[m×n] = α·A[m×k]·B[k×n] + β·C (β = 0 overwrites, NaN included). Parallel over row blocks of C.</summary>
+    /// <summary>C[m×n] = α·A[m×k]·B[k×n] + β·C (β = 0 overwrites, NaN included); up to <paramref name="threads"/>
+    /// threads over row blocks of C.</summary>
     public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta, MatrixView<T> c,
-        bool parallel = true)
+        int threads = 1)
     {
         if (m <= 0 || n <= 0) return;
         var packed = Pack(b, k, n);
-        try { Multiply(m, n, k, alpha, a, packed, beta, c, parallel); }
+        try { Multiply(m, n, k, alpha, a, packed, beta, c, threads); }
         finally { packed.Dispose(); }
     }
 
@@ -59,14 +60,14 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
     }
 
     /// <summary>C = α·A·B + β·C with B from <see cref="Pack"/>.</summary>
-    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, PackedB b, T beta, MatrixView<T> c, bool parallel = true)
+    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, PackedB b, T beta, MatrixView<T> c, int threads = 1)
     {
         if (b.K != k || b.N != n) throw new ArgumentException($"packed B is {b.K}×{b.N}, the product needs {k}×{n}");
         if (m <= 0 || n <= 0) return;
         if (c.Transposed || c.Offset < 0 || c.Stride < n || c.Offset + (long)(m - 1) * c.Stride + n > c.Data.Length)
             throw new ArgumentException($"C view (offset {c.Offset}, stride {c.Stride}) does not hold {m}×{n} in {c.Data.Length} elements");
         // Row blocks: at most MaxMC rows (the packed A block stays in L2), at least four blocks per core when m allows.
-        int workers = parallel && (long)m * n * k >= 1 << 18 ? Environment.ProcessorCount : 1;
+        int workers = threads > 1 && (long)m * n * k >= 1 << 18 ? threads : 1;
         int mc = Math.Clamp((m + 4 * workers - 1) / (4 * workers), 1, MaxMC);
         mc = (mc + MR - 1) / MR * MR;
         int blocks = (m + mc - 1) / mc;
@@ -99,7 +100,7 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
             finally { ArrayPool<T>.Shared.Return(ap); }
         }
         if (workers == 1 || blocks == 1) for (int ib = 0; ib < blocks; ib++) Block(ib);
-        else Parallel.For(0, blocks, Block);
+        else Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = workers }, Block);
     }
 
     private static void ScaleRows(MatrixView<T> c, int i0, int rows, int n, T beta)
