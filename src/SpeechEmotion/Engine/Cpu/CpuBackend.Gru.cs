@@ -14,30 +14,29 @@ public sealed partial class CpuBackend<T>
     public void GruForward(IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths, Tensor<T> output)
     {
         var lens = Ints(lengths).ToArray();
-        var packed = directions.Select(d => PackedGemm<T>.Pack(Whh(d) with { Transposed = true }, d.Whh.Dim(1), d.Whh.Dim(0))).ToArray();
-        try
-        {
-            int slices = Slices(lens.Length, directions.Count);
-            Parallel.For(0, directions.Count * slices, Options, w =>
-            {
-                var (from, to) = Slice(lens.Length, slices, w % slices);
-                Forward(directions[w / slices], packed[w / slices], lens, from, to, output);
-            });
-        }
-        finally { foreach (var p in packed) p.Dispose(); }
+        EachSlice(directions, lens.Length, d => PackedGemm<T>.Pack(Whh(d) with { Transposed = true }, d.Whh.Dim(1), d.Whh.Dim(0)),
+            (d, whhT, from, to) => Forward(d, whhT, lens, from, to, output));
     }
 
     public void GruBackward(Tensor<T> dOutput, IReadOnlyList<GruDirection<T>> directions, Tensor<int> lengths)
     {
         var lens = Ints(lengths).ToArray();
-        var packed = directions.Select(d => PackedGemm<T>.Pack(Whh(d), d.Whh.Dim(0), d.Whh.Dim(1))).ToArray();
+        EachSlice(directions, lens.Length, d => PackedGemm<T>.Pack(Whh(d), d.Whh.Dim(0), d.Whh.Dim(1)),
+            (d, whh, from, to) => Backward(dOutput, d, whh, lens, from, to));
+    }
+
+    /// <summary>Runs body for every (direction, batch slice) in parallel, with the direction's packed recurrent weight.</summary>
+    private void EachSlice(IReadOnlyList<GruDirection<T>> directions, int batch, Func<GruDirection<T>, PackedGemm<T>.PackedB> pack,
+        Action<GruDirection<T>, PackedGemm<T>.PackedB, int, int> body)
+    {
+        var packed = directions.Select(pack).ToArray();
         try
         {
-            int slices = Slices(lens.Length, directions.Count);
+            int slices = Slices(batch, directions.Count);
             Parallel.For(0, directions.Count * slices, Options, w =>
             {
-                var (from, to) = Slice(lens.Length, slices, w % slices);
-                Backward(dOutput, directions[w / slices], packed[w / slices], lens, from, to);
+                var (from, to) = Slice(batch, slices, w % slices);
+                body(directions[w / slices], packed[w / slices], from, to);
             });
         }
         finally { foreach (var p in packed) p.Dispose(); }
