@@ -4,13 +4,16 @@
 #  2. Our cuda backend (`ser bench`) and PyTorch/cuDNN (pytorch_baseline.py, when python3 has torch with CUDA) run
 #     alternately, A B A B, at each frame count; medians, then one line per length
 #       ours/pytorch[@FRAMES] train=R1 infer_b1=R2 infer_b32=R3      (time ratios; below 1 means we are faster)
+#  3. `ser bench --profile` at the first frame count: time per op of a training step and a batch-1 inference.
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
-# rounds per program). DEVICE=ilgpu-cpu SIZE=small FRAMES=4 runs the same script without a GPU (slowly).
+# rounds per program), LIMIT (seconds each program may run, 300). DEVICE=ilgpu-cpu SIZE=small FRAMES=4 runs the same
+# script without a GPU (slowly).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 device="${DEVICE:-cuda}"; size="${SIZE:-full}"; frames="${FRAMES:-300}"; rounds="${ROUNDS:-2}"; quick="${QUICK---quick}"
+limit="${LIMIT:-300}"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv
-"$here/ser/ser" doctor --device "$device" --size "$size" --seed 1
+timeout "$limit" "$here/ser/ser" doctor --device "$device" --size "$size" --seed 1
 rc=$?
 echo "doctor exit code: $rc"
 torch=0
@@ -18,8 +21,8 @@ python3 -c "import torch; assert torch.cuda.is_available(); print('pytorch', tor
 log=$(mktemp)
 for f in $frames; do
   for i in $(seq "$rounds"); do
-    "$here/ser/ser" bench --device "$device" --frames "$f" $quick | grep '^ours ' | tee -a "$log"
-    [ "$torch" = 1 ] && python3 "$here/pytorch_baseline.py" --frames "$f" $quick | grep '^pytorch ' | tee -a "$log"
+    timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$f" $quick | grep '^ours ' | tee -a "$log"
+    [ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --frames "$f" $quick | grep '^pytorch ' | tee -a "$log"
   done
 done
 . "$here/ratios.sh"
@@ -29,5 +32,6 @@ else
   echo "no PyTorch with CUDA here: our timings only"
   for f in $frames; do s=$([ "$f" = 300 ] || echo "@$f"); for m in train infer_b1 infer_b32; do echo "$m$s ours $(median "$log" ours "$m$s") ms (median)"; done; done
 fi
+timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "${frames%% *}" --quick --profile | grep '^profile '
 echo "doctor exit code: $rc"
 exit $rc

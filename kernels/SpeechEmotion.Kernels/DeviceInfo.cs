@@ -9,6 +9,7 @@ public sealed record DeviceInfo(string Name, string Type, long MemoryBytes, int 
 {
     public static IReadOnlyList<DeviceInfo> List()
     {
+        CudaDriver.Register();
         using var context = Context.Create(b => b.AllAccelerators());
         return context.Devices.Select(d => new DeviceInfo(d.Name, d.AcceleratorType.ToString(), d.MemorySize, d.NumMultiprocessors, d.WarpSize,
             d.MaxNumThreadsPerGroup, d is CudaDevice cuda ? $"{cuda.Architecture}" : "-")).ToList();

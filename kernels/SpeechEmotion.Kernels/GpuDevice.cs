@@ -25,6 +25,7 @@ public sealed class GpuDevice : IDisposable
 
     public static GpuDevice Create(string spec)
     {
+        CudaDriver.Register();
         if (spec == "ilgpu-cpu")
         {
             var context = Context.Create(b => b.CPU(CPUDeviceKind.Nvidia).EnableAlgorithms());
@@ -50,6 +51,7 @@ public sealed class GpuDevice : IDisposable
     /// <summary>Whether a CUDA device can be opened here (false without a driver, never throws).</summary>
     public static bool CudaAvailable()
     {
+        CudaDriver.Register();
         try
         {
             using var context = Context.Create(b => b.Cuda());

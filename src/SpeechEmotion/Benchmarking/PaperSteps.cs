@@ -23,6 +23,25 @@ public static class PaperSteps
         foreach (var ms in Measure(rounds, () => train.Infer())) yield return ("infer_b32" + suffix, ms);
     }
 
+    /// <summary>
+    /// Per-op time of one training step (batch 32) and one batch-1 inference, averaged over <paramref name="rounds"/>
+    /// after a warm-up: (measurement, op, calls per step, milliseconds per step), ops in descending time.
+    /// </summary>
+    public static IEnumerable<(string Measurement, string Op, double Calls, double Milliseconds)> Profile(Func<IBackend<float>> backend, int frames, int rounds)
+    {
+        using var device = new ProfilingBackend<float>(backend());
+        using var train = new PaperSetup(device, 32, frames);
+        using var single = new PaperSetup(device, 1, frames);
+        foreach (var (name, action) in new (string, Action)[] { ("train", () => train.TrainStep()), ("infer_b1", () => single.Infer()) })
+        {
+            action();
+            device.Reset();
+            for (int i = 0; i < rounds; i++) action();
+            foreach (var (op, (calls, ms)) in device.Ops.OrderByDescending(o => o.Value.Milliseconds))
+                yield return (name, op, (double)calls / rounds, ms / rounds);
+        }
+    }
+
     /// <summary>One untimed warm-up (JIT, kernel compilation, workspace growth), then <paramref name="rounds"/> timings.</summary>
     private static IEnumerable<double> Measure(int rounds, Action action)
     {
