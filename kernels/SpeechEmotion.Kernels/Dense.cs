@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using SpeechEmotion.Engine;
 
@@ -7,7 +8,11 @@ namespace SpeechEmotion.Kernels;
 // Element-wise ops around the dense layers. Each is memory-bound: FLOPs ≈ elements, bytes ≈ 8–12 per element.
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, int>? _addBias, _biasGrad;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, int>? _addBias, _biasGradFinish;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int>? _biasGradPartial;
+
+    /// <summary>Rows one group of the column-sum kernel covers at most (more groups when rows are many).</summary>
+    private const int BiasGradRowsPerGroup = 128;
     private Action<Index1D, ArrayView<float>, ArrayView<float>>? _relu;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>? _reluBackward;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutSpec>? _dropout;
@@ -19,11 +24,17 @@ public sealed partial class IlgpuBackend
         _addBias(x.Length, D(x), D(bias), bias.Length);
     }
 
-    // dBias[j] += Σ_r dy[r, j]: one thread per column walks the rows (columns are few, rows many).
+    // dBias[j] += Σ_r dy[r, j]. Rows are many (B·T) and columns few, so the rows are cut into blocks: each group sums
+    // 32 columns over one row block (8 warps over its rows, coalesced along the columns, a fixed-order shared-memory
+    // reduction) into a partial row, and a second kernel adds the partial rows in order (deterministic, no atomics).
     public void BiasGrad(Tensor<float> dy, Tensor<float> dBias)
     {
-        _biasGrad ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(BiasGradKernel);
-        _biasGrad(dBias.Length, D(dy), D(dBias), dy.Length / dBias.Length);
+        int width = dBias.Length, rows = dy.Length / width, blocks = GroupsFor(rows, BiasGradRowsPerGroup);
+        var partial = Scratch("bias-grad", blocks * width);
+        _biasGradPartial ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(BiasGradPartialKernel);
+        _biasGradFinish ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(BiasGradFinishKernel);
+        _biasGradPartial(new KernelConfig(new Index2D(GroupsFor(width, Warp), blocks), new Index2D(Warp, 8)), D(dy), partial.Data, width, rows);
+        _biasGradFinish(width, partial.Data, D(dBias), blocks);
     }
 
     public void Relu(Tensor<float> x, Tensor<float> y)
@@ -63,11 +74,28 @@ public sealed partial class IlgpuBackend
 
     private static void AddBiasKernel(Index1D i, ArrayView<float> x, ArrayView<float> bias, int width) => x[i] += bias[i % width];
 
-    private static void BiasGradKernel(Index1D j, ArrayView<float> dy, ArrayView<float> dBias, int rows)
+    private static void BiasGradPartialKernel(ArrayView<float> dy, ArrayView<float> partial, int width, int rows)
+    {
+        var sums = SharedMemory.Allocate<float>(8 * Warp);
+        int col = Grid.IdxX * Warp + Group.IdxX, block = Grid.IdxY;
+        int end = XMath.Min(rows, (block + 1) * BiasGradRowsPerGroup);
+        float sum = 0f;
+        if (col < width)
+            for (int r = block * BiasGradRowsPerGroup + Group.IdxY; r < end; r += 8) sum += dy[r * width + col];
+        sums[Group.IdxY * Warp + Group.IdxX] = sum;
+        Group.Barrier();
+        if (Group.IdxY == 0 && col < width)
+        {
+            for (int w = 1; w < 8; w++) sum += sums[w * Warp + Group.IdxX];
+            partial[block * width + col] = sum;
+        }
+    }
+
+    private static void BiasGradFinishKernel(Index1D j, ArrayView<float> partial, ArrayView<float> dBias, int blocks)
     {
         int width = (int)dBias.Length;
-        float sum = 0;
-        for (int r = 0; r < rows; r++) sum += dy[r * width + j];
+        float sum = 0f;
+        for (int block = 0; block < blocks; block++) sum += partial[block * width + j];
         dBias[j] += sum;
     }
 

@@ -43,6 +43,17 @@ public class IlgpuKernelTests
     }
 
     [Test]
+    public void Bias_grad_over_several_row_blocks_and_column_groups()
+    {
+        const int rows = 301, width = 37; // 3 row blocks (the last one short) × 2 column groups (the last one partial)
+        var dy = _p.RandomTensor(rows, width);
+        var dBias = _p.RandomTensor(width);
+        _p.Cpu.BiasGrad(dy.Cpu, dBias.Cpu);
+        _p.Gpu.BiasGrad(dy.Gpu, dBias.Gpu);
+        Assert.That(_p.Error(dBias), Is.LessThanOrEqualTo(GradientTolerance));
+    }
+
+    [Test]
     public void Bias_relu_dropout_fill_scale()
     {
         const int rows = 13, width = 7;
@@ -85,11 +96,14 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(x), Is.EqualTo(0), "fill");
     }
 
-    [TestCase(true)]
-    [TestCase(false)]
-    public void Gru_forward_and_backward(bool bothDirections)
+    // Hidden 13: one warp per slice, the last slices empty; 40: two warps per slice, 5 inner indices each.
+    [TestCase(true, 13)]
+    [TestCase(false, 13)]
+    [TestCase(true, 40)]
+    public void Gru_forward_and_backward(bool bothDirections, int hidden)
     {
-        const int steps = 7, hidden = 13, width = 2 * hidden;
+        const int steps = 7;
+        int width = 2 * hidden;
         int[] lengths = [7, 1, 4];
         int batch = lengths.Length;
         var lens = _p.Ints(lengths);
