@@ -8,40 +8,48 @@ namespace SpeechEmotion.Kernels;
 /// <summary>Shape of one attention launch.</summary>
 public readonly record struct AttentionArgs(int Steps, int Embed, int Heads, int HeadSize, float Scale);
 
-// Multi-head attention core (formulas in CpuBackend.Attention.cs). One warp (32 threads) per query row (b, head, i):
-// lanes stride over keys for scores and softmax (warp-shuffle max and sum), then over the head's dimensions for the
-// context. Backward: kernel 1 (one warp per query row) forms dS and dq; kernel 2 (one warp per key row) sums dk and dv,
-// so no atomics are needed. FLOPs ≈ 4·B·h·T²·d forward, 8·B·h·T²·d backward; bytes ≈ 4·B·(3TE + hT² + TE).
+// Multi-head attention core (formulas in CpuBackend.Attention.cs) as batched GEMMs, one product per (utterance, head)
+// on strided views of the QKV rows, around two row kernels (one warp per row (b, head, i), lanes along the keys):
+//   forward:  S = s·Q·Kᵀ → probs; softmax over the row's first len keys (padded queries and keys get 0), P̃ = P ⊙ m
+//             (dropout); context = P̃·V.
+//   backward: dP̃ = dC·Vᵀ; row kernel: dS = s·P ⊙ (m ⊙ dP̃ − Σ_k P_k m_k dP̃_k) and P̃ again from P and the same mask;
+//             dV = P̃ᵀ·dC, dQ = dS·K, dK = dSᵀ·Q.
+// Masking lives in the row kernels alone: zero rows and columns of P (and so of P̃ and dS) zero the padded outputs of
+// every product. FLOPs ≈ 4·B·h·T²·d forward, 8·B·h·T²·d backward; bytes ≈ 4·B·(3TE + 3hT² + TE) forward.
 public sealed partial class IlgpuBackend
 {
     private const int Warp = 32;
 
-    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>? _attention;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>? _attentionBackwardQ;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>? _attentionBackwardKv;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, AttentionArgs, DropoutSpec>? _softmaxRows;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>? _softmaxBackwardRows;
 
     public void AttentionForward(Tensor<float> qkv, Tensor<int> lengths, int heads, DropoutSpec dropout, Tensor<float> probs, Tensor<float> context)
     {
-        var args = Args(qkv, heads);
-        int batch = lengths.Length;
-        CheckLength(probs, batch * heads * args.Steps * args.Steps, "attention probs");
-        _attention ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>(AttentionForwardKernel);
-        _attention(new KernelConfig(batch * heads * args.Steps, Warp), D(qkv), D(lengths), D(probs), D(context), args, dropout);
+        var a = Args(qkv, heads);
+        int batch = lengths.Length, pairs = batch * heads, t = a.Steps;
+        CheckLength(probs, pairs * t * t, "attention probs");
+        var (q, k, v, p, c) = AttentionStrides(a);
+        GemmBatched(D(qkv), D(qkv), D(probs), Strided(t, t, a.HeadSize, false, true, a.Scale, 3 * a.Embed, 3 * a.Embed, t, heads, q, k, p), pairs);
+        var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
+        _softmaxRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, AttentionArgs, DropoutSpec>(SoftmaxRowsKernel);
+        _softmaxRows(new KernelConfig(pairs * t, Warp), D(probs), dropped, D(lengths), a, dropout);
+        GemmBatched(dropped, D(qkv), D(context), Strided(t, a.HeadSize, t, false, false, 1f, t, 3 * a.Embed, a.Embed, heads, p, v, c), pairs);
     }
 
     public void AttentionBackward(Tensor<float> dContext, Tensor<float> qkv, Tensor<float> probs, Tensor<int> lengths, int heads,
         DropoutSpec dropout, Tensor<float> dQkv)
     {
-        var args = Args(qkv, heads);
-        int rows = lengths.Length * heads * args.Steps;
-        var dS = Scratch("attention-dS", rows * args.Steps);
-        _attentionBackwardQ ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>,
-            ArrayView<float>, AttentionArgs, DropoutSpec>(AttentionBackwardQueryKernel);
-        _attentionBackwardKv ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>,
-            ArrayView<float>, AttentionArgs, DropoutSpec>(AttentionBackwardKeyValueKernel);
-        var config = new KernelConfig(rows, Warp);
-        _attentionBackwardQ(config, D(dContext), D(qkv), D(probs), D(lengths), dS.Data, D(dQkv), args, dropout);
-        _attentionBackwardKv(config, D(dContext), D(qkv), D(probs), D(lengths), dS.Data, D(dQkv), args, dropout);
+        var a = Args(qkv, heads);
+        int pairs = lengths.Length * heads, t = a.Steps, e = a.Embed, d = a.HeadSize;
+        var (q, k, v, p, c) = AttentionStrides(a);
+        var dS = Scratch("attention-dS", pairs * t * t).Data;
+        var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
+        GemmBatched(D(dContext), D(qkv), dS, Strided(t, t, d, false, true, 1f, e, 3 * e, t, heads, c, v, p), pairs);
+        _softmaxBackwardRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>(SoftmaxBackwardRowsKernel);
+        _softmaxBackwardRows(new KernelConfig(pairs * t, Warp), D(probs), dS, dropped, a, dropout);
+        GemmBatched(dropped, D(dContext), D(dQkv), Strided(t, d, t, true, false, 1f, t, e, 3 * e, heads, p, c, v), pairs);
+        GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, false, false, 1f, t, 3 * e, 3 * e, heads, p, k, q), pairs);
+        GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, true, false, 1f, t, 3 * e, 3 * e, heads, p, q, k), pairs);
     }
 
     private static AttentionArgs Args(Tensor<float> qkv, int heads)
@@ -50,6 +58,19 @@ public sealed partial class IlgpuBackend
         if (heads < 1 || embed % heads != 0) throw new ArgumentException($"{heads} heads do not divide the embedding size {embed}");
         return new AttentionArgs(qkv.Dim(1), embed, heads, embed / heads, 1f / MathF.Sqrt(embed / heads));
     }
+
+    /// <summary>Where (utterance, head) z starts in Q, K, V (QKV rows [T, 3E]), in a [T, T] probability block and in the
+    /// context rows [T, E].</summary>
+    private static (GemmStrides Q, GemmStrides K, GemmStrides V, GemmStrides P, GemmStrides C) AttentionStrides(AttentionArgs a)
+    {
+        int t = a.Steps, e = a.Embed;
+        var q = new GemmStrides(0, t * 3 * e, a.HeadSize);
+        return (q, q with { Offset = e }, q with { Offset = 2 * e }, new GemmStrides(0, a.Heads * t * t, t * t), new GemmStrides(0, t * e, a.HeadSize));
+    }
+
+    private static GemmArgs Strided(int m, int n, int k, bool transA, bool transB, float alpha, int lda, int ldb, int ldc, int heads,
+        GemmStrides sa, GemmStrides sb, GemmStrides sc) =>
+        new(m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, 0f, 1, lda, ldb, ldc, heads, sa, sb, sc);
 
     private static float WarpMax(float v)
     {
@@ -65,109 +86,47 @@ public sealed partial class IlgpuBackend
 
     private static float KeepFactor(in DropoutSpec spec, int index) => spec.P > 0f ? Philox.Keep(spec, index) : 1f;
 
-    private static void AttentionForwardKernel(ArrayView<float> qkv, ArrayView<int> lengths, ArrayView<float> probs, ArrayView<float> context,
-        AttentionArgs a, DropoutSpec dropout)
+    // Row (b, head, i) of the scores in probs becomes softmax over keys j < len (0 beyond, and 0 for the whole row of
+    // a padded query i ≥ len); dropped (when it is not probs itself) gets P ⊙ m.
+    private static void SoftmaxRowsKernel(ArrayView<float> probs, ArrayView<float> dropped, ArrayView<int> lengths, AttentionArgs a, DropoutSpec dropout)
     {
         int rowIndex = Grid.IdxX, lane = Group.IdxX;
-        int i = rowIndex % a.Steps, bh = rowIndex / a.Steps, b = bh / a.Heads, head = bh % a.Heads, len = lengths[b];
-        int stride = 3 * a.Embed, baseRow = b * a.Steps;
-        int pRow = rowIndex * a.Steps;
-        int q = (baseRow + i) * stride + head * a.HeadSize;
-        int ctx = (baseRow + i) * a.Embed + head * a.HeadSize;
-        if (i >= len)
-        {
-            for (int j = lane; j < a.Steps; j += Warp) probs[pRow + j] = 0f;
-            for (int d = lane; d < a.HeadSize; d += Warp) context[ctx + d] = 0f;
-            return;
-        }
+        int i = rowIndex % a.Steps, len = lengths[rowIndex / a.Steps / a.Heads], row = rowIndex * a.Steps;
+        bool separate = dropout.P > 0f;
+        int valid = i < len ? len : 0;
         float max = float.NegativeInfinity;
-        for (int j = lane; j < a.Steps; j += Warp)
-        {
-            if (j >= len) { probs[pRow + j] = 0f; continue; }
-            int k = (baseRow + j) * stride + a.Embed + head * a.HeadSize;
-            float s = 0;
-            for (int d = 0; d < a.HeadSize; d++) s += qkv[q + d] * qkv[k + d];
-            s *= a.Scale;
-            probs[pRow + j] = s;
-            max = XMath.Max(max, s);
-        }
+        for (int j = lane; j < valid; j += Warp) max = XMath.Max(max, probs[row + j]);
         max = WarpMax(max);
-        float sum = 0;
-        for (int j = lane; j < len; j += Warp)
+        float sum = 0f;
+        for (int j = lane; j < valid; j += Warp)
         {
-            float e = XMath.Exp(probs[pRow + j] - max);
-            probs[pRow + j] = e;
+            float e = XMath.Exp(probs[row + j] - max);
+            probs[row + j] = e;
             sum += e;
         }
-        float inv = 1f / WarpSum(sum);
-        for (int j = lane; j < len; j += Warp) probs[pRow + j] *= inv;
-        Group.Barrier();
-        for (int d = lane; d < a.HeadSize; d += Warp)
+        float inv = valid > 0 ? 1f / WarpSum(sum) : 0f;
+        for (int j = lane; j < a.Steps; j += Warp)
         {
-            float c = 0;
-            for (int j = 0; j < len; j++)
-                c += probs[pRow + j] * KeepFactor(dropout, pRow + j) * qkv[(baseRow + j) * stride + 2 * a.Embed + head * a.HeadSize + d];
-            context[ctx + d] = c;
+            float pr = j < valid ? probs[row + j] * inv : 0f;
+            probs[row + j] = pr;
+            if (separate) dropped[row + j] = pr * KeepFactor(dropout, row + j);
         }
     }
 
-    // Query side: dP_ij = m_ij (g_i·v_j), dS_ij = s·P_ij (dP_ij − Σ_k P_ik dP_ik) stored for kernel 2, dq_i = Σ_j dS_ij k_j.
-    private static void AttentionBackwardQueryKernel(ArrayView<float> dContext, ArrayView<float> qkv, ArrayView<float> probs, ArrayView<int> lengths,
-        ArrayView<float> dS, ArrayView<float> dQkv, AttentionArgs a, DropoutSpec dropout)
+    // dS holds dP̃ on entry and s·P ⊙ (m ⊙ dP̃ − Σ_k P_k m_k dP̃_k) on exit; dropped (when it is not probs) gets P ⊙ m.
+    private static void SoftmaxBackwardRowsKernel(ArrayView<float> probs, ArrayView<float> dS, ArrayView<float> dropped, AttentionArgs a, DropoutSpec dropout)
     {
-        int rowIndex = Grid.IdxX, lane = Group.IdxX;
-        int i = rowIndex % a.Steps, bh = rowIndex / a.Steps, b = bh / a.Heads, head = bh % a.Heads, len = lengths[b];
-        int stride = 3 * a.Embed, baseRow = b * a.Steps, pRow = rowIndex * a.Steps;
-        int dq = (baseRow + i) * stride + head * a.HeadSize;
-        if (i >= len)
+        int lane = Group.IdxX, row = Grid.IdxX * a.Steps;
+        bool separate = dropout.P > 0f;
+        float dot = 0f;
+        for (int j = lane; j < a.Steps; j += Warp)
         {
-            for (int d = lane; d < a.HeadSize; d += Warp) dQkv[dq + d] = 0f;
-            return;
-        }
-        int g = (baseRow + i) * a.Embed + head * a.HeadSize;
-        float dot = 0;
-        for (int j = lane; j < len; j += Warp)
-        {
-            int v = (baseRow + j) * stride + 2 * a.Embed + head * a.HeadSize;
-            float gv = 0;
-            for (int d = 0; d < a.HeadSize; d++) gv += dContext[g + d] * qkv[v + d];
-            float dp = KeepFactor(dropout, pRow + j) * gv;
-            dS[pRow + j] = dp;
-            dot += probs[pRow + j] * dp;
+            float keep = KeepFactor(dropout, row + j), pr = probs[row + j], dp = keep * dS[row + j];
+            dS[row + j] = dp;
+            dot += pr * dp;
+            if (separate) dropped[row + j] = pr * keep;
         }
         dot = WarpSum(dot);
-        for (int j = lane; j < len; j += Warp) dS[pRow + j] = a.Scale * probs[pRow + j] * (dS[pRow + j] - dot);
-        Group.Barrier();
-        for (int d = lane; d < a.HeadSize; d += Warp)
-        {
-            float acc = 0;
-            for (int j = 0; j < len; j++) acc += dS[pRow + j] * qkv[(baseRow + j) * stride + a.Embed + head * a.HeadSize + d];
-            dQkv[dq + d] = acc;
-        }
-    }
-
-    // Key/value side, one warp per key row j: dk_j = Σ_i dS_ij q_i, dv_j = Σ_i P_ij m_ij g_i.
-    private static void AttentionBackwardKeyValueKernel(ArrayView<float> dContext, ArrayView<float> qkv, ArrayView<float> probs, ArrayView<int> lengths,
-        ArrayView<float> dS, ArrayView<float> dQkv, AttentionArgs a, DropoutSpec dropout)
-    {
-        int rowIndex = Grid.IdxX, lane = Group.IdxX;
-        int j = rowIndex % a.Steps, bh = rowIndex / a.Steps, b = bh / a.Heads, head = bh % a.Heads, len = lengths[b];
-        int stride = 3 * a.Embed, baseRow = b * a.Steps, pBase = bh * a.Steps * a.Steps;
-        int dk = (baseRow + j) * stride + a.Embed + head * a.HeadSize, dv = dk + a.Embed;
-        for (int d = lane; d < a.HeadSize; d += Warp)
-        {
-            float accK = 0, accV = 0;
-            if (j < len)
-            {
-                for (int i = 0; i < len; i++)
-                {
-                    int p = pBase + i * a.Steps + j;
-                    accK += dS[p] * qkv[(baseRow + i) * stride + head * a.HeadSize + d];
-                    accV += probs[p] * KeepFactor(dropout, p) * dContext[(baseRow + i) * a.Embed + head * a.HeadSize + d];
-                }
-            }
-            dQkv[dk + d] = accK;
-            dQkv[dv + d] = accV;
-        }
+        for (int j = lane; j < a.Steps; j += Warp) dS[row + j] = a.Scale * probs[row + j] * (dS[row + j] - dot);
     }
 }

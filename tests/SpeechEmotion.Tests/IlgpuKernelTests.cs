@@ -25,15 +25,19 @@ public class IlgpuKernelTests
     [TearDown]
     public void Close() => _pair.Dispose();
 
-    [TestCase(false, false, 0f)]
-    [TestCase(true, false, 0f)]
-    [TestCase(false, true, 0f)]
-    [TestCase(true, true, 0f)]
-    [TestCase(false, true, 0.5f)]
-    [TestCase(true, false, 1f)]
-    public void Gemm(bool transA, bool transB, float beta)
+    // 37×29×23: one partial block of C. 70×67×1100: 2×2 blocks, K split in 4 ranges of 275 (not a multiple of the slab
+    // depth 16), so the split-K reduction and the range ends inside a slab are exercised.
+    [TestCase(false, false, 0f, 37, 29, 23)]
+    [TestCase(true, false, 0f, 37, 29, 23)]
+    [TestCase(false, true, 0f, 37, 29, 23)]
+    [TestCase(true, true, 0f, 37, 29, 23)]
+    [TestCase(false, true, 0.5f, 37, 29, 23)]
+    [TestCase(true, false, 1f, 37, 29, 23)]
+    [TestCase(false, false, 0f, 70, 67, 1100)]
+    [TestCase(true, true, 0.5f, 70, 67, 1100)]
+    [TestCase(true, false, 1f, 70, 67, 1100)]
+    public void Gemm(bool transA, bool transB, float beta, int m, int n, int k)
     {
-        const int m = 37, n = 29, k = 23;
         var a = _p.RandomTensor(m * k);
         var b = _p.RandomTensor(k * n);
         var c = beta == 0 ? _p.Poisoned(m, n) : _p.RandomTensor(m, n);
@@ -139,14 +143,16 @@ public class IlgpuKernelTests
         }
     }
 
-    [TestCase(1, 0f)]
-    [TestCase(2, 0.2f)]
-    [TestCase(3, 0.2f)]
-    [TestCase(6, 0f)]
-    public void Attention_forward_and_backward(int heads, float dropout)
+    [TestCase(1, 0f, 9)]
+    [TestCase(2, 0.2f, 9)]
+    [TestCase(3, 0.2f, 9)]
+    [TestCase(6, 0f, 9)]
+    // 70 steps: rows longer than a warp, several 64-wide blocks of the score matrix, lengths 70 / 33 / 1.
+    [TestCase(3, 0.2f, 70)]
+    public void Attention_forward_and_backward(int heads, float dropout, int steps)
     {
-        const int steps = 9, embed = 12;
-        int[] lengths = [5, 9, 1];
+        const int embed = 12;
+        int[] lengths = steps == 9 ? [5, 9, 1] : [steps, 33, 1];
         int batch = lengths.Length;
         var lens = _p.Ints(lengths);
         var spec = dropout > 0 ? new DropoutSpec(dropout, (ulong)_p.Seed, 3, 1) : DropoutSpec.None;
