@@ -5,8 +5,15 @@ using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Kernels;
 
-/// <summary>Shape of one GRU launch: Directions groups of Batch utterances.</summary>
-public readonly record struct GruArgs(int Batch, int Steps, int Hidden, int Width);
+/// <summary>Shape of one GRU launch: Directions groups of Batch utterances. Resident: W_hh is copied into the group's
+/// dynamic shared memory once and read from there at every step (else streamed from global memory).</summary>
+public readonly record struct GruArgs(int Batch, int Steps, int Hidden, int Width, int Resident);
+
+/// <summary>Three running sums (the r, z and n rows of one unit).</summary>
+public struct Float3
+{
+    public float X, Y, Z;
+}
 
 /// <summary>The device views of one direction (both directions travel in one launch).</summary>
 public struct GruViews
@@ -21,8 +28,11 @@ public struct GruViews
 // per step. The group is S slices × Hp threads (Hp = H rounded up to a warp, S = min(8, 1024 / Hp)): thread (s, u)
 // sums the recurrent products of hidden unit u over slice s of the inner index, so a step's 3H² multiply-adds are
 // spread over S·Hp threads instead of H, and the S partial sums meet in shared memory. Warps read the recurrent
-// weights along u (W_hhᵀ in the forward pass, a transposed copy made per call; W_hh itself in the backward pass), so
-// every load is coalesced and the weights stay in the SM's caches across steps.
+// weights along u (W_hhᵀ in the forward pass, W_hh itself in the backward pass), so accesses are coalesced or
+// conflict-free. Persistent weights: when 3H² floats fit the group's shared memory (H = 128: 192 KiB, on Hopper with
+// the opt-in limit of 227 KiB) the group copies W_hh there once (transposing on the fly in the forward pass) and
+// every step reads it on-chip; otherwise the forward pass reads a transposed copy from global memory through the
+// caches, which at H = 128 overflows L1 and costs about three times as much per step.
 // Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
@@ -32,29 +42,54 @@ public sealed partial class IlgpuBackend
     /// <summary>Most slices of the inner index per hidden unit (8 × 128 units = a full 1024-thread group at H = 128).</summary>
     private const int MaxGruSlices = 8;
 
+    /// <summary>Static shared memory of either recurrence kernel: the state (1024 floats) and partial sums (3 × 1024) in
+    /// the forward pass, dgh (3 × 1024) and partial sums (1024) in the backward pass.</summary>
+    private const int GruStaticSharedBytes = 4 * 1024 * sizeof(float);
+
     private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruForward, _gruBackward;
     private Action<Index2D, ArrayView<float>, ArrayView<float>, int>? _transpose;
+
+    /// <summary>Most bytes of recurrent weights (3H² floats) a group keeps in shared memory; larger W_hh is streamed from
+    /// global memory. Defaults to what the device allows a group (opt-in limit on CUDA); 0 forces streaming.</summary>
+    public int GruSharedWeightLimit { get; set; }
 
     public void GruForward(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output)
     {
         var (first, second, args) = Launch(directions, lengths, output, backward: false);
-        first.Whh = Transposed(first.Whh, args.Hidden, "gru-whhT-0");
-        second.Whh = directions.Count == 1 ? first.Whh : Transposed(second.Whh, args.Hidden, "gru-whhT-1");
-        _gruForward ??= Accelerator.LoadStreamKernel<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>(GruForwardKernel);
+        args = args with { Resident = Resident(args.Hidden) ? 1 : 0 };
+        if (args.Resident == 0)
+        {
+            first.Whh = Transposed(first.Whh, args.Hidden, "gru-whhT-0");
+            second.Whh = directions.Count == 1 ? first.Whh : Transposed(second.Whh, args.Hidden, "gru-whhT-1");
+        }
+        _gruForward ??= LoadGruKernel(GruForwardKernel);
         _gruForward(GruConfig(directions.Count, args), first, second, D(lengths), D(output), args);
     }
 
     public void GruBackward(Tensor<float> dOutput, IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths)
     {
         var (first, second, args) = Launch(directions, lengths, dOutput, backward: true);
-        _gruBackward ??= Accelerator.LoadStreamKernel<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>(GruBackwardKernel);
+        args = args with { Resident = Resident(args.Hidden) ? 1 : 0 };
+        _gruBackward ??= LoadGruKernel(GruBackwardKernel);
         _gruBackward(GruConfig(directions.Count, args), first, second, D(lengths), D(dOutput), args);
+    }
+
+    private bool Resident(int hidden) => 3L * hidden * hidden * sizeof(float) <= GruSharedWeightLimit;
+
+    /// <summary>Loads a recurrence kernel and, on CUDA, lets it take the dynamic shared memory the limit allows.</summary>
+    private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> LoadGruKernel(
+        Action<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> kernel)
+    {
+        var loaded = Accelerator.LoadStreamKernel(kernel);
+        if (GruSharedWeightLimit > 0) CudaDriver.AllowDynamicSharedMemory(loaded, GruSharedWeightLimit);
+        return loaded;
     }
 
     private static KernelConfig GruConfig(int directions, GruArgs args)
     {
         int padded = RoundToWarp(args.Hidden);
-        return new KernelConfig(directions * args.Batch, padded * SliceCount(args.Hidden));
+        var shared = SharedMemoryConfig.RequestDynamic<float>(args.Resident != 0 ? 3 * args.Hidden * args.Hidden : 1);
+        return new KernelConfig(new Index1D(directions * args.Batch), new Index1D(padded * SliceCount(args.Hidden)), shared);
     }
 
     /// <summary>W_hhᵀ [H, 3H] of w [3H, H], in a scratch buffer of its own.</summary>
@@ -88,7 +123,7 @@ public sealed partial class IlgpuBackend
                 Column = d.Column, Reverse = d.Reverse ? 1 : 0,
             };
         }).ToArray();
-        return (views[0], views[^1], new GruArgs(batch, steps, hidden, output.Dim(2)));
+        return (views[0], views[^1], new GruArgs(batch, steps, hidden, output.Dim(2), 0));
     }
 
     private static void CheckHidden(int hidden)
@@ -104,12 +139,15 @@ public sealed partial class IlgpuBackend
     {
         var h = SharedMemory.Allocate<float>(MaxGruHidden);
         var partial = SharedMemory.Allocate<float>(3 * 1024);
+        var resident = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
         int hid = a.Hidden, padded = Group.DimX / SliceCount(hid), b = Grid.IdxX % a.Batch, len = lengths[b];
         int u = Group.IdxX % padded, slice = Group.IdxX / padded, chunk = (hid + SliceCount(hid) - 1) / SliceCount(hid);
         int q0 = slice * chunk, q1 = XMath.Min(q0 + chunk, hid);
         bool active = u < hid, owner = active && slice == 0;
         if (owner) h[u] = 0f;
+        // Resident: v.Whh is W_hh [3H, H]; keep W_hhᵀ [H, 3H] on chip. Streaming: v.Whh already is W_hhᵀ.
+        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX) resident[e % hid * 3 * hid + e / hid] = v.Whh[e];
         for (int t = len; t < a.Steps && owner; t++)
         {
             int row = b * a.Steps + t;
@@ -122,29 +160,22 @@ public sealed partial class IlgpuBackend
         {
             int t = v.Reverse != 0 ? len - 1 - s : s;
             int row = b * a.Steps + t;
-            float gr = 0f, gz = 0f, gn = 0f;
+            var sums = new Float3();
             if (active)
             {
-                // v.Whh holds W_hhᵀ [H, 3H] here: row q, columns u, H + u, 2H + u.
-                for (int q = q0; q < q1; q++)
-                {
-                    float hq = h[q];
-                    int w = q * 3 * hid + u;
-                    gr += v.Whh[w] * hq;
-                    gz += v.Whh[w + hid] * hq;
-                    gn += v.Whh[w + 2 * hid] * hq;
-                }
+                sums = a.Resident != 0 ? RecurrentSums(resident, h, u, q0, q1, hid) : RecurrentSums(v.Whh, h, u, q0, q1, hid);
                 if (slice > 0)
                 {
                     int p = (slice * 3) * padded + u;
-                    partial[p] = gr;
-                    partial[p + padded] = gz;
-                    partial[p + 2 * padded] = gn;
+                    partial[p] = sums.X;
+                    partial[p + padded] = sums.Y;
+                    partial[p + 2 * padded] = sums.Z;
                 }
             }
             Group.Barrier();
             if (owner)
             {
+                float gr = sums.X, gz = sums.Y, gn = sums.Z;
                 for (int other = 1; other < SliceCount(hid); other++)
                 {
                     int p = (other * 3) * padded + u;
@@ -181,11 +212,13 @@ public sealed partial class IlgpuBackend
     {
         var dgh = SharedMemory.Allocate<float>(3 * MaxGruHidden);
         var partial = SharedMemory.Allocate<float>(1024);
+        var resident = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
         int hid = a.Hidden, padded = Group.DimX / SliceCount(hid), b = Grid.IdxX % a.Batch, len = lengths[b];
         int u = Group.IdxX % padded, slice = Group.IdxX / padded, chunk = (3 * hid + SliceCount(hid) - 1) / SliceCount(hid);
         int i0 = slice * chunk, i1 = XMath.Min(i0 + chunk, 3 * hid);
         bool active = u < hid, owner = active && slice == 0;
+        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX) resident[e] = v.Whh[e];
         for (int t = len; t < a.Steps && owner; t++)
         {
             int row = b * a.Steps + t;
@@ -226,7 +259,7 @@ public sealed partial class IlgpuBackend
             float acc = 0f;
             if (active)
             {
-                for (int i = i0; i < i1; i++) acc += dgh[i] * v.Whh[i * hid + u];
+                acc = a.Resident != 0 ? ColumnSum(resident, dgh, u, i0, i1, hid) : ColumnSum(v.Whh, dgh, u, i0, i1, hid);
                 if (slice > 0) partial[slice * padded + u] = acc;
             }
             Group.Barrier();
@@ -236,6 +269,29 @@ public sealed partial class IlgpuBackend
                 carry = direct + acc; // the next step's dgh writes come after this read; other slices wait at its barrier
             }
         }
+    }
+
+    /// <summary>(Σ_q wᵀ[q, u]·h_q, Σ_q wᵀ[q, H + u]·h_q, Σ_q wᵀ[q, 2H + u]·h_q) over q in [q0, q1), wᵀ [H, 3H].</summary>
+    private static Float3 RecurrentSums(ArrayView<float> wT, ArrayView<float> h, int u, int q0, int q1, int hid)
+    {
+        var sums = new Float3();
+        for (int q = q0; q < q1; q++)
+        {
+            float hq = h[q];
+            int w = q * 3 * hid + u;
+            sums.X += wT[w] * hq;
+            sums.Y += wT[w + hid] * hq;
+            sums.Z += wT[w + 2 * hid] * hq;
+        }
+        return sums;
+    }
+
+    /// <summary>Σ_i dgh_i·w[i, u] over i in [i0, i1), w [3H, H].</summary>
+    private static float ColumnSum(ArrayView<float> w, ArrayView<float> dgh, int u, int i0, int i1, int hid)
+    {
+        float acc = 0f;
+        for (int i = i0; i < i1; i++) acc += dgh[i] * w[i * hid + u];
+        return acc;
     }
 
     /// <summary>Slices S of the inner index for hidden size H (see <see cref="GruConfig"/>).</summary>

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Kernels;
@@ -19,6 +20,8 @@ public sealed partial class IlgpuBackend : IBackend<float>
         Accelerator = device.Accelerator;
         _ownedDevice = ownsDevice ? device : null;
         Name = $"{device.Name} ({Accelerator.Name})";
+        int shared = Accelerator is CudaAccelerator cuda ? CudaDriver.SharedMemoryPerGroupOptIn(cuda) : Accelerator.MaxSharedMemoryPerGroup;
+        GruSharedWeightLimit = Math.Max(0, shared - GruStaticSharedBytes);
     }
 
     public Accelerator Accelerator { get; }

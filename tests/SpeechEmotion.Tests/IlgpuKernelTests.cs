@@ -100,12 +100,16 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(x), Is.EqualTo(0), "fill");
     }
 
-    // Hidden 13: one warp per slice, the last slices empty; 40: two warps per slice, 5 inner indices each.
-    [TestCase(true, 13)]
-    [TestCase(false, 13)]
-    [TestCase(true, 40)]
-    public void Gru_forward_and_backward(bool bothDirections, int hidden)
+    // Hidden 13: one warp per slice, the last slices empty; 40: two warps per slice, 5 inner indices each. Streaming:
+    // W_hh read from global memory (a transposed copy in the forward pass) instead of the shared-memory copy.
+    [TestCase(true, 13, false)]
+    [TestCase(false, 13, false)]
+    [TestCase(true, 40, false)]
+    [TestCase(true, 40, true)]
+    [TestCase(false, 13, true)]
+    public void Gru_forward_and_backward(bool bothDirections, int hidden, bool streaming)
     {
+        if (streaming) _p.Gpu.GruSharedWeightLimit = 0;
         const int steps = 7;
         int width = 2 * hidden;
         int[] lengths = [7, 1, 4];
