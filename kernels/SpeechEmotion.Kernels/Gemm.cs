@@ -43,8 +43,9 @@ public sealed partial class IlgpuBackend
     // Each 256-thread group computes a 64×64 block of C, thread (tx, ty) the 4×4 outputs (ty + 16i, tx + 16j) in
     // registers, from 16-deep slabs of op(A) and op(B) staged in shared memory (loaded along memory order, so reads are
     // coalesced whichever operand is transposed). When the blocks of C are too few to fill the GPU (weight gradients:
-    // M, N in the hundreds, K = B·T in the thousands), K is split into ranges whose partial products go to a scratch
-    // buffer and a second kernel sums them in order (deterministic, no atomics) and applies α and β.
+    // M, N in the hundreds, K = B·T in the thousands; batch-1 projections), K is split into ranges of at least 64 whose
+    // partial products go to a scratch buffer and a second kernel sums them in order (deterministic, no atomics) and
+    // applies α and β.
     public void Gemm(Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, int m, int n, int k, float alpha, float beta)
     {
         CheckLength(a, m * k, "gemm A");
@@ -52,7 +53,7 @@ public sealed partial class IlgpuBackend
         CheckLength(c, m * n, "gemm C");
         if (m == 0 || n == 0) return;
         int tiles = GroupsFor(n, GemmTile) * GroupsFor(m, GemmTile);
-        int splits = Math.Clamp(Math.Min(GroupsFor(GemmTargetGroups, tiles), k / (16 * GemmDepth)), 1, 64);
+        int splits = Math.Clamp(Math.Min(GroupsFor(GemmTargetGroups, tiles), k / (4 * GemmDepth)), 1, 64);
         var args = GemmArgs.Dense(m, n, k, transA, transB, alpha, beta, splits);
         var partial = splits > 1 ? Scratch("gemm-split-k", splits * m * n).Data : D(c);
         LaunchGemm(D(a), D(b), D(c), partial, args, splits);

@@ -15,6 +15,24 @@ public struct Float3
     public float X, Y, Z;
 }
 
+/// <summary>What the backward pass reads for one unit at one step: the output gradient and the forward pass's gates
+/// and previous state.</summary>
+public struct GruSaved
+{
+    public float DOutput, R, Z, N, Gn, HPrev;
+
+    public static GruSaved Load(GruViews v, ArrayView<float> dOutput, int row, int u, int hid, int width)
+    {
+        int c = row * 4 * hid;
+        return new GruSaved
+        {
+            DOutput = dOutput[row * width + v.Column + u],
+            R = v.Gates[c + u], Z = v.Gates[c + hid + u], N = v.Gates[c + 2 * hid + u], Gn = v.Gates[c + 3 * hid + u],
+            HPrev = v.Hprev[row * hid + u],
+        };
+    }
+}
+
 /// <summary>The device views of one direction (both directions travel in one launch).</summary>
 public struct GruViews
 {
@@ -155,11 +173,21 @@ public sealed partial class IlgpuBackend
             v.Hprev[row * hid + u] = 0f;
             for (int q = 0; q < 4; q++) v.Gates[row * 4 * hid + q * hid + u] = 0f;
         }
+        // The owner's global reads (biases; the input projection one step ahead) are issued early so that their
+        // latency hides behind the recurrent products and the barrier instead of sitting on the step's critical path.
+        var bias = new Float3();
+        var next = new Float3();
+        if (owner)
+        {
+            bias = Load3(v.Bhh, 0, u, hid);
+            if (len > 0) next = Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * hid, u, hid);
+        }
         Group.Barrier();
         for (int s = 0; s < len; s++)
         {
-            int t = v.Reverse != 0 ? len - 1 - s : s;
-            int row = b * a.Steps + t;
+            int row = GruRow(v, b, a.Steps, len, s);
+            var gi = next;
+            if (owner && s + 1 < len) next = Load3(v.Gi, GruRow(v, b, a.Steps, len, s + 1) * 3 * hid, u, hid);
             var sums = new Float3();
             if (active)
             {
@@ -183,13 +211,12 @@ public sealed partial class IlgpuBackend
                     gz += partial[p + padded];
                     gn += partial[p + 2 * padded];
                 }
-                gr += v.Bhh[u];
-                gz += v.Bhh[hid + u];
-                gn += v.Bhh[2 * hid + u];
-                int g = row * 3 * hid;
-                float r = Sigmoid(v.Gi[g + u] + gr);
-                float z = Sigmoid(v.Gi[g + hid + u] + gz);
-                float n = XMath.Tanh(v.Gi[g + 2 * hid + u] + r * gn);
+                gr += bias.X;
+                gz += bias.Y;
+                gn += bias.Z;
+                float r = Sigmoid(gi.X + gr);
+                float z = Sigmoid(gi.Y + gz);
+                float n = XMath.Tanh(gi.Z + r * gn);
                 float hOld = h[u];
                 float hNew = (1f - z) * n + z * hOld;
                 int c = row * 4 * hid;
@@ -229,17 +256,21 @@ public sealed partial class IlgpuBackend
             }
         }
         float carry = 0f, direct = 0f;
+        // As in the forward pass, the owner reads the step's saved values one step ahead.
+        var next = new GruSaved();
+        if (owner && len > 0) next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, hid, a.Width);
+        Group.Barrier();
         for (int s = len - 1; s >= 0; s--)
         {
-            int t = v.Reverse != 0 ? len - 1 - s : s;
-            int row = b * a.Steps + t;
+            int row = GruRow(v, b, a.Steps, len, s);
+            var saved = next;
+            if (owner && s > 0) next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, s - 1), u, hid, a.Width);
             if (owner)
             {
-                float delta = carry + dOutput[row * a.Width + v.Column + u];
-                int c = row * 4 * hid;
-                float r = v.Gates[c + u], z = v.Gates[c + hid + u], n = v.Gates[c + 2 * hid + u], gn = v.Gates[c + 3 * hid + u];
+                float delta = carry + saved.DOutput;
+                float r = saved.R, z = saved.Z, n = saved.N, gn = saved.Gn;
                 float dn = delta * (1f - z);
-                float dz = delta * (v.Hprev[row * hid + u] - n);
+                float dz = delta * (saved.HPrev - n);
                 float dan = dn * (1f - n * n);
                 float daz = dz * z * (1f - z);
                 float dar = dan * gn * r * (1f - r);
@@ -270,6 +301,13 @@ public sealed partial class IlgpuBackend
             }
         }
     }
+
+    /// <summary>Row (b, t) of a step: t runs backwards in the reverse direction.</summary>
+    private static int GruRow(GruViews v, int b, int steps, int len, int s) => b * steps + (v.Reverse != 0 ? len - 1 - s : s);
+
+    /// <summary>(x[base + u], x[base + H + u], x[base + 2H + u]).</summary>
+    private static Float3 Load3(ArrayView<float> x, int offset, int u, int hid) =>
+        new() { X = x[offset + u], Y = x[offset + hid + u], Z = x[offset + 2 * hid + u] };
 
     /// <summary>(Σ_q wᵀ[q, u]·h_q, Σ_q wᵀ[q, H + u]·h_q, Σ_q wᵀ[q, 2H + u]·h_q) over q in [q0, q1), wᵀ [H, 3H].</summary>
     private static Float3 RecurrentSums(ArrayView<float> wT, ArrayView<float> h, int u, int q0, int q1, int hid)

@@ -25,7 +25,7 @@ public class IlgpuKernelTests
     [TearDown]
     public void Close() => _pair.Dispose();
 
-    // 37×29×23: one partial block of C. 70×67×1100: 2×2 blocks, K split in 4 ranges of 275 (not a multiple of the slab
+    // 37×29×23: one partial block of C. 70×67×1100: 2×2 blocks, K split in 17 ranges of 65 (not a multiple of the slab
     // depth 16), so the split-K reduction and the range ends inside a slab are exercised.
     [TestCase(false, false, 0f, 37, 29, 23)]
     [TestCase(true, false, 0f, 37, 29, 23)]
