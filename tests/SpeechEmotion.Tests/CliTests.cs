@@ -85,4 +85,22 @@ public class GradcheckCliTests
         Assert.That(lines.Select(l => double.Parse(l[2], System.Globalization.CultureInfo.InvariantCulture)), Is.All.GreaterThan(0));
         Assert.That(output, Does.Contain("median (ms)"));
     }
+
+    /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls appears
+    /// with its calls per step (GEMMs by shape), and the training step's ops include the backward passes.</summary>
+    [Test]
+    public void Bench_profile_lists_every_op_with_its_calls_per_step()
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "12", "--quick", "--profile");
+        Assert.That(code, Is.EqualTo(0), output);
+        var ops = output.Split('\n').Where(l => l.StartsWith("profile ")).Select(l => l.Trim().Split(' '))
+            .ToDictionary(l => (l[1], l[2]), l => (Calls: int.Parse(l[3]), Ms: double.Parse(l[4], System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var op in new[] { "GruForward", "GruBackward", "AttentionForward", "AttentionBackward", "AdamStep", "SoftmaxLoss" })
+            Assert.That(ops[("train", op)].Calls, Is.EqualTo(1), op);
+        Assert.That(ops.Keys, Does.Not.Contain(("infer_b1", "GruBackward")));
+        // The input projection of each GRU direction: [B·T, 3H] = [32·12, 384] from 400 bins, B transposed.
+        Assert.That(ops[("train", "Gemm:384x384x400:NT")].Calls, Is.EqualTo(2));
+        Assert.That(ops[("infer_b1", "Gemm:12x384x400:NT")].Calls, Is.EqualTo(2));
+        Assert.That(ops.Values.Select(v => v.Ms), Is.All.GreaterThanOrEqualTo(0));
+    }
 }
