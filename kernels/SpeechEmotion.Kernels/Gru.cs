@@ -50,7 +50,7 @@ public struct GruViews
 // conflict-free. Persistent weights: when 3H² floats fit the group's shared memory (H = 128: 192 KiB, on Hopper with
 // the opt-in limit of 227 KiB) the group copies W_hh there once (transposing on the fly in the forward pass) and
 // every step reads it on-chip; otherwise the forward pass reads a transposed copy from global memory through the
-// caches, which at H = 128 overflows L1 and costs about three times as much per step.
+// caches, which at H = 128 overflows L1: 5.0 instead of 2.6 µs per step on an H200 (benchmarks/RESULTS.md).
 // Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
