@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using SpeechEmotion.Engine;
-using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Kernels;
 
 namespace SpeechEmotion.Benchmarks;
 
 /// <summary>
-/// Per-op benchmarks on the cpu backend at the "paper" shapes (batch 32, Frames frames, F 400, H 128, E 256, 8 heads):
+/// Per-op benchmarks on the cpu backend (and cuda when a CUDA device opens; each op then ends with a synchronise so the
+/// kernel time is inside the measurement) at the "paper" shapes (batch 32, Frames frames, F 400, H 128, E 256, 8 heads):
 /// GEMM (the GRU input projection), GRU forward/backward (both directions), attention forward/backward, Adam over
 /// the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
 /// </summary>
@@ -18,7 +19,12 @@ public class OpBenchmarks : IFlopCount
     [Params(100, 300, 900)]
     public int Frames { get; set; }
 
-    private readonly CpuBackend<float> _b = new();
+    [ParamsSource(nameof(Devices))]
+    public string Device { get; set; } = "cpu";
+
+    public static IEnumerable<string> Devices() => GpuDevice.CudaAvailable() ? ["cpu", "cuda"] : ["cpu"];
+
+    private IBackend<float> _b = null!;
     private Tensor<float> _x = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
     private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!;
     private Tensor<int> _lengths = null!;
@@ -35,6 +41,7 @@ public class OpBenchmarks : IFlopCount
     [GlobalSetup]
     public void Setup()
     {
+        _b = Backends.Create(Device);
         _x = Random(Batch, Frames, Input);
         _w = Random(3 * Hidden, Input);
         _gi = _b.Allocate(Batch, Frames, 3 * Hidden);
@@ -68,20 +75,43 @@ public class OpBenchmarks : IFlopCount
         };
     }
 
-    [Benchmark]
-    public void Gemm() => _b.Gemm(_x, false, _w, true, _gi, Batch * Frames, 3 * Hidden, Input, 1f, 0f);
+    [GlobalCleanup]
+    public void Cleanup() => _b.Dispose();
 
     [Benchmark]
-    public void GruForward() => _b.GruForward(_gru, _lengths, _out);
+    public void Gemm()
+    {
+        _b.Gemm(_x, false, _w, true, _gi, Batch * Frames, 3 * Hidden, Input, 1f, 0f);
+        _b.Synchronize();
+    }
 
     [Benchmark]
-    public void GruBackward() => _b.GruBackward(_out, _gru, _lengths);
+    public void GruForward()
+    {
+        _b.GruForward(_gru, _lengths, _out);
+        _b.Synchronize();
+    }
 
     [Benchmark]
-    public void AttentionForward() => _b.AttentionForward(_qkv, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _probs, _ctx);
+    public void GruBackward()
+    {
+        _b.GruBackward(_out, _gru, _lengths);
+        _b.Synchronize();
+    }
 
     [Benchmark]
-    public void AttentionBackward() => _b.AttentionBackward(_ctx, _qkv, _probs, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _dqkv);
+    public void AttentionForward()
+    {
+        _b.AttentionForward(_qkv, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _probs, _ctx);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void AttentionBackward()
+    {
+        _b.AttentionBackward(_ctx, _qkv, _probs, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _dqkv);
+        _b.Synchronize();
+    }
 
     /// <summary>The Philox keep-mask of one attention pass (B·heads·T² elements, row by row as the attention draws it),
     /// on one thread: the part of attention forward/backward that is random-number generation.</summary>
@@ -94,5 +124,9 @@ public class OpBenchmarks : IFlopCount
     }
 
     [Benchmark]
-    public void Adam() => _b.AdamStep(_values, _grads, _m, _v, new AdamSettings(), 3);
+    public void Adam()
+    {
+        _b.AdamStep(_values, _grads, _m, _v, new AdamSettings(), 3);
+        _b.Synchronize();
+    }
 }
