@@ -27,6 +27,7 @@ internal sealed class TrainingArgs
     public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay (AdamW), default 0" };
     public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
+    public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (≤ 40 bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
@@ -35,7 +36,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, Normalize, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -85,6 +86,7 @@ internal sealed class TrainingArgs
             WeightDecay = r.GetValue(WeightDecay) ?? training.WeightDecay,
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
             ClassWeights = r.GetValue(ClassWeights),
+            SpecAugment = r.GetValue(SpecAugment),
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
         };
         model.Validate();

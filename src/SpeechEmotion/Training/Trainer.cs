@@ -113,6 +113,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     private double Step(SerModel<float> model, AdamOptimizer<float> adam, Workspace<float> ws, NormalizedSet set, int[] indices, Tensor<float>? weights)
     {
         var batch = set.Batch(indices);
+        if (options.SpecAugment) SpecAugment.Apply(batch, (ulong)options.Seed, (ulong)adam.Step);
         var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
         backend.Upload(batch.Features, input);
         var lengths = ws.Ints("lengths", batch.Batch);

@@ -12,6 +12,8 @@ public sealed record TrainingOptions
     /// <summary>Weight each class by N / (C·n_c) in the loss (inverse frequency, mean weight 1).</summary>
     public bool ClassWeights { get; init; }
     public Features.FeatureNormalization Normalization { get; init; }
+    /// <summary>Mask frequency bands and time spans of each training batch (<see cref="Training.SpecAugment"/>).</summary>
+    public bool SpecAugment { get; init; }
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 }
