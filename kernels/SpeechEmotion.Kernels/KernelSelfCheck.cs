@@ -27,11 +27,13 @@ public sealed record SelfCheckSize(string Name, int Batch, int Steps, int Input,
 /// <summary>
 /// Runs every kernel on the device against the CPU reference with fresh random data and NaN-poisoned outputs
 /// (`ser doctor`). Each kernel is launched once to compile it, then timed on a second, fresh launch.
-/// Tolerances: forward 1e-5, backward 1e-4, relative to the largest reference value of each output.
+/// Tolerances: forward 1e-5, backward and the GRU recurrence 1e-4, relative to the largest reference value of each
+/// output. The recurrence carries each step's float rounding into the next, so two correct float implementations drift
+/// apart with the length: 2e-7 at 7 steps, 9.0e-6 at 300 on an H200 (too close to 1e-5 for a check users run).
 /// </summary>
 public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
 {
-    public const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4;
+    public const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4, RecurrentTolerance = 1e-4;
 
     public static readonly string[] Kernels =
         ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "pooling", "softmax-loss", "adam"];
@@ -147,7 +149,7 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
                 gates is null ? Poison(b, batch, steps, 4 * h) : Upload(b, gates[(d * batch * steps * 4 * h)..((d + 1) * batch * steps * 4 * h)], batch, steps, 4 * h),
                 prev is null ? Poison(b, batch, steps, h) : Upload(b, prev[(d * batch * steps * h)..((d + 1) * batch * steps * h)], batch, steps, h),
                 Poison(b, batch, steps, 3 * h), Poison(b, batch, steps, 3 * h)))];
-        yield return Check("gru-forward", ForwardTolerance, b =>
+        yield return Check("gru-forward", RecurrentTolerance, b =>
         {
             var (lens, output, dirs) = (Ints(b, lengths), Poison(b, batch, steps, width), Directions(b));
             return new Operation(() => b.GruForward(dirs, lens, output), [output, .. dirs.SelectMany(d => new[] { d.Gates, d.Hprev })]);
