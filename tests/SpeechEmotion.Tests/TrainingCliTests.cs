@@ -38,7 +38,10 @@ public class TrainingCliTests
         Assert.That(json["ua"]!.GetValue<double>(), Is.GreaterThan(0.9), "tones are easy on unseen speakers");
         foreach (var key in new[] { "wa", "macro_f1", "confusion", "per_class_recall", "config", "selection" }) Assert.That(json[key], Is.Not.Null, key);
         foreach (var f in json["folds"]!.AsArray())
-            foreach (var key in new[] { "speakers", "ua", "wa", "epochs", "seconds" }) Assert.That(f![key], Is.Not.Null, key);
+        {
+            foreach (var key in new[] { "speakers", "ua", "wa", "epochs", "seconds", "device" }) Assert.That(f![key], Is.Not.Null, key);
+            Assert.That(f!["device"]!.GetValue<string>(), Does.StartWith("cpu"), "the device each fold ran on");
+        }
         Assert.That(File.ReadAllText(Path.Combine(report, "report.md")), Does.Contain("| true \\ predicted |"));
         foreach (var png in new[] { "confusion.png", "curves.png" }) Assert.That(new FileInfo(Path.Combine(report, png)).Length, Is.GreaterThan(1000), png);
 

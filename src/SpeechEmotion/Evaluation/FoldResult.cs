@@ -8,7 +8,8 @@ public sealed record UtterancePrediction(string Path, string Speaker, int Truth,
 
 /// <summary>A finished fold, stored as fold.json in its folder so that an interrupted LOSO run skips it when rerun.</summary>
 public sealed record FoldResult(string[] Speakers, string[] ValidationSpeakers, int[][] Confusion, int Epochs, int SelectedEpoch,
-    string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions, double ScoreRange = 0)
+    string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions, double ScoreRange = 0,
+    string? Device = null)
 {
     public ClassificationMetrics Metrics(IReadOnlyList<string> labels) => new(labels, Confusion);
 

@@ -33,6 +33,7 @@ public static class LosoReport
             fold["epochs"] = f.Epochs;
             fold["selected_epoch"] = f.SelectedEpoch;
             fold["seconds"] = Math.Round(f.Seconds, 1);
+            fold["device"] = f.Device; // folds resumed across runs may have run on different devices
             fold["history"] = JsonSerializer.SerializeToNode(f.History, SavedModel.Json);
             return (JsonNode)fold;
         }).ToArray());
@@ -93,9 +94,9 @@ public static class LosoReport
             sb.AppendLine($"| {labels[t]} | " + string.Join(" | ", confusion[t].Select(c => n == 0 ? "–" : $"{P((double)c / n)} ({c})")) + $" | {n} |");
         }
         sb.AppendLine().AppendLine("## Folds").AppendLine();
-        sb.AppendLine("| test speakers | validation speakers | UA (%) | WA (%) | epochs | selected epoch | seconds |").AppendLine("|---|---|---|---|---|---|---|");
+        sb.AppendLine("| test speakers | validation speakers | UA (%) | WA (%) | epochs | selected epoch | seconds | device |").AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var f in report["folds"]!.AsArray())
-            sb.AppendLine($"| {Join(f!["speakers"])} | {Join(f["validation_speakers"])} | {P(D(f, "ua"))} | {P(D(f, "wa"))} | {f["epochs"]} | {f["selected_epoch"]} | {f["seconds"]} |");
+            sb.AppendLine($"| {Join(f!["speakers"])} | {Join(f["validation_speakers"])} | {P(D(f, "ua"))} | {P(D(f, "wa"))} | {f["epochs"]} | {f["selected_epoch"]} | {f["seconds"]} | {f["device"]?.GetValue<string>() ?? "not recorded"} |");
         return sb.ToString();
     }
 
