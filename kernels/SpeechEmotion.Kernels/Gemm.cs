@@ -7,7 +7,7 @@ namespace SpeechEmotion.Kernels;
 
 /// <summary>
 /// Shape and scalars of one GEMM launch. Splits: K ranges summed separately (split-K, unbatched only). Lda, Ldb, Ldc:
-/// row strides of the stored A, B, C. A batched launch runs Batch products; product z starts at
+/// row strides of the stored A, B, C. A batched launch runs one product per grid layer z, which starts at
 /// (z / Inner)·Outer + (z mod Inner)·InnerStride in each operand (attention: z = utterance·heads + head).
 /// </summary>
 public readonly record struct GemmArgs(int M, int N, int K, int TransA, int TransB, float Alpha, float Beta, int Splits,
