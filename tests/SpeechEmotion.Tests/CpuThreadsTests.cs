@@ -1,5 +1,6 @@
 using SpeechEmotion.Engine.Cpu;
 using SpeechEmotion.Model;
+using SpeechEmotion.Tests.Support;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
@@ -29,21 +30,10 @@ public class CpuThreadsTests
         var random = new Random(5);
         int[] lengths = [50, 3, 47, 12, 50, 29, 1, 38, 44];
         var utterances = lengths.Select(n => Enumerable.Range(0, n * config.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToList();
-        var batch = PaddedBatch.From(utterances, config.InputSize);
-        var input = backend.Allocate(batch.Batch, batch.Steps, batch.Width);
-        backend.Upload(batch.Features, input);
-        var lens = backend.AllocateInts(batch.Batch);
-        backend.Upload(batch.Lengths, lens);
-        var targets = backend.AllocateInts(batch.Batch);
-        backend.Upload(Enumerable.Range(0, batch.Batch).Select(i => i % config.Classes).ToArray(), targets);
-        var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: true, 3, 1));
-        var host = new float[logits.Length];
-        backend.Download(logits, host);
-        double loss = model.Loss(logits, targets, null, out var dLogits);
-        model.Parameters.ZeroGrads();
-        model.Backward(dLogits);
-        var grads = new float[model.Parameters.Count];
-        backend.Download(model.Parameters.Grads, grads);
+        var padded = PaddedBatch.From(utterances, config.InputSize);
+        var batch = new ModelBatch<float>(backend, padded.Features, padded.Lengths, padded.Steps, padded.Width,
+            Enumerable.Range(0, padded.Batch).Select(i => i % config.Classes).ToArray());
+        var (host, loss, grads) = batch.Gradients(model, batch.Context(training: true, 3, 1));
         Assert.That(grads.Count(g => g != 0), Is.GreaterThan(grads.Length / 2), "a real backward pass");
         return (host, loss, grads);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SpeechEmotion.Engine.Cpu;
 using SpeechEmotion.Model;
+using SpeechEmotion.Tests.Support;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
@@ -85,21 +86,8 @@ public class GoldenVectorTests
         int[] targets = golden["targets"]!.AsArray().Select(t => t!.GetValue<int>()).ToArray();
         var inputHost = Floats(golden["input"]!);
         int steps = inputHost.Length / (lengths.Length * config.InputSize);
-        var input = backend.Allocate(lengths.Length, steps, config.InputSize);
-        backend.Upload(Cast<T>(inputHost), input);
-        var lens = backend.AllocateInts(lengths.Length);
-        backend.Upload(lengths, lens);
-        var y = backend.AllocateInts(targets.Length);
-        backend.Upload(targets, y);
-
-        var logits = model.Forward(input, new BatchContext(lengths, lens, steps, Training: false, 0, 0));
-        var logitsHost = new T[logits.Length];
-        backend.Download(logits, logitsHost);
-        double loss = model.Loss(logits, y, null, out var dLogits);
-        model.Parameters.ZeroGrads();
-        model.Backward(dLogits);
-        var grads = new T[model.Parameters.Count];
-        backend.Download(model.Parameters.Grads, grads);
+        var batch = new ModelBatch<T>(backend, Cast<T>(inputHost), lengths, steps, config.InputSize, targets);
+        var (logitsHost, loss, grads) = batch.Gradients(model, batch.Context(training: false, 0, 0));
 
         return new Result(Doubles(logitsHost), loss,
             model.Parameters.All.ToDictionary(p => p.Name, p => Doubles(grads.AsSpan(p.Offset, p.Length).ToArray())));

@@ -2,6 +2,7 @@ using SpeechEmotion.Engine;
 using SpeechEmotion.Engine.Cpu;
 using SpeechEmotion.Features;
 using SpeechEmotion.Model;
+using SpeechEmotion.Tests.Support;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
@@ -32,28 +33,23 @@ public class LearningTests
         var config = new ModelConfig { Hidden = 8, Heads = 2, UseAttention = attention, FcSize = 16, Classes = 3, Loss = loss, AttentionDropout = 0.1f, OutputDropout = 0.1f };
         using var model = new SerModel<float>(backend, config, seed: 3);
         var adam = new AdamOptimizer<float>(backend, model.Parameters, new AdamSettings(LearningRate: 1e-2));
-        var batch = PaddedBatch.From(utterances, Spectrogram.Bins);
-        var input = backend.Allocate(batch.Batch, batch.Steps, batch.Width);
-        backend.Upload(batch.Features, input);
-        var lengths = backend.AllocateInts(batch.Batch);
-        backend.Upload(batch.Lengths, lengths);
-        var targets = backend.AllocateInts(batch.Batch);
-        backend.Upload(labels.ToArray(), targets);
+        var padded = PaddedBatch.From(utterances, Spectrogram.Bins);
+        var batch = new ModelBatch<float>(backend, padded.Features, padded.Lengths, padded.Steps, padded.Width, labels.ToArray());
 
         double Accuracy()
         {
-            var logits = model.Forward(input, new BatchContext(batch.Lengths, lengths, batch.Steps, false, 0, 0));
+            var logits = model.Forward(batch.Input, batch.Context(training: false, 0, 0));
             var host = new float[logits.Length];
             backend.Download(logits, host);
-            return Enumerable.Range(0, batch.Batch).Count(b => host.AsSpan(b * 3, 3).IndexOf(host.AsSpan(b * 3, 3).ToArray().Max()) == labels[b]) / (double)batch.Batch;
+            return Enumerable.Range(0, padded.Batch).Count(b => host.AsSpan(b * 3, 3).IndexOf(host.AsSpan(b * 3, 3).ToArray().Max()) == labels[b]) / (double)padded.Batch;
         }
 
         double first = double.NaN, last = double.NaN;
         int step = 0;
         for (; step < 300 && (step % 10 != 0 || Accuracy() < 1); step++)
         {
-            var logits = model.Forward(input, new BatchContext(batch.Lengths, lengths, batch.Steps, true, 17, (ulong)step));
-            last = model.Loss(logits, targets, null, out var dLogits);
+            var logits = model.Forward(batch.Input, batch.Context(training: true, 17, (ulong)step));
+            last = model.Loss(logits, batch.Targets, null, out var dLogits);
             if (step == 0) first = last;
             model.Parameters.ZeroGrads();
             model.Backward(dLogits);
