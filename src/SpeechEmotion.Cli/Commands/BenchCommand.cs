@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MathNet.Numerics.Statistics;
 using Spectre.Console;
 using SpeechEmotion.Benchmarking;
 using SpeechEmotion.Kernels;
@@ -33,7 +34,7 @@ internal static class BenchCommand
         }
         var table = new Table().Title($"{device}, {frames} frames (medians)").AddColumns("measurement", "runs", "median (ms)", "min (ms)");
         foreach (var (name, list) in times)
-            table.AddRow(name, list.Count.ToString(CultureInfo.InvariantCulture), Median(list).ToString("F2", CultureInfo.InvariantCulture),
+            table.AddRow(name, list.Count.ToString(CultureInfo.InvariantCulture), list.Median().ToString("F2", CultureInfo.InvariantCulture),
                 list.Min().ToString("F2", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         if (profile) WriteProfile(device, frames, quick ? 3 : 10);
@@ -56,11 +57,5 @@ internal static class BenchCommand
             }
         }
         AnsiConsole.Write(table);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }
