@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
+using SpeechEmotion.Audio;
+using SpeechEmotion.Corpora;
+using SpeechEmotion.Features;
+using SpeechEmotion.Serialization;
 using SpeechEmotion.Tests.Support;
+using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
 
@@ -75,6 +80,50 @@ public class TrainingCliTests
         var anger = lines.Where(l => l["path"]!.GetValue<string>().Contains("09a01W")).Single();
         Assert.That(anger["emotion"]!.GetValue<string>(), Is.EqualTo("anger"));
         Assert.That(anger["probabilities"]!.AsObject().Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
+    }
+
+    /// <summary>A speaker-normalised model needs each speaker's statistics at prediction time: --speaker-of emodb must
+    /// give exactly what the speaker's files normalised together give in-process; --speaker-of file uses one file's own
+    /// statistics and warns.</summary>
+    [Test]
+    public void Predict_with_a_speaker_normalised_model_groups_files_by_speaker()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run(["train", "--data", data, "--test-speakers", "09", "--normalize", "speaker", "--out", model, .. Small]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var saved = SavedModel.Load(model);
+        Assert.That(saved.Normalization, Is.EqualTo(FeatureNormalization.Speaker));
+        var speaker09 = Directory.GetFiles(Path.Combine(data, "wav"), "09*.wav").Order(StringComparer.Ordinal).ToList();
+        var nameless = dir.File("corpus/wav/take1.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(new float[4000])));
+
+        var grouped = SerProcess.Run("predict", "--model", model, "--speaker-of", "emodb", "--json", Path.Combine(data, "wav"));
+        Assert.That(grouped.ExitCode, Is.EqualTo(1), "take1.wav has no speaker number");
+        var lines = JsonLines(grouped.Output);
+        Assert.That(lines, Has.Count.EqualTo(28));
+        Assert.That(lines.Single(l => l["error"] is not null)["path"]!.GetValue<string>(), Is.EqualTo(nameless));
+        var expected = InProcess(saved, speaker09.Select(f => (f, "09")).ToList());
+        for (int i = 0; i < speaker09.Count; i++)
+            Assert.That(Probabilities(lines.Single(l => l["path"]!.GetValue<string>() == speaker09[i])), Is.EqualTo(expected[i]).Within(2e-6), speaker09[i]);
+
+        var alone = SerProcess.Run("predict", "--model", model, "--speaker-of", "file", "--json", speaker09[0]);
+        Assert.That(alone.ExitCode, Is.EqualTo(0), alone.Output);
+        Assert.That(alone.Output, Does.Contain("warning: speaker-normalised model"));
+        Assert.That(Probabilities(JsonLines(alone.Output).Single()), Is.EqualTo(InProcess(saved, [(speaker09[0], "alone")])[0]).Within(2e-6));
+    }
+
+    private static List<JsonNode> JsonLines(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToList();
+
+    private static double[] Probabilities(JsonNode line) => line["probabilities"]!.AsObject().Select(p => p.Value!.GetValue<double>()).ToArray();
+
+    private static double[][] InProcess(SavedModel saved, List<(string Path, string Speaker)> files)
+    {
+        var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker), Spectrogram.Compute<float>(WavReader.ReadMono16k(f.Path)), 0)).ToList();
+        using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
+        using var instance = saved.Instantiate(backend);
+        return Predictor.Probabilities(instance, saved.Prepare(examples)).Select(p => p.Select(v => (double)v).ToArray()).ToArray();
     }
 
     /// <summary>A job manager's SIGTERM (kill, docker stop, a background job that ignores SIGINT) stops training after

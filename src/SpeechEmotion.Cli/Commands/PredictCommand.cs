@@ -10,7 +10,11 @@ using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser predict [--model M] WAV|DIR... [--json]`: top emotion and all probabilities per file; bad files are reported, the rest go on.</summary>
+/// <summary>
+/// `ser predict [--model M] WAV|DIR... [--json] [--speaker-of folder|emodb|all|file]`: top emotion and all
+/// probabilities per file, in the order given; bad files are reported, the rest go on. Files are predicted together in
+/// length-sorted batches; a speaker-normalised model standardises each speaker group with that group's statistics.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -18,8 +22,13 @@ internal static class PredictCommand
         var model = new Option<string?>("--model") { Description = "Model file (default: models/emodb.ser of this repository)" };
         var paths = new Argument<string[]>("paths") { Description = "WAV files or folders (searched recursively)", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "One JSON object per file on stdout" };
-        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model, paths, json };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(model) ?? DefaultModel(), r.GetValue(paths)!, r.GetValue(json))));
+        var speakerOf = new Option<SpeakerGrouping>("--speaker-of")
+        {
+            Description = "For speaker-normalised models: which files share a speaker (folder, emodb = the file name's two-digit prefix, all, file)",
+            DefaultValueFactory = _ => SpeakerGrouping.Folder,
+        };
+        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model, paths, json, speakerOf };
+        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(model) ?? DefaultModel(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf))));
         return command;
     }
 
@@ -34,49 +43,81 @@ internal static class PredictCommand
         ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
         : [path];
 
-    private static int Run(string modelPath, string[] paths, bool json)
+    private static int Run(string modelPath, string[] paths, bool json, SpeakerGrouping grouping)
     {
         var saved = SavedModel.Load(modelPath);
-        using var backend = new Engine.Cpu.CpuBackend<float>();
-        using var model = saved.Instantiate(backend);
-        int failed = 0;
-        foreach (var file in paths.SelectMany(Files))
+        bool perSpeaker = saved.Normalization == FeatureNormalization.Speaker;
+        var files = paths.SelectMany(Files).ToList();
+        var errors = new string?[files.Count];
+        var examples = new List<(int File, Example Example)>();
+        for (int i = 0; i < files.Count; i++)
         {
-            float[] probs;
-            double? score = null;
             try
             {
-                var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(file));
-                var set = saved.Prepare([new Example(new Utterance(file, saved.Labels[0], ""), features, 0)]);
-                if (saved.Config.Task == Model.SerTask.Regression) score = Predictor.Scores(model, set)[0];
-                probs = score is null ? Predictor.Probabilities(model, set)[0] : [];
+                string speaker = perSpeaker ? SpeakerGroups.Key(grouping, files[i]) : "";
+                var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(files[i]));
+                examples.Add((i, new Example(new Utterance(files[i], saved.Labels[0], speaker), features, 0)));
             }
-            catch (AudioFormatException e)
+            catch (Exception e) when (e is AudioFormatException or ArgumentException)
             {
-                failed++;
-                if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["error"] = e.Reason }.ToJsonString());
-                else AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                continue;
-            }
-            if (score is { } value)
-            {
-                if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["score"] = Math.Round(value, 6) }.ToJsonString());
-                else AnsiConsole.MarkupLineInterpolated($"{file}: score [bold]{value:F3}[/] (range ±{saved.Config.ScoreRange})");
-                continue;
-            }
-            int top = Predictor.ArgMax(probs);
-            if (json)
-            {
-                var p = new JsonObject();
-                for (int c = 0; c < probs.Length; c++) p[saved.Labels[c]] = Math.Round(probs[c], 6);
-                Console.WriteLine(new JsonObject { ["path"] = file, ["emotion"] = saved.Labels[top], ["probabilities"] = p }.ToJsonString());
-            }
-            else
-            {
-                var ranked = Enumerable.Range(0, probs.Length).OrderByDescending(c => probs[c]).Select(c => $"{saved.Labels[c]} {probs[c]:P1}");
-                AnsiConsole.MarkupLineInterpolated($"{file}: [bold]{saved.Labels[top]}[/] ({string.Join(", ", ranked)})");
+                errors[i] = e is AudioFormatException a ? a.Reason : e.Message;
             }
         }
-        return failed > 0 ? 1 : 0;
+        if (perSpeaker) WarnAboutShortSpeakers(examples.Select(e => e.Example), grouping);
+
+        using var backend = new Engine.Cpu.CpuBackend<float>();
+        using var model = saved.Instantiate(backend);
+        var set = saved.Prepare(examples.Select(e => e.Example).ToList());
+        bool regression = saved.Config.Task == Model.SerTask.Regression;
+        var scores = regression ? Predictor.Scores(model, set) : null;
+        var probabilities = regression ? null : Predictor.Probabilities(model, set);
+        var row = examples.Select((e, k) => (e.File, k)).ToDictionary(p => p.File, p => p.k);
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (errors[i] is { } error) PrintError(files[i], error, json);
+            else if (scores is not null) PrintScore(files[i], scores[row[i]], saved, json);
+            else PrintProbabilities(files[i], probabilities![row[i]], saved, json);
+        }
+        return errors.Any(e => e is not null) ? 1 : 0;
+    }
+
+    /// <summary>Speaker statistics from little audio differ from training's; say so on stderr (stdout may be JSON).</summary>
+    private static void WarnAboutShortSpeakers(IEnumerable<Example> examples, SpeakerGrouping grouping)
+    {
+        foreach (var speaker in examples.GroupBy(e => e.Utterance.Speaker))
+        {
+            double seconds = speaker.Sum(e => e.Frames) * (double)Spectrogram.Hop / Spectrogram.SampleRate;
+            if (seconds < SpeakerGroups.MinSeconds)
+                Console.Error.WriteLine($"warning: speaker-normalised model, speaker '{speaker.Key}' (--speaker-of {grouping.ToString().ToLowerInvariant()}) " +
+                                        $"has {speaker.Count()} file(s), {seconds:F1} s of audio; its statistics need about {SpeakerGroups.MinSeconds:F0} s, so predictions are less reliable");
+        }
+    }
+
+    private static void PrintError(string file, string reason, bool json)
+    {
+        if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["error"] = reason }.ToJsonString());
+        else AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {file}: {reason}");
+    }
+
+    private static void PrintScore(string file, double value, SavedModel saved, bool json)
+    {
+        if (json) Console.WriteLine(new JsonObject { ["path"] = file, ["score"] = Math.Round(value, 6) }.ToJsonString());
+        else AnsiConsole.MarkupLineInterpolated($"{file}: score [bold]{value:F3}[/] (range ±{saved.Config.ScoreRange})");
+    }
+
+    private static void PrintProbabilities(string file, float[] probs, SavedModel saved, bool json)
+    {
+        int top = Predictor.ArgMax(probs);
+        if (json)
+        {
+            var p = new JsonObject();
+            for (int c = 0; c < probs.Length; c++) p[saved.Labels[c]] = Math.Round(probs[c], 6);
+            Console.WriteLine(new JsonObject { ["path"] = file, ["emotion"] = saved.Labels[top], ["probabilities"] = p }.ToJsonString());
+        }
+        else
+        {
+            var ranked = Enumerable.Range(0, probs.Length).OrderByDescending(c => probs[c]).Select(c => $"{saved.Labels[c]} {probs[c]:P1}");
+            AnsiConsole.MarkupLineInterpolated($"{file}: [bold]{saved.Labels[top]}[/] ({string.Join(", ", ranked)})");
+        }
     }
 }

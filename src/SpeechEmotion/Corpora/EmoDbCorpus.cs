@@ -20,7 +20,7 @@ public static class EmoDbCorpus
         foreach (var path in Directory.EnumerateFiles(dir).Where(p => p.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            if (name.Length < 6 || !char.IsAsciiDigit(name[0]) || !char.IsAsciiDigit(name[1]))
+            if (name.Length < 6 || SpeakerOf(name) is not { } speaker)
             {
                 builder.Problem(path, "name does not follow the Emo-DB pattern SSTTTEV (speaker, text, emotion, version)");
                 continue;
@@ -32,8 +32,12 @@ public static class EmoDbCorpus
                 builder.Problem(path, $"unknown emotion letter '{code}' (expected one of {string.Concat(Emotions.Select(e => e.Code))})");
                 continue;
             }
-            builder.Add(new Utterance(path, Emotions[index].Label, name[..2]));
+            builder.Add(new Utterance(path, Emotions[index].Label, speaker));
         }
         return new Corpus("emodb", root, Emotions.Select(e => e.Label).ToList(), builder.Utterances, builder.Problems);
     }
+
+    /// <summary>The speaker number that starts an Emo-DB file name (03a01Wa → 03), or null.</summary>
+    public static string? SpeakerOf(string name) =>
+        name.Length >= 2 && char.IsAsciiDigit(name[0]) && char.IsAsciiDigit(name[1]) ? name[..2] : null;
 }
