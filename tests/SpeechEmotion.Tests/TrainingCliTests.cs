@@ -227,4 +227,27 @@ public class ShippedModelTests
         var model = SpeechEmotion.Serialization.SavedModel.Load(Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "emodb.ser"));
         Assert.That(model.Summary["train_utterances"]!.GetValue<int>(), Is.EqualTo(535), "trained on all ten speakers");
     }
+
+    /// <summary>The shipped speaker-normalised model (the best LOSO recipe, all ten speakers): grouped by speaker it
+    /// recognises its own training speaker's files; each file alone (statistics from one utterance) it does not.</summary>
+    [Test]
+    public void Shipped_speaker_model_needs_files_grouped_by_speaker()
+    {
+        string modelPath = Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "emodb-speaker.ser");
+        var model = SavedModel.Load(modelPath);
+        Assert.That(model.Normalization, Is.EqualTo(FeatureNormalization.Speaker));
+        Assert.That(model.Summary["train_utterances"]!.GetValue<int>(), Is.EqualTo(535));
+        var files = Directory.GetFiles(Path.GetDirectoryName(TestData.EmoDbWav("03a01Wa"))!, "03*.wav");
+        double Accuracy(string grouping)
+        {
+            var (code, output) = SerProcess.Run(["predict", "--model", modelPath, "--speaker-of", grouping, "--json", .. files]);
+            Assert.That(code, Is.EqualTo(0), output);
+            var lines = output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.That(lines, Has.Count.EqualTo(files.Length));
+            var labels = EmoDbCorpus.Emotions.ToDictionary(e => e.Code, e => e.Label);
+            return lines.Average(l => l["emotion"]!.GetValue<string>() == labels[Path.GetFileName(l["path"]!.GetValue<string>())[5]] ? 1.0 : 0.0);
+        }
+        Assert.That(Accuracy("emodb"), Is.GreaterThan(0.8), "speaker 03's 49 files normalised together, as in training");
+        Assert.That(Accuracy("file"), Is.LessThan(0.6), "one file's own statistics do not match training");
+    }
 }
