@@ -195,6 +195,12 @@ public class TrainingCliTests
         var compare = SerProcess.Run("compare", Path.Combine(report, "bigru-baseline", "report.json"), Path.Combine(report, "heads-2", "report.json"));
         Assert.That(compare.ExitCode, Is.EqualTo(0), compare.Output);
         Assert.That(compare.Output, Does.Match(@"F\(1, \d+\) = [\d.]+, p = "));
+        // 18 utterances per run (speakers 03 and 08): the sweep's row for heads-2 carries the same test against the
+        // baseline as `ser compare`, and one ANOVA over the three settings follows the table.
+        string f = System.Text.RegularExpressions.Regex.Match(compare.Output, @"F\(1, 34\) = [\d.]+").Value;
+        Assert.That(f, Is.Not.Empty, compare.Output);
+        Assert.That(md.Split('\n').Single(l => l.StartsWith("| heads-2 |")), Does.Contain(f));
+        Assert.That(md, Does.Match(@"over all 3 settings on per-utterance correctness: F\(2, 51\) = [\d.]+, p = "));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json.Nodes;
 using Spectre.Console;
+using SpeechEmotion.Evaluation;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -22,24 +22,42 @@ internal static class SweepCommand
             string outDir = r.GetValue(report)!;
             var settings = TrainCommand.Split(r.GetValue(headList)).Select(h => ($"heads-{h}", true, (int?)int.Parse(h))).ToList();
             if (r.GetValue(baseline)) settings.Insert(0, ("bigru-baseline", false, null));
-            var rows = new List<(string Name, double Ua, double Wa)>();
+            var rows = new List<(string Name, RunStats Run)>();
             foreach (var (name, attention, heads) in settings)
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/]");
                 int code = LosoCommand.Run(r, args, r.GetValue(folds)!, 0, 0, Path.Combine(outDir, name), attention, heads);
                 if (code != 0) return code;
-                var json = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, name, "report.json")))!;
-                rows.Add((name, json["ua"]!.GetValue<double>(), json["wa"]!.GetValue<double>()));
+                rows.Add((name, RunStats.Load(Path.Combine(outDir, name, "report.json"))));
             }
-            var md = new StringBuilder("# Heads sweep (cf. the paper's Table 3)\n\n| setting | UA (%) | WA (%) |\n|---|---|---|\n");
-            foreach (var row in rows) md.AppendLine($"| {row.Name} | {100 * row.Ua:F2} | {100 * row.Wa:F2} |");
-            File.WriteAllText(Path.Combine(outDir, "sweep.md"), md.ToString());
-            Plots.BarsPng(rows.Select(x => (x.Name, 100 * x.Ua)).ToList(), "UA (%)", Path.Combine(outDir, "sweep.png"));
-            var table = new Table().AddColumns("setting", "UA", "WA");
-            foreach (var row in rows) table.AddRow(row.Name, row.Ua.ToString("P2"), row.Wa.ToString("P2"));
+            File.WriteAllText(Path.Combine(outDir, "sweep.md"), Markdown(rows));
+            Plots.BarsPng(rows.Select(x => (x.Name, 100 * x.Run.Ua)).ToList(), "UA (%)", Path.Combine(outDir, "sweep.png"));
+            var table = new Table().AddColumns("setting", "UA", "WA", $"vs {rows[0].Name}");
+            foreach (var (name, run) in rows) table.AddRow(name, run.Ua.ToString("P2"), run.Wa.ToString("P2"), Versus(rows[0].Run, run));
             AnsiConsole.Write(table);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The paper's Table 3 with its §4.3 test: each setting against the first (the baseline when run), and one ANOVA over all.</summary>
+    private static string Markdown(List<(string Name, RunStats Run)> rows)
+    {
+        var md = new StringBuilder("# Heads sweep (cf. the paper's Table 3)\n\n");
+        md.AppendLine($"| setting | UA (%) | WA (%) | macro F1 (%) | vs {rows[0].Name}: ΔUA, one-way ANOVA |\n|---|---|---|---|---|");
+        foreach (var (name, run) in rows) md.AppendLine($"| {name} | {100 * run.Ua:F2} | {100 * run.Wa:F2} | {100 * run.MacroF1:F2} | {Versus(rows[0].Run, run)} |");
+        if (rows.Count > 2)
+        {
+            var all = RunComparison.Anova(rows.Select(x => x.Run).ToList());
+            md.AppendLine($"\nOne-way ANOVA over all {rows.Count} settings on per-utterance correctness: F({all.DfBetween}, {all.DfWithin}) = {all.F:F3}, p = {all.P:G4}.");
+        }
+        return md.ToString();
+    }
+
+    private static string Versus(RunStats reference, RunStats run)
+    {
+        if (ReferenceEquals(reference, run)) return "—";
+        var anova = RunComparison.Anova([reference, run]);
+        return $"{100 * (run.Ua - reference.Ua):+0.00;-0.00;0.00}, F({anova.DfBetween}, {anova.DfWithin}) = {anova.F:F3}, p = {anova.P:G3}";
     }
 }
