@@ -111,6 +111,10 @@ public class TrainingCliTests
         Assert.That(alone.ExitCode, Is.EqualTo(0), alone.Output);
         Assert.That(alone.Output, Does.Contain("warning: speaker-normalised model"));
         Assert.That(Probabilities(JsonLines(alone.Output).Single()), Is.EqualTo(InProcess(saved, [(speaker09[0], "alone")])[0]).Within(2e-6));
+
+        var kernels = SerProcess.Run("predict", "--model", model, "--speaker-of", "file", "--json", "--device", "ilgpu-cpu", speaker09[0]);
+        Assert.That(kernels.ExitCode, Is.EqualTo(0), kernels.Output);
+        Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(Probabilities(JsonLines(alone.Output).Single())).Within(1e-4), "the kernel backend predicts what the CPU does");
     }
 
     private static List<JsonNode> JsonLines(string output) =>

@@ -27,8 +27,10 @@ internal static class PredictCommand
             Description = "For speaker-normalised models: which files share a speaker (folder, emodb = the file name's two-digit prefix, all, file)",
             DefaultValueFactory = _ => SpeakerGrouping.Folder,
         };
-        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model, paths, json, speakerOf };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(model) ?? DefaultModel(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf))));
+        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "cpu" };
+        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model, paths, json, speakerOf, device };
+        command.SetAction(r => CliRunner.Run(() =>
+            Run(r.GetValue(model) ?? DefaultModel(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf), r.GetValue(device)!)));
         return command;
     }
 
@@ -43,9 +45,11 @@ internal static class PredictCommand
         ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
         : [path];
 
-    private static int Run(string modelPath, string[] paths, bool json, SpeakerGrouping grouping)
+    private static int Run(string modelPath, string[] paths, bool json, SpeakerGrouping grouping, string device)
     {
         var saved = SavedModel.Load(modelPath);
+        using var backend = Kernels.Backends.Create(device);
+        using var model = saved.Instantiate(backend);
         bool perSpeaker = saved.Normalization == FeatureNormalization.Speaker;
         var files = paths.SelectMany(Files).ToList();
         var errors = new string?[files.Count];
@@ -65,8 +69,6 @@ internal static class PredictCommand
         }
         if (perSpeaker) WarnAboutShortSpeakers(examples.Select(e => e.Example), grouping);
 
-        using var backend = new Engine.Cpu.CpuBackend<float>();
-        using var model = saved.Instantiate(backend);
         var set = saved.Prepare(examples.Select(e => e.Example).ToList());
         bool regression = saved.Config.Task == Model.SerTask.Regression;
         var scores = regression ? Predictor.Scores(model, set) : null;
