@@ -90,4 +90,28 @@ public class DownloadTests
         Assert.That(sums, Has.Count.EqualTo(535));
         Assert.That(sums.Values.All(v => v.Length == 64));
     }
+
+    /// <summary>train/loso without --data and without a corpus: an interactive session is asked and, on yes, gets
+    /// the verified download; on no, or with nobody to ask, an error that says what to do.</summary>
+    [Test]
+    public async Task Missing_default_corpus_is_offered_for_download()
+    {
+        string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
+        using var dir = new TempDir();
+        string local = Path.Combine(dir.Path, "data", "emodb"), shared = Path.Combine(dir.Path, "shared", "emodb");
+        var questions = new List<string>();
+
+        var declined = Assert.Throws<DirectoryNotFoundException>(() => Cli.Commands.EmoDbOffer.Resolve(local, shared, q => { questions.Add(q); return false; }))!;
+        Assert.That(declined.Message, Does.Contain("ser download emodb"));
+        Assert.That(questions.Single(), Does.Contain("Download Emo-DB"));
+        var script = Assert.Throws<DirectoryNotFoundException>(() => Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null))!;
+        Assert.That(script.Message, Does.Contain($"neither {local} nor {shared} exists"));
+
+        var zip = Zip(name => File.ReadAllBytes(Path.Combine(wav, name)));
+        string? resolved = null;
+        await Serve(zip, url => Task.FromResult((resolved = Cli.Commands.EmoDbOffer.Resolve(local, shared, _ => true, url)).Length));
+        Assert.That(resolved, Is.EqualTo(local));
+        Assert.That(Directory.GetFiles(Path.Combine(local, "wav")), Has.Length.EqualTo(535));
+        Assert.That(Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null), Is.EqualTo(local), "found now, nothing asked");
+    }
 }

@@ -16,10 +16,17 @@ internal static class DownloadCommand
         command.SetAction(r => CliRunner.Run(() =>
         {
             if (r.GetValue(corpus) != "emodb") throw new ArgumentException($"cannot download '{r.GetValue(corpus)}': only emodb is freely available (IEMOCAP needs a licence from USC)");
-            int files = AnsiConsole.Status().Start($"downloading {r.GetValue(url)}…", _ => EmoDbDownload.RunAsync(r.GetValue(url)!, r.GetValue(to)!).GetAwaiter().GetResult());
-            AnsiConsole.MarkupLineInterpolated($"verified and unpacked {files} files into {Path.Combine(r.GetValue(to)!, "wav")}");
+            Fetch(r.GetValue(url)!, r.GetValue(to)!);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Downloads, verifies and unpacks Emo-DB into <paramref name="to"/> with a spinner; returns the file count.</summary>
+    public static int Fetch(string url, string to)
+    {
+        int files = AnsiConsole.Status().Start($"downloading {url}…", _ => EmoDbDownload.RunAsync(url, to).GetAwaiter().GetResult());
+        AnsiConsole.MarkupLineInterpolated($"verified and unpacked {files} files into {Path.Combine(to, "wav")}");
+        return files;
     }
 }

@@ -40,14 +40,8 @@ internal sealed class TrainingArgs
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
-    public string DataPath(ParseResult r)
-    {
-        if (r.GetValue(Data) is { } given) return given;
-        string local = Path.Combine("data", "emodb");
-        if (Directory.Exists(local)) return local;
-        if (Directory.Exists(DataPaths.EmoDb)) return DataPaths.EmoDb;
-        throw new DirectoryNotFoundException($"no corpus given and neither {local} nor {DataPaths.EmoDb} exists; pass --data DIR or run `ser download emodb`");
-    }
+    public string DataPath(ParseResult r) =>
+        r.GetValue(Data) ?? EmoDbOffer.Resolve(Path.Combine("data", "emodb"), DataPaths.EmoDb, EmoDbOffer.ConsolePrompt());
 
     public FeatureSet LoadFeatures(ParseResult r)
     {
