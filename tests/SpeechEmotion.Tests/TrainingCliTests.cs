@@ -59,10 +59,7 @@ public class TrainingCliTests
     public void Train_then_evaluate_and_predict_with_a_bad_file_among_good_ones()
     {
         using var dir = new TempDir();
-        var data = WriteCorpus(dir);
-        var model = Path.Combine(dir.Path, "m.ser");
-        var (code, output) = SerProcess.Run(["train", "--data", data, "--test-speakers", "09", "--val-speakers", "08", "--out", model, .. Small]);
-        Assert.That(code, Is.EqualTo(0), output);
+        var (data, model, output) = TrainOnCorpus(dir, "--val-speakers", "08");
         Assert.That(output, Does.Contain("early stopping"));
         Assert.That(output, Does.Contain("test speakers 09: UA"));
         Assert.That(File.Exists(model + ".ckpt"), Is.False, "checkpoint removed after a finished run");
@@ -74,7 +71,7 @@ public class TrainingCliTests
         var bad = dir.File("corpus/wav/bad.wav", "RIFF0000WAVE"u8.ToArray());
         var predict = SerProcess.Run("predict", "--model", model, Path.Combine(data, "wav"), "--json");
         Assert.That(predict.ExitCode, Is.EqualTo(1), "one file failed");
-        var lines = predict.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var lines = JsonLines(predict.Output);
         Assert.That(lines, Has.Count.EqualTo(28));
         Assert.That(lines.Single(l => l["error"] is not null)["path"]!.GetValue<string>(), Is.EqualTo(bad));
         var anger = lines.Where(l => l["path"]!.GetValue<string>().Contains("09a01W")).Single();
@@ -89,10 +86,7 @@ public class TrainingCliTests
     public void Predict_with_a_speaker_normalised_model_groups_files_by_speaker()
     {
         using var dir = new TempDir();
-        var data = WriteCorpus(dir);
-        var model = Path.Combine(dir.Path, "m.ser");
-        var (code, output) = SerProcess.Run(["train", "--data", data, "--test-speakers", "09", "--normalize", "speaker", "--out", model, .. Small]);
-        Assert.That(code, Is.EqualTo(0), output);
+        var (data, model, _) = TrainOnCorpus(dir, "--normalize", "speaker");
         var saved = SavedModel.Load(model);
         Assert.That(saved.Normalization, Is.EqualTo(FeatureNormalization.Speaker));
         var speaker09 = Directory.GetFiles(Path.Combine(data, "wav"), "09*.wav").Order(StringComparer.Ordinal).ToList();
@@ -117,7 +111,18 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(Probabilities(JsonLines(alone.Output).Single())).Within(1e-4), "the kernel backend predicts what the CPU does");
     }
 
-    private static List<JsonNode> JsonLines(string output) =>
+    /// <summary>Writes the tone corpus and trains a small model on speakers 03 and 08 (09 held out) into m.ser.</summary>
+    private static (string Data, string Model, string Output) TrainOnCorpus(TempDir dir, params string[] options)
+    {
+        var data = WriteCorpus(dir);
+        var model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run(["train", "--data", data, "--test-speakers", "09", "--out", model, .. options, .. Small]);
+        Assert.That(code, Is.EqualTo(0), output);
+        return (data, model, output);
+    }
+
+    /// <summary>The JSON objects of `predict --json` (stderr warnings, appended by SerProcess, are not JSON).</summary>
+    internal static List<JsonNode> JsonLines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToList();
 
     private static double[] Probabilities(JsonNode line) => line["probabilities"]!.AsObject().Select(p => p.Value!.GetValue<double>()).ToArray();
@@ -252,7 +257,7 @@ public class ShippedModelTests
         {
             var (code, output) = SerProcess.Run(["predict", "--model", modelPath, "--speaker-of", grouping, "--json", .. files]);
             Assert.That(code, Is.EqualTo(0), output);
-            var lines = output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToList();
+            var lines = TrainingCliTests.JsonLines(output);
             Assert.That(lines, Has.Count.EqualTo(files.Length));
             var labels = EmoDbCorpus.Emotions.ToDictionary(e => e.Code, e => e.Label);
             return lines.Average(l => l["emotion"]!.GetValue<string>() == labels[Path.GetFileName(l["path"]!.GetValue<string>())[5]] ? 1.0 : 0.0);
