@@ -44,7 +44,7 @@ public class SpecAugmentTests
                     }
                 if (length > 1)
                 {
-                    Assert.That(bands.Count, Is.LessThanOrEqualTo(SpecAugment.Masks * SpecAugment.MaxBins), "bins masked");
+                    Assert.That(bands.Count, Is.LessThanOrEqualTo(SpecAugment.Masks * SpecAugment.MaxBins(batch.Width)), "bins masked");
                     Assert.That(spans.Count, Is.LessThanOrEqualTo(SpecAugment.Masks * Math.Min(SpecAugment.MaxFrames, (int)(0.2 * length))), "frames masked");
                 }
                 masked += bands.Count + spans.Count;

@@ -111,6 +111,24 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(Probabilities(JsonLines(alone.Output).Single())).Within(1e-4), "the kernel backend predicts what the CPU does");
     }
 
+    /// <summary>A log-mel model records its front end; evaluate and predict compute the same bands from audio.</summary>
+    [Test]
+    public void Mel_model_predicts_from_its_own_front_end()
+    {
+        using var dir = new TempDir();
+        var (data, model, output) = TrainOnCorpus(dir, "--features", "mel", "--mel-bands", "24");
+        Assert.That(output, Does.Contain("log-mel, 24 bands"));
+        var saved = SavedModel.Load(model);
+        Assert.That((saved.Config.Features, saved.Config.InputSize, saved.Normalizer.Bins), Is.EqualTo((FeatureKind.Mel, 24, 24)));
+
+        var evaluate = SerProcess.Run("evaluate", "--model", model, "--data", data, "--speakers", "09", "--device", "cpu");
+        Assert.That(evaluate.ExitCode, Is.EqualTo(0), evaluate.Output);
+        var file = Directory.GetFiles(Path.Combine(data, "wav"), "09a01W*.wav").Single();
+        var predict = SerProcess.Run("predict", "--model", model, "--json", file);
+        Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Output);
+        Assert.That(Probabilities(JsonLines(predict.Output).Single()), Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
+    }
+
     /// <summary>Writes the tone corpus and trains a small model on speakers 03 and 08 (09 held out) into m.ser.</summary>
     private static (string Data, string Model, string Output) TrainOnCorpus(TempDir dir, params string[] options)
     {
@@ -129,7 +147,8 @@ public class TrainingCliTests
 
     private static double[][] InProcess(SavedModel saved, List<(string Path, string Speaker)> files)
     {
-        var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker), Spectrogram.Compute<float>(WavReader.ReadMono16k(f.Path)), 0)).ToList();
+        var frontEnd = FrontEnd.For(saved.Config);
+        var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker), frontEnd.Compute(WavReader.ReadMono16k(f.Path)), 0) { Width = frontEnd.Width }).ToList();
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         using var instance = saved.Instantiate(backend);
         return Predictor.Probabilities(instance, saved.Prepare(examples)).Select(p => p.Select(v => (double)v).ToArray()).ToArray();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpeechEmotion.Corpora;
+using SpeechEmotion.Features;
 using SpeechEmotion.Serialization;
 using SpeechEmotion.Training;
 
@@ -21,7 +22,7 @@ internal static class EvaluateCommand
             var saved = SavedModel.Load(r.GetValue(model)!);
             var corpus = CorpusLoader.Load(r.GetValue(data)!, r.GetValue(format));
             bool regression = saved.Config.Task == Model.SerTask.Regression;
-            var set = FeatureSet.Load(corpus, regression);
+            var set = FeatureSet.Load(corpus, regression, FrontEnd.For(saved.Config));
             var wanted = TrainCommand.Split(r.GetValue(speakers));
             var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
             if (examples.Count == 0) throw new ArgumentException("no utterances to evaluate (check --speakers)");

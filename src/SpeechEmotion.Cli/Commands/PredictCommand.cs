@@ -51,6 +51,7 @@ internal static class PredictCommand
         using var backend = Kernels.Backends.Create(device);
         using var model = saved.Instantiate(backend);
         bool perSpeaker = saved.Normalization == FeatureNormalization.Speaker;
+        var frontEnd = FrontEnd.For(saved.Config);
         var files = paths.SelectMany(Files).ToList();
         var errors = new string?[files.Count];
         var examples = new List<(int File, Example Example)>();
@@ -59,8 +60,8 @@ internal static class PredictCommand
             try
             {
                 string speaker = perSpeaker ? SpeakerGroups.Key(grouping, files[i]) : "";
-                var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(files[i]));
-                examples.Add((i, new Example(new Utterance(files[i], saved.Labels[0], speaker), features, 0)));
+                var features = frontEnd.Compute(WavReader.ReadMono16k(files[i]));
+                examples.Add((i, new Example(new Utterance(files[i], saved.Labels[0], speaker), features, 0) { Width = frontEnd.Width }));
             }
             catch (Exception e) when (e is AudioFormatException or ArgumentException)
             {

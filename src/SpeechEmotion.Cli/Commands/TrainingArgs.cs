@@ -29,6 +29,8 @@ internal sealed class TrainingArgs
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (≤ 40 bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
+    public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
+    public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
     public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
@@ -36,7 +38,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Feature, MelBands, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -47,12 +49,15 @@ internal sealed class TrainingArgs
     {
         var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
         bool regression = r.GetValue(Task) == SerTask.Regression;
-        var set = Spectre.Console.AnsiConsole.Status().Start($"computing spectrograms of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression));
+        var frontEnd = FrontEndOf(r);
+        var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd));
         Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, " +
             (regression ? $"scores {set.Examples.Min(e => e.Score):F2}..{set.Examples.Max(e => e.Score):F2}" : $"{set.Labels.Count} labels")));
         foreach (var p in set.Problems) Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {p.Path}: {p.Reason}");
         return set;
     }
+
+    public FrontEnd FrontEndOf(ParseResult r) => r.GetValue(Feature) == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper;
 
     /// <summary>Label names the model carries: the corpus labels, or "score" for regression.</summary>
     public static IReadOnlyList<string> Labels(FeatureSet data, ModelConfig model) => model.Task == SerTask.Regression ? ["score"] : data.Labels;
@@ -70,6 +75,8 @@ internal sealed class TrainingArgs
             Heads = r.GetValue(Heads) ?? model.Heads,
             UseAttention = !r.GetValue(NoAttention),
             Loss = r.GetValue(Loss) ?? model.Loss,
+            Features = r.GetValue(Feature),
+            InputSize = FrontEndOf(r).Width,
         };
         training = training with
         {

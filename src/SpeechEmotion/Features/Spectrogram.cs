@@ -17,6 +17,8 @@ public static class Spectrogram
     public const int Hop = 160;
     public const int FftSize = 1600;
     public const int Bins = 400;
+    /// <summary>Bins 0..800 of the 1600-point DFT: 0 Hz to the Nyquist frequency (8 kHz).</summary>
+    public const int OneSidedBins = FftSize / 2 + 1;
     public const double Epsilon = 1e-10;
 
     /// <summary>Periodic Hann window, w[n] = 0.5 − 0.5 cos(2πn/640), as torch.hann_window.</summary>
@@ -26,28 +28,34 @@ public static class Spectrogram
     public static int FrameCount(int samples) => samples <= WindowLength ? 1 : 1 + (samples - WindowLength) / Hop;
 
     /// <summary>Row-major [frames, 400]. The transform runs in double whatever <typeparamref name="T"/> is.</summary>
-    public static T[] Compute<T>(ReadOnlySpan<float> samples) where T : IFloatingPoint<T>
+    public static T[] Compute<T>(ReadOnlySpan<float> samples) where T : IFloatingPoint<T> =>
+        Frames<T>(samples, Bins, Bins, (power, row) =>
+        {
+            for (int k = 0; k < Bins; k++) row[k] = T.CreateChecked(Math.Log(power[k] + Epsilon));
+        });
+
+    /// <summary>Power |X_k|² of bins 0..<paramref name="powerBins"/>−1 of every frame, turned into a row of
+    /// <paramref name="width"/> values by <paramref name="map"/> (frames in parallel, each with its own buffers).</summary>
+    internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins, FrameMap<T> map)
     {
         if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples", nameof(samples));
         int frames = FrameCount(samples.Length);
-        var output = new T[frames * Bins];
+        var output = new T[frames * width];
         var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
-        Parallel.For(0, frames, () => (new Complex[FftSize], new Complex[FftSize]), (f, _, buffers) =>
+        Parallel.For(0, frames, () => (new Complex[FftSize], new Complex[FftSize], new double[powerBins]), (f, _, buffers) =>
         {
-            var (frame, spectrum) = buffers;
+            var (frame, spectrum, power) = buffers;
             Array.Clear(frame);
             for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n];
             Fft.Forward(frame, spectrum);
-            var row = output.AsSpan(f * Bins, Bins);
-            for (int k = 0; k < Bins; k++)
-            {
-                var x = spectrum[k];
-                row[k] = T.CreateChecked(Math.Log(x.Real * x.Real + x.Imaginary * x.Imaginary + Epsilon));
-            }
+            for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real + spectrum[k].Imaginary * spectrum[k].Imaginary;
+            map(power, output.AsSpan(f * width, width));
             return buffers;
         }, _ => { });
         return output;
     }
+
+    internal delegate void FrameMap<T>(ReadOnlySpan<double> power, Span<T> row);
 
     private static readonly MixedRadixFft Fft = new(FftSize);
 

@@ -1,4 +1,5 @@
 using SpeechEmotion.Engine;
+using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Model;
 
@@ -11,7 +12,10 @@ public enum SerTask { Classification, Regression }
 /// </summary>
 public sealed record ModelConfig
 {
+    /// <summary>Values per frame: 400 linear bins, or the number of mel bands.</summary>
     public int InputSize { get; init; } = 400;
+    /// <summary>The front end the input comes from (<see cref="Features.FrontEnd"/>); files from before it existed are linear.</summary>
+    public FeatureKind Features { get; init; } = FeatureKind.Linear;
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;

@@ -4,15 +4,16 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Training;
 
-/// <summary>One utterance ready for the model: its spectrogram [frames, 400] (not yet normalised), label index, and
-/// for regression corpora its score.</summary>
+/// <summary>One utterance ready for the model: its features [frames, Width] (not yet normalised; the paper's
+/// 400-bin spectrogram unless a front end says otherwise), label index, and for regression corpora its score.</summary>
 public sealed record Example(Utterance Utterance, float[] Features, int Label, double Score = 0)
 {
-    public int Frames => Features.Length / Spectrogram.Bins;
+    public int Width { get; init; } = Spectrogram.Bins;
+    public int Frames => Features.Length / Width;
 }
 
 /// <summary>
-/// A corpus turned into spectrograms once (in parallel) and kept in memory; files that fail to load are reported and
+/// A corpus turned into features by a front end once (in parallel) and kept in memory; files that fail to load are reported and
 /// skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold.
 /// </summary>
 public sealed class FeatureSet
@@ -30,8 +31,9 @@ public sealed class FeatureSet
     public IReadOnlyList<CorpusProblem> Problems { get; }
 
     /// <summary>For regression the label column holds the score (invariant culture); a label that is not a number is a problem.</summary>
-    public static FeatureSet Load(Corpus corpus, bool regression = false, IProgress<int>? progress = null)
+    public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null, IProgress<int>? progress = null)
     {
+        frontEnd ??= FrontEnd.Paper;
         var results = new Example?[corpus.Utterances.Count];
         var errors = new CorpusProblem?[corpus.Utterances.Count];
         int done = 0;
@@ -46,10 +48,8 @@ public sealed class FeatureSet
                     errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
                     return;
                 }
-                var features = Spectrogram.Compute<float>(WavReader.ReadMono16k(u.Path));
-                results[i] = regression
-                    ? new Example(u, features, 0, score)
-                    : new Example(u, features, corpus.LabelIndex(u.Label));
+                var features = frontEnd.Compute(WavReader.ReadMono16k(u.Path));
+                results[i] = (regression ? new Example(u, features, 0, score) : new Example(u, features, corpus.LabelIndex(u.Label))) with { Width = frontEnd.Width };
             }
             catch (AudioFormatException e)
             {

@@ -10,9 +10,12 @@ public sealed class NormalizedSet
 {
     public NormalizedSet(IReadOnlyList<Example> examples, FeatureNormalizer normalizer, FeatureNormalization mode = FeatureNormalization.Global)
     {
+        if (examples.FirstOrDefault(e => e.Width != normalizer.Bins) is { } odd)
+            throw new ArgumentException($"{odd.Utterance.Path} has {odd.Width} features per frame, the model reads {normalizer.Bins}");
         Examples = examples;
+        Width = normalizer.Bins;
         var perSpeaker = mode == FeatureNormalization.Speaker
-            ? examples.GroupBy(e => e.Utterance.Speaker).ToDictionary(g => g.Key, g => FeatureNormalizer.Fit(g.Select(e => e.Features), Spectrogram.Bins))
+            ? examples.GroupBy(e => e.Utterance.Speaker).ToDictionary(g => g.Key, g => FeatureNormalizer.Fit(g.Select(e => e.Features), normalizer.Bins))
             : null;
         Features = examples.Select(e =>
         {
@@ -27,6 +30,7 @@ public sealed class NormalizedSet
     public float[][] Features { get; }
     public int[] Frames { get; }
     public int Count => Features.Length;
+    public int Width { get; }
 
-    public PaddedBatch Batch(int[] indices) => PaddedBatch.From(indices.Select(i => Features[i]).ToArray(), Spectrogram.Bins);
+    public PaddedBatch Batch(int[] indices) => PaddedBatch.From(indices.Select(i => Features[i]).ToArray(), Width);
 }

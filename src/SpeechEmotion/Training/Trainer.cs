@@ -25,7 +25,9 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         CancellationToken cancel = default)
     {
         if (train.Count == 0) throw new ArgumentException("no training utterances");
-        var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), Spectrogram.Bins);
+        if (train[0].Width != config.InputSize)
+            throw new ArgumentException($"the features have {train[0].Width} values per frame but the model reads {config.InputSize}");
+        var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), config.InputSize);
         var trainSet = new NormalizedSet(train, normalizer, options.Normalization);
         var validationSet = validation is { Count: > 0 } ? new NormalizedSet(validation, normalizer, options.Normalization) : null;
         using var model = new SerModel<float>(backend, config, options.Seed);
