@@ -21,5 +21,6 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(DownloadCommand.Create());
 return root.Parse(args).Invoke();

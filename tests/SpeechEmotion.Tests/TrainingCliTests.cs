@@ -55,6 +55,35 @@ public class TrainingCliTests
         Assert.That(rerun.Output.Split('\n').Count(l => l.Contains("already done, skipped")), Is.EqualTo(3));
     }
 
+    /// <summary>Two finished runs with different seeds combine into one report that `compare` reads like any run.</summary>
+    [Test]
+    public void Ensemble_of_two_seeds_writes_a_report_over_the_same_utterances()
+    {
+        using var dir = new TempDir();
+        var data = WriteCorpus(dir);
+        var runs = new[] { "1", "2" }.Select(seed =>
+        {
+            var report = Path.Combine(dir.Path, "seed" + seed);
+            var (code, output) = SerProcess.Run(["loso", "--data", data, "--folds", "08,09", "--report", report, .. Small, "--seed", seed]);
+            Assert.That(code, Is.EqualTo(0), output);
+            return report;
+        }).ToList();
+        var ensemble = Path.Combine(dir.Path, "ensemble");
+        var run = SerProcess.Run("ensemble", runs[0], runs[1], "--report", ensemble);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(ensemble, "report.json")))!;
+        Assert.That(json["members"]!.AsArray().Select(m => m!["run"]!.GetValue<string>()), Is.EqualTo(runs));
+        Assert.That(json["predictions"]!.AsArray(), Has.Count.EqualTo(18));
+        Assert.That(json["protocol"]!.GetValue<string>(), Does.Contain("ensemble of 2 runs"));
+        Assert.That(File.Exists(Path.Combine(ensemble, "confusion.png")));
+        var compare = SerProcess.Run("compare", Path.Combine(runs[0], "report.json"), Path.Combine(ensemble, "report.json"));
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.Output);
+
+        var incomplete = SerProcess.Run("ensemble", runs[0], Path.Combine(dir.Path, "nothing"), "--report", ensemble);
+        Assert.That(incomplete.ExitCode, Is.EqualTo(1));
+        Assert.That(incomplete.Output, Does.Contain("nothing/report.json does not exist"));
+    }
+
     [Test]
     public void Train_then_evaluate_and_predict_with_a_bad_file_among_good_ones()
     {

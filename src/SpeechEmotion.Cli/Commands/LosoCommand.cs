@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
 using SpeechEmotion.Model;
@@ -51,20 +52,34 @@ internal static class LosoCommand
         string protocol = randomSplit is { } f ? $"SPEAKER-DEPENDENT random stratified utterance split, {100 * (1 - f):F0}/{100 * f:F0} (test speakers also train)"
             : groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
         var json = LosoReport.Json(labels, results, model, training, protocol, device);
+        string title = $"{data.Corpus.Name}: {protocol}";
         Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, $"{data.Corpus.Name}: {protocol}"));
         Plots.CurvesPng(results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(), Path.Combine(outDir, "curves.png"));
         if (model.Task == SerTask.Regression)
         {
+            Write(outDir, json, title);
             MetricsView.Print(FoldResult.Regression(results.SelectMany(f => f.Predictions), model.ScoreRange), $"pooled over {results.Count} folds");
             AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, curves.png");
             return 0;
         }
-        var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
-        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{data.Corpus.Name} {protocol}: UA {pooled.Ua:P1}");
-        MetricsView.Print(pooled, $"pooled over {results.Count} folds");
+        WriteClassification(outDir, json, title, labels, results);
         AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png, curves.png");
         return 0;
+    }
+
+    private static void Write(string outDir, JsonObject json, string title)
+    {
+        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, title));
+    }
+
+    /// <summary>report.json, report.md and confusion.png of pooled classification folds, and the metrics on the console.</summary>
+    public static void WriteClassification(string outDir, JsonObject json, string title, IReadOnlyList<string> labels, IReadOnlyList<FoldResult> results)
+    {
+        Directory.CreateDirectory(outDir);
+        Write(outDir, json, title);
+        var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
+        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{title}: UA {pooled.Ua:P1}");
+        MetricsView.Print(pooled, $"pooled over {results.Count} folds");
     }
 }

@@ -11,6 +11,20 @@ public sealed record FoldResult(string[] Speakers, string[] ValidationSpeakers, 
     string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions, double ScoreRange = 0,
     string? Device = null)
 {
+    /// <summary>Reads a fold.json written by <see cref="LosoRunner"/>; errors name the file.</summary>
+    public static FoldResult Load(string path)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<FoldResult>(File.ReadAllText(path), Serialization.SavedModel.Json)
+                ?? throw new InvalidDataException($"{path}: empty fold result");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a fold result ({e.Message})");
+        }
+    }
+
     public ClassificationMetrics Metrics(IReadOnlyList<string> labels) => new(labels, Confusion);
 
     /// <summary>Regression folds (ScoreRange &gt; 0): sentiment metrics of the predicted scores.</summary>

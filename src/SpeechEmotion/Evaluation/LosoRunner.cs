@@ -34,8 +34,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
             string done = Path.Combine(dir, "fold.json");
             if (File.Exists(done))
             {
-                var previous = JsonSerializer.Deserialize<FoldResult>(File.ReadAllText(done), SavedModel.Json)
-                    ?? throw new InvalidDataException($"{done}: empty fold result");
+                var previous = FoldResult.Load(done);
                 observer?.FoldStarted(f, folds.Count, test, alreadyDone: true);
                 observer?.FoldDone(previous, previous.Summary(data.Labels));
                 results.Add(previous);
