@@ -55,6 +55,22 @@ public class TrainingCliTests
         Assert.That(rerun.Output.Split('\n').Count(l => l.Contains("already done, skipped")), Is.EqualTo(3));
     }
 
+    [Test]
+    public void Loso_with_speed_perturbation_records_the_factors()
+    {
+        using var dir = new TempDir();
+        var report = Path.Combine(dir.Path, "report");
+        var (code, output) = SerProcess.Run(["loso", "--data", WriteCorpus(dir), "--folds", "09", "--report", report, .. Small, "--speed-perturb", "0.9,1.1"]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
+        Assert.That(json["training"]!["SpeedPerturbation"]!.AsArray().Select(v => v!.GetValue<double>()), Is.EqualTo(new[] { 0.9, 1.1 }));
+        Assert.That(json["ua"]!.GetValue<double>(), Is.GreaterThan(0.9), "tones are easy on unseen speakers");
+
+        var bad = SerProcess.Run(["loso", "--data", Path.Combine(dir.Path, "corpus"), "--report", report, .. Small, "--speed-perturb", "0.9,fast"]);
+        Assert.That(bad.ExitCode, Is.EqualTo(1));
+        Assert.That(bad.Output, Does.Contain("'fast' is not a speed factor"));
+    }
+
     /// <summary>Two finished runs with different seeds combine into one report that `compare` reads like any run.</summary>
     [Test]
     public void Ensemble_of_two_seeds_writes_a_report_over_the_same_utterances()

@@ -31,6 +31,7 @@ internal sealed class TrainingArgs
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
+    public readonly Option<string?> SpeedPerturb = new("--speed-perturb") { Description = "Comma-separated speed factors (e.g. 0.9,1.1): train also on speed-perturbed copies, each a pseudo-speaker" };
     public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
@@ -38,7 +39,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Feature, MelBands, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Feature, MelBands, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -49,8 +50,8 @@ internal sealed class TrainingArgs
     {
         var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
         bool regression = r.GetValue(Task) == SerTask.Regression;
-        var frontEnd = FrontEndOf(r);
-        var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd));
+        var (frontEnd, speeds) = (FrontEndOf(r), Speeds(r));
+        var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd, speeds));
         Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, " +
             (regression ? $"scores {set.Examples.Min(e => e.Score):F2}..{set.Examples.Max(e => e.Score):F2}" : $"{set.Labels.Count} labels")));
         foreach (var p in set.Problems) Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {p.Path}: {p.Reason}");
@@ -58,6 +59,10 @@ internal sealed class TrainingArgs
     }
 
     public FrontEnd FrontEndOf(ParseResult r) => r.GetValue(Feature) == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper;
+
+    public IReadOnlyList<double> Speeds(ParseResult r) => TrainCommand.Split(r.GetValue(SpeedPerturb)).Select(s =>
+        double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0.5 and <= 2 && v != 1
+            ? v : throw new ArgumentException($"--speed-perturb: '{s}' is not a speed factor between 0.5 and 2 (other than 1)")).ToList();
 
     /// <summary>Label names the model carries: the corpus labels, or "score" for regression.</summary>
     public static IReadOnlyList<string> Labels(FeatureSet data, ModelConfig model) => model.Task == SerTask.Regression ? ["score"] : data.Labels;
@@ -89,6 +94,7 @@ internal sealed class TrainingArgs
             ClassWeights = r.GetValue(ClassWeights),
             SpecAugment = r.GetValue(SpecAugment),
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
+            SpeedPerturbation = Speeds(r),
         };
         model.Validate();
         return (model, training);

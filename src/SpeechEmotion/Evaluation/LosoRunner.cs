@@ -68,7 +68,7 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         }).ToHashSet();
         string name = $"random-{100 * testFraction:F0}%";
         observer?.FoldStarted(0, 1, [name], alreadyDone: false);
-        var result = RunFold([name], [], data.Examples.Where(e => !test.Contains(e)).ToList(), null, test.ToList(),
+        var result = RunFold([name], [], data.With(data.Examples.Where(e => !test.Contains(e)).ToList()), null, test.ToList(),
             Path.Combine(outDir, "folds", name), observer, cancel);
         if (result is not null) observer?.FoldDone(result, result.Summary(data.Labels));
         return result;

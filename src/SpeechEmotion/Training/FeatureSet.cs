@@ -9,12 +9,17 @@ namespace SpeechEmotion.Training;
 public sealed record Example(Utterance Utterance, float[] Features, int Label, double Score = 0)
 {
     public int Width { get; init; } = Spectrogram.Bins;
+    /// <summary>For a speed-perturbed training copy, the speaker of the original (its own Speaker names a pseudo-speaker).</summary>
+    public string? PerturbedFrom { get; init; }
     public int Frames => Features.Length / Width;
 }
 
 /// <summary>
 /// A corpus turned into features by a front end once (in parallel) and kept in memory; files that fail to load are reported and
-/// skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold.
+/// skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold. With speed factors, each
+/// utterance also gets perturbed copies, used for training only: a copy of speaker 03's utterance at 0.9 belongs to the
+/// pseudo-speaker "03 sp0.9" (so speaker normalisation treats it as a voice of its own) and leaves the training data
+/// whenever speaker 03 is held out.
 /// </summary>
 public sealed class FeatureSet
 {
@@ -27,13 +32,19 @@ public sealed class FeatureSet
 
     public Corpus Corpus { get; }
     public IReadOnlyList<string> Labels => Corpus.Labels;
+    /// <summary>The corpus utterances as recorded.</summary>
     public IReadOnlyList<Example> Examples { get; }
+    /// <summary>Speed-perturbed copies of <see cref="Examples"/> (training only; empty without speed factors).</summary>
+    public IReadOnlyList<Example> Perturbed { get; private init; } = [];
     public IReadOnlyList<CorpusProblem> Problems { get; }
 
     /// <summary>For regression the label column holds the score (invariant culture); a label that is not a number is a problem.</summary>
-    public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null, IProgress<int>? progress = null)
+    public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null, IReadOnlyList<double>? speeds = null,
+        IProgress<int>? progress = null)
     {
         frontEnd ??= FrontEnd.Paper;
+        speeds ??= [];
+        var copies = new Example[corpus.Utterances.Count][];
         var results = new Example?[corpus.Utterances.Count];
         var errors = new CorpusProblem?[corpus.Utterances.Count];
         int done = 0;
@@ -48,8 +59,15 @@ public sealed class FeatureSet
                     errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
                     return;
                 }
-                var features = frontEnd.Compute(WavReader.ReadMono16k(u.Path));
-                results[i] = (regression ? new Example(u, features, 0, score) : new Example(u, features, corpus.LabelIndex(u.Label))) with { Width = frontEnd.Width };
+                var audio = WavReader.ReadMono16k(u.Path);
+                var example = (regression ? new Example(u, frontEnd.Compute(audio), 0, score) : new Example(u, frontEnd.Compute(audio), corpus.LabelIndex(u.Label))) with { Width = frontEnd.Width };
+                copies[i] = speeds.Select(s => example with
+                {
+                    Utterance = u with { Speaker = $"{u.Speaker} sp{s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
+                    Features = frontEnd.Compute(SpeedPerturbation.Apply(audio, s)),
+                    PerturbedFrom = u.Speaker,
+                }).ToArray();
+                results[i] = example;
             }
             catch (AudioFormatException e)
             {
@@ -60,10 +78,22 @@ public sealed class FeatureSet
                 progress?.Report(Interlocked.Increment(ref done));
             }
         });
-        return new FeatureSet(corpus, results.OfType<Example>().ToList(), [.. corpus.Problems, .. errors.OfType<CorpusProblem>()]);
+        return new FeatureSet(corpus, results.OfType<Example>().ToList(), [.. corpus.Problems, .. errors.OfType<CorpusProblem>()])
+        {
+            Perturbed = copies.Where(c => c is not null).SelectMany(c => c).ToList(),
+        };
     }
 
     public IReadOnlyList<Example> Speakers(IReadOnlyCollection<string> speakers) => Examples.Where(e => speakers.Contains(e.Utterance.Speaker)).ToList();
 
-    public IReadOnlyList<Example> Except(IReadOnlyCollection<string> speakers) => Examples.Where(e => !speakers.Contains(e.Utterance.Speaker)).ToList();
+    /// <summary>Training examples without the given speakers: everyone else's utterances and their perturbed copies.</summary>
+    public IReadOnlyList<Example> Except(IReadOnlyCollection<string> speakers) =>
+        [.. Examples.Where(e => !speakers.Contains(e.Utterance.Speaker)), .. Perturbed.Where(e => !speakers.Contains(e.PerturbedFrom!))];
+
+    /// <summary>Training examples from the given utterances and their perturbed copies (a random split's training part).</summary>
+    public IReadOnlyList<Example> With(IReadOnlyCollection<Example> utterances)
+    {
+        var paths = utterances.Select(e => e.Utterance.Path).ToHashSet();
+        return [.. utterances, .. Perturbed.Where(e => paths.Contains(e.Utterance.Path))];
+    }
 }

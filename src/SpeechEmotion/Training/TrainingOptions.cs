@@ -14,6 +14,8 @@ public sealed record TrainingOptions
     public Features.FeatureNormalization Normalization { get; init; }
     /// <summary>Mask frequency bands and time spans of each training batch (<see cref="Training.SpecAugment"/>).</summary>
     public bool SpecAugment { get; init; }
+    /// <summary>Speed factors of the perturbed training copies (<see cref="FeatureSet"/>); empty: none. Recorded in reports.</summary>
+    public IReadOnlyList<double> SpeedPerturbation { get; init; } = [];
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 }
