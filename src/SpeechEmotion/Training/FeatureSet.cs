@@ -15,8 +15,8 @@ public sealed record Example(Utterance Utterance, float[] Features, int Label, d
 }
 
 /// <summary>
-/// A corpus turned into features by a front end once (in parallel) and kept in memory; files that fail to load are reported and
-/// skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold. With speed factors, each
+/// A corpus turned into features by a front end once (in parallel) and kept in memory; files that fail to load are
+/// reported and skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold. With speed factors, each
 /// utterance also gets perturbed copies, used for training only: a copy of speaker 03's utterance at 0.9 belongs to the
 /// pseudo-speaker "03 sp0.9" (so speaker normalisation treats it as a voice of its own) and leaves the training data
 /// whenever speaker 03 is held out.
@@ -60,7 +60,7 @@ public sealed class FeatureSet
                     return;
                 }
                 var audio = WavReader.ReadMono16k(u.Path);
-                var example = (regression ? new Example(u, frontEnd.Compute(audio), 0, score) : new Example(u, frontEnd.Compute(audio), corpus.LabelIndex(u.Label))) with { Width = frontEnd.Width };
+                var example = new Example(u, frontEnd.Compute(audio), regression ? 0 : corpus.LabelIndex(u.Label), score) { Width = frontEnd.Width };
                 copies[i] = speeds.Select(s => example with
                 {
                     Utterance = u with { Speaker = $"{u.Speaker} sp{s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
