@@ -211,6 +211,23 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(grad), Is.LessThanOrEqualTo(GradientTolerance), "dlogits");
     }
 
+    /// <summary>Scores far beyond float's exp range (|q·k|/√d in the thousands): both backends must give the same
+    /// near-one-hot probabilities, not ∞/∞.</summary>
+    [Test]
+    public void Attention_softmax_survives_huge_scores()
+    {
+        const int heads = 3, embed = 12, steps = 9;
+        var lens = _p.Ints(9, 4);
+        var qkv = _p.Data(_p.RandomData(2 * steps * 3 * embed, 40f), 2, steps, 3 * embed);
+        var probs = _p.Poisoned(2, heads, steps, steps);
+        var context = _p.Poisoned(2, steps, embed);
+        _p.Cpu.AttentionForward(qkv.Cpu, lens.Cpu, heads, DropoutSpec.None, probs.Cpu, context.Cpu);
+        _p.Gpu.AttentionForward(qkv.Gpu, lens.Gpu, heads, DropoutSpec.None, probs.Gpu, context.Gpu);
+        Assert.That(ParityHarness.Host(_p.Cpu, probs.Cpu), Is.All.Matches<float>(float.IsFinite), "reference probabilities");
+        Assert.That(_p.Error(probs), Is.LessThanOrEqualTo(ForwardTolerance), "probabilities");
+        Assert.That(_p.Error(context), Is.LessThanOrEqualTo(ForwardTolerance), "context");
+    }
+
     /// <summary>A confidently wrong utterance (target probability below float's smallest value) must still give a finite
     /// cross-entropy equal to the logit gap, on both backends: −log p_y = log Σ exp(x_c − max) − (x_y − max).</summary>
     [Test]

@@ -45,7 +45,7 @@ public static class Predictor
     private static float[] Softmax(ReadOnlySpan<float> logits)
     {
         var p = new float[logits.Length];
-        System.Numerics.Tensors.TensorPrimitives.SoftMax(logits, p);
+        Engine.Softmax.Apply(logits, p);
         return p;
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class CpuBackend<T>
             for (int i = 0; i < len; i++)
             {
                 var row = p.Data.AsSpan(p.Offset + i * steps, len);
-                TensorPrimitives.SoftMax<T>(row, row);
+                Softmax.Apply<T>(row, row);
             }
             var dropped = dropout.Active ? ArrayPool<T>.Shared.Rent(len * len) : null;
             try

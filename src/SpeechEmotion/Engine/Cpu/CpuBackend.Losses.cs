@@ -27,7 +27,7 @@ public sealed partial class CpuBackend<T>
             T w = (weights.IsEmpty ? T.One : weights[y]) / norm;
             var pb = p.Slice(b * classes, classes);
             var db = dx.Slice(b * classes, classes);
-            TensorPrimitives.SoftMax<T>(x.Slice(b * classes, classes), pb);
+            Softmax.Apply<T>(x.Slice(b * classes, classes), pb);
             if (kind == LossKind.CrossEntropy)
             {
                 var xb = x.Slice(b * classes, classes);
