@@ -26,20 +26,26 @@ public class TrainerTests
         Assert.That(other.Model.Parameters["fc2.weight"], Is.Not.EqualTo(first.Model.Parameters["fc2.weight"]));
     }
 
-    [Test]
-    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors)
     {
         var data = ToneCorpus.Examples(2, ["a", "b"], 2);
-        var uninterrupted = Train(Options, data);
+        var options = speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options;
+        var uninterrupted = Train(options, data);
         using var dir = new TempDir();
-        var checkpointed = Options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
+        var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
         // Stop in the middle of the second epoch (batch 2 of 4), as Ctrl-C would, then resume.
         using var cancel = new CancellationTokenSource();
         var observer = new CancelAt(cancel, epoch: 1, batch: 1);
         var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(data, null, observer, cancel.Token);
         Assert.That(stopped.Cancelled);
         Assert.That(stopped.History, Has.Count.EqualTo(1));
-        var resumed = Train(checkpointed, data);
+        Assert.That(() => Train(checkpointed with { LearningRate = 1e-2 }, data),
+            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
+        Assert.That(() => Train(checkpointed with { SpeedPerturbation = [0.9] }, data),
+            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
+        var resumed = Train(checkpointed with { SpeedPerturbation = [.. checkpointed.SpeedPerturbation] }, data);
         Assert.That(resumed.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
         foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
         Assert.That(resumed.History.Select(h => h.TrainLoss), Is.EqualTo(uninterrupted.History.Select(h => h.TrainLoss)).Within(1e-12));

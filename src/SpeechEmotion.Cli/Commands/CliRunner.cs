@@ -14,7 +14,8 @@ internal static class CliRunner
             return body();
         }
         catch (Exception e) when (e is AudioFormatException or CorpusException or IOException or ArgumentException
-                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
+                                      or Serialization.ModelFileException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;

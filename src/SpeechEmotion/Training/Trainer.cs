@@ -184,8 +184,10 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         if (state is null) throw new ModelFileException(path, "is a model file, not a checkpoint");
         if (saved.Config != config || !saved.Labels.SequenceEqual(labels))
             throw new ModelFileException(path, "checkpoint was written for a different model configuration or label set");
+        // Compared as JSON: record equality would compare list-valued options (speed factors) by reference.
         var savedOptions = state["options"].Deserialize<TrainingOptions>(SavedModel.Json);
-        if (savedOptions != options with { CheckpointPath = null, Epochs = savedOptions?.Epochs ?? 0 })
+        var expected = JsonSerializer.SerializeToNode(options with { CheckpointPath = null, Epochs = savedOptions?.Epochs ?? 0 }, SavedModel.Json);
+        if (savedOptions is null || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(savedOptions, SavedModel.Json), expected))
             throw new ModelFileException(path, "checkpoint was written with different training options (seed, lr, batch, ...)");
         using (var restored = saved.Instantiate(backend)) model.Parameters.UploadValues(restored.Parameters.DownloadValues());
         backend.Upload(extra["adam.m"], model.Parameters.FirstMoments);
