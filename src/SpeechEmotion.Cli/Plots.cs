@@ -6,7 +6,7 @@ namespace SpeechEmotion.Cli;
 internal static class Plots
 {
     /// <summary>Heatmap with time (s) across and frequency (Hz) up.</summary>
-    public static void SpectrogramPng(float[] spec, int frames, int bins, string path, string title)
+    public static void SpectrogramPng(float[] spec, int frames, int bins, string path, string title, bool mel = false)
     {
         var grid = new double[bins, frames];
         for (int f = 0; f < frames; f++)
@@ -14,11 +14,11 @@ internal static class Plots
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(0, frames * 0.01, 0, bins * 10);
+        heatmap.Extent = new CoordinateRect(0, frames * 0.01, 0, mel ? bins : bins * 10);
         plot.Add.ColorBar(heatmap).Label = "log power";
         plot.Title(title);
         plot.XLabel("time (s)");
-        plot.YLabel("frequency (Hz)");
+        plot.YLabel(mel ? "mel band" : "frequency (Hz)");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 1000, 500);
     }

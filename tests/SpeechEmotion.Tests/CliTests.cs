@@ -38,6 +38,9 @@ public class CliTests
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("22 frames x 400 bins"));
         Assert.That(File.ReadAllBytes(png)[1..4], Is.EqualTo("PNG"u8.ToArray()));
+        var mel = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--png", png);
+        Assert.That(mel.ExitCode, Is.EqualTo(0), mel.Output);
+        Assert.That(mel.Output, Does.Contain("22 frames x 40 mel bands"));
 
         var bad = dir.File("bad.wav", "RIFF"u8.ToArray());
         var failed = SerProcess.Run("spectrogram", bad);

@@ -5,28 +5,30 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser spectrogram WAV [--png out.png]`: the model's input features for one file.</summary>
+/// <summary>`ser spectrogram WAV [--png out.png] [--features mel]`: the model's input features for one file.</summary>
 internal static class SpectrogramCommand
 {
     public static Command Create()
     {
         var wav = new Argument<string>("wav") { Description = "WAV file (any PCM/float format, rate and channel count)" };
-        var png = new Option<string?>("--png") { Description = "Write a picture of the log power spectrogram" };
-        var command = new Command("spectrogram", "Compute the log power spectrogram (frames x 400 bins, 0-3990 Hz)") { wav, png };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(wav)!, r.GetValue(png))));
+        var png = new Option<string?>("--png") { Description = "Write a picture of the features" };
+        var args = new TrainingArgs();
+        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands };
+        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(wav)!, r.GetValue(png), args.FrontEndOf(r))));
         return command;
     }
 
-    private static int Run(string path, string? png)
+    private static int Run(string path, string? png, FrontEnd frontEnd)
     {
         var samples = WavReader.ReadMono16k(path);
-        var spec = Spectrogram.Compute<float>(samples);
-        int frames = spec.Length / Spectrogram.Bins;
-        AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames x {Spectrogram.Bins} bins (10 ms hop, 10 Hz bins)");
+        var spec = frontEnd.Compute(samples);
+        int frames = spec.Length / frontEnd.Width;
+        bool mel = frontEnd.Kind == FeatureKind.Mel;
+        AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames x {frontEnd.Width} {(mel ? "mel bands (10 ms hop, 0-8 kHz)" : "bins (10 ms hop, 10 Hz bins)")}");
         AnsiConsole.MarkupLineInterpolated($"log power: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
         if (png is not null)
         {
-            Plots.SpectrogramPng(spec, frames, Spectrogram.Bins, png, Path.GetFileName(path));
+            Plots.SpectrogramPng(spec, frames, frontEnd.Width, png, Path.GetFileName(path), mel);
             AnsiConsole.MarkupLineInterpolated($"wrote {png}");
         }
         return 0;
