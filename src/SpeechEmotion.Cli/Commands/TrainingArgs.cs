@@ -27,7 +27,7 @@ internal sealed class TrainingArgs
     public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay (AdamW), default 0" };
     public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
-    public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (≤ 40 bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
+    public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (each ≤ a tenth of the bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
