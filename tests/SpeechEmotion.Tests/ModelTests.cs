@@ -51,6 +51,7 @@ public class ModelTests
         Assert.That(padded.Logits, Is.EqualTo(alone.Logits).Within(1e-12));
         double scale = alone.Grads.Max(Math.Abs);
         Assert.That(scale, Is.GreaterThan(0));
+        Assert.That(padded.Grads, Has.None.NaN);
         for (int i = 0; i < alone.Grads.Length; i++)
             Assert.That(Math.Abs(padded.Grads[i] - alone.Grads[i]), Is.LessThanOrEqualTo(1e-12 * scale), $"gradient {i}");
     }

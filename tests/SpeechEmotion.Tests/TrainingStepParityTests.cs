@@ -46,6 +46,7 @@ public class TrainingStepParityTests
         // lr·sign(g), so a gradient that is zero in exact arithmetic (e.g. the key bias of attention, to which softmax
         // is invariant) moves by ±lr on either backend depending on the sign of its rounding noise.
         double modelScale = cpu.Values.Max(Math.Abs);
+        foreach (var values in new[] { cpu.Grads, gpu.Grads, cpu.Values, gpu.Values }) Assert.That(values, Has.None.NaN, "LINQ's Max below skips NaN");
         foreach (var param in reference.Parameters.All)
         {
             var range = new Range(param.Offset, param.Offset + param.Length);

@@ -198,7 +198,8 @@ public static class GradientCheck
                     worstDiff = Math.Max(worstDiff, Math.Abs(numeric - grad[i]));
                     scale = Math.Max(scale, Math.Abs(numeric));
                 }
-                double error = scale > 0 ? worstDiff / scale : worstDiff;
+                // +∞, not NaN, for a NaN gradient: NaN compares as "small" in test frameworks (NUnit orders it below every number).
+                double error = double.IsNaN(worstDiff) || double.IsNaN(scale) ? double.PositiveInfinity : scale > 0 ? worstDiff / scale : worstDiff;
                 rows.Add(new GradCheckRow(name, tensorName, cpu.Length, error, error <= Tolerance && double.IsFinite(error)));
             }
             return rows;
