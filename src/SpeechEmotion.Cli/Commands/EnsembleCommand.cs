@@ -39,7 +39,7 @@ internal static class EnsembleCommand
         }).ToArray());
         json.Remove("config");
         json.Remove("training");
-        LosoCommand.WriteClassification(outDir, json, $"Ensemble: {protocol}", labels, combined);
+        LosoCommand.WriteClassification(outDir, json, $"Ensemble: {protocol}", $"ensemble of {dirs.Length} LOSO runs", labels, combined);
         AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png");
         return 0;
     }

@@ -62,7 +62,7 @@ internal static class LosoCommand
             AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, curves.png");
             return 0;
         }
-        WriteClassification(outDir, json, title, labels, results);
+        WriteClassification(outDir, json, title, $"{data.Corpus.Name} {protocol}", labels, results);
         AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png, curves.png");
         return 0;
     }
@@ -74,12 +74,12 @@ internal static class LosoCommand
     }
 
     /// <summary>report.json, report.md and confusion.png of pooled classification folds, and the metrics on the console.</summary>
-    public static void WriteClassification(string outDir, JsonObject json, string title, IReadOnlyList<string> labels, IReadOnlyList<FoldResult> results)
+    public static void WriteClassification(string outDir, JsonObject json, string title, string plotTitle, IReadOnlyList<string> labels, IReadOnlyList<FoldResult> results)
     {
         Directory.CreateDirectory(outDir);
         Write(outDir, json, title);
         var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
-        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{title}: UA {pooled.Ua:P1}");
+        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{plotTitle}: UA {pooled.Ua:P1}");
         MetricsView.Print(pooled, $"pooled over {results.Count} folds");
     }
 }
