@@ -23,7 +23,7 @@ internal static class EnsembleCommand
 
     private static int Run(string[] dirs, string outDir)
     {
-        var headers = dirs.Select(Header).ToList();
+        var headers = dirs.Select(d => RunStats.Read(Path.Combine(d, "report.json"))).ToList();
         var header = headers[0];
         var labels = header["labels"]?.AsArray().Select(l => l!.GetValue<string>()).ToList()
             ?? throw new InvalidDataException($"{dirs[0]}/report.json: no labels (a regression run?)");
@@ -42,14 +42,6 @@ internal static class EnsembleCommand
         LosoCommand.WriteClassification(outDir, json, $"Ensemble: {protocol}", $"ensemble of {dirs.Length} LOSO runs", labels, combined);
         AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png");
         return 0;
-    }
-
-    private static JsonObject Header(string dir)
-    {
-        string path = Path.Combine(dir, "report.json");
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist; finish that loso run first");
-        try { return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not JSON ({e.Message})"); }
     }
 
     private static IReadOnlyList<FoldResult> Folds(string dir) =>

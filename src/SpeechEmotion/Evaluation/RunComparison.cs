@@ -8,13 +8,19 @@ public sealed record RunStats(string Path, double Ua, double Wa, double MacroF1,
     /// <summary>Reads a report.json written by `ser loso`; the error names the file and what is missing.</summary>
     public static RunStats Load(string path)
     {
-        JsonNode report;
-        try { report = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty"); }
-        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: not JSON ({e.Message})"); }
+        var report = Read(path);
         var predictions = report["predictions"]?.AsArray() ?? throw new InvalidDataException($"{path}: no per-utterance predictions (not a loso report?)");
         var correct = predictions.ToDictionary(p => $"{p!["speaker"]}/{p["path"]}",
             p => p!["truth"]!.GetValue<string>() == p["predicted"]!.GetValue<string>() ? 1.0 : 0.0);
         return new RunStats(path, report["ua"]!.GetValue<double>(), report["wa"]!.GetValue<double>(), report["macro_f1"]?.GetValue<double>() ?? double.NaN, correct);
+    }
+
+    /// <summary>A report.json as JSON; errors name the file.</summary>
+    public static JsonObject Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist; finish that loso run first");
+        try { return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty"); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: not JSON ({e.Message})"); }
     }
 }
 
