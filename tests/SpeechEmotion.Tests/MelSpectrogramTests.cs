@@ -88,7 +88,10 @@ public class MelSpectrogramTests
     {
         Assert.That(FrontEnd.For(new ModelConfig()), Is.EqualTo(FrontEnd.Paper));
         Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 48 }), Is.EqualTo(FrontEnd.Mel(48)));
-        Assert.That(() => FrontEnd.For(new ModelConfig { InputSize = 48 }), Throws.ArgumentException.With.Message.Contains("400 inputs"));
+        Assert.That(() => FrontEnd.For(new ModelConfig { InputSize = 48 }), Throws.ArgumentException.With.Message.Contains("400 bins"));
+        Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 72, Deltas = true }), Is.EqualTo(FrontEnd.Mel(24, deltas: true)));
+        Assert.That(FrontEnd.For(new ModelConfig { InputSize = 1200, Deltas = true }), Is.EqualTo(FrontEnd.Paper with { Deltas = true }));
+        Assert.That(() => FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 70, Deltas = true }), Throws.ArgumentException.With.Message.Contains("multiple of 3"));
         var audio = WavBytes.Tone(440, 16000, 2000);
         Assert.That(FrontEnd.Mel(48).Compute(audio), Has.Length.EqualTo(Spectrogram.FrameCount(2000) * 48));
     }

@@ -156,15 +156,18 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(Probabilities(JsonLines(alone.Output).Single())).Within(1e-4), "the kernel backend predicts what the CPU does");
     }
 
-    /// <summary>A log-mel model records its front end; evaluate and predict compute the same bands from audio.</summary>
-    [Test]
-    public void Mel_model_predicts_from_its_own_front_end()
+    /// <summary>A log-mel model (with or without deltas) records its front end; evaluate and predict compute the same
+    /// inputs from audio.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Mel_model_predicts_from_its_own_front_end(bool deltas)
     {
         using var dir = new TempDir();
-        var (data, model, output) = TrainOnCorpus(dir, "--features", "mel", "--mel-bands", "24");
-        Assert.That(output, Does.Contain("log-mel, 24 bands"));
+        var (data, model, output) = TrainOnCorpus(dir, ["--features", "mel", "--mel-bands", "24", .. deltas ? new[] { "--deltas" } : []]);
+        Assert.That(output, Does.Contain(deltas ? "log-mel, 24 bands 0–8 kHz, with Δ and ΔΔ" : "log-mel, 24 bands"));
         var saved = SavedModel.Load(model);
-        Assert.That((saved.Config.Features, saved.Config.InputSize, saved.Normalizer.Bins), Is.EqualTo((FeatureKind.Mel, 24, 24)));
+        int width = deltas ? 72 : 24;
+        Assert.That((saved.Config.Features, saved.Config.Deltas, saved.Config.InputSize, saved.Normalizer.Bins), Is.EqualTo((FeatureKind.Mel, deltas, width, width)));
 
         var evaluate = SerProcess.Run("evaluate", "--model", model, "--data", data, "--speakers", "09", "--device", "cpu");
         Assert.That(evaluate.ExitCode, Is.EqualTo(0), evaluate.Output);

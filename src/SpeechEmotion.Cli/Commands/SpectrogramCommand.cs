@@ -5,7 +5,7 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser spectrogram WAV [--png out.png] [--features mel]`: the model's input features for one file.</summary>
+/// <summary>`ser spectrogram WAV [--png out.png] [--features mel] [--deltas]`: the model's input features for one file.</summary>
 internal static class SpectrogramCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class SpectrogramCommand
         var wav = new Argument<string>("wav") { Description = "WAV file (any PCM/float format, rate and channel count)" };
         var png = new Option<string?>("--png") { Description = "Write a picture of the features" };
         var args = new TrainingArgs();
-        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands };
+        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands, args.DeltaFeatures };
         command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(wav)!, r.GetValue(png), args.FrontEndOf(r))));
         return command;
     }

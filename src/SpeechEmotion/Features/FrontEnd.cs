@@ -5,22 +5,36 @@ namespace SpeechEmotion.Features;
 /// <summary>Which features the model reads: the paper's linear spectrogram (400 bins, 0–4 kHz) or log-mel bands (0–8 kHz).</summary>
 public enum FeatureKind { Linear, Mel }
 
-/// <summary>Turns audio into the model's input rows; a model file's config says which front end it was trained on.</summary>
-public sealed record FrontEnd(FeatureKind Kind, int Width)
+/// <summary>
+/// Turns audio into the model's input rows; a model file's config says which front end it was trained on. With Deltas
+/// each row also holds the first and second time derivatives of the Bands values (<see cref="Features.Deltas"/>).
+/// </summary>
+public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false)
 {
     public static readonly FrontEnd Paper = new(FeatureKind.Linear, Spectrogram.Bins);
 
-    public static FrontEnd Mel(int bands) => new(FeatureKind.Mel, bands);
+    public static FrontEnd Mel(int bands, bool deltas = false) => new(FeatureKind.Mel, bands, deltas);
+
+    /// <summary>Values per frame.</summary>
+    public int Width => Deltas ? 3 * Bands : Bands;
 
     /// <summary>The front end a model was configured for; a linear model must read all 400 bins.</summary>
-    public static FrontEnd For(ModelConfig config) =>
-        config.Features == FeatureKind.Mel ? Mel(config.InputSize)
-        : config.InputSize == Spectrogram.Bins ? Paper
-        : throw new ArgumentException($"a linear-spectrogram model must have {Spectrogram.Bins} inputs, not {config.InputSize}");
+    public static FrontEnd For(ModelConfig config)
+    {
+        if (config.Deltas && config.InputSize % 3 != 0) throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {config.InputSize}");
+        int bands = config.Deltas ? config.InputSize / 3 : config.InputSize;
+        return config.Features == FeatureKind.Mel ? Mel(bands, config.Deltas)
+            : bands == Spectrogram.Bins ? Paper with { Deltas = config.Deltas }
+            : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
+    }
 
     /// <summary>Row-major [frames, Width] of 16 kHz mono samples.</summary>
-    public float[] Compute(ReadOnlySpan<float> samples) =>
-        Kind == FeatureKind.Mel ? MelSpectrogram.Compute<float>(samples, Width) : Spectrogram.Compute<float>(samples);
+    public float[] Compute(ReadOnlySpan<float> samples)
+    {
+        var rows = Kind == FeatureKind.Mel ? MelSpectrogram.Compute<float>(samples, Bands) : Spectrogram.Compute<float>(samples);
+        return Deltas ? Features.Deltas.Append<float>(rows, Bands) : rows;
+    }
 
-    public override string ToString() => Kind == FeatureKind.Mel ? $"log-mel, {Width} bands 0–8 kHz" : "linear spectrogram, 400 bins 0–4 kHz";
+    public override string ToString() =>
+        (Kind == FeatureKind.Mel ? $"log-mel, {Bands} bands 0–8 kHz" : "linear spectrogram, 400 bins 0–4 kHz") + (Deltas ? ", with Δ and ΔΔ" : "");
 }

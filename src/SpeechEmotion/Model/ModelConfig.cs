@@ -12,10 +12,12 @@ public enum SerTask { Classification, Regression }
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Values per frame: 400 linear bins, or the number of mel bands.</summary>
+    /// <summary>Values per frame: 400 linear bins, or the number of mel bands; three times that with Deltas.</summary>
     public int InputSize { get; init; } = 400;
     /// <summary>The front end the input comes from (<see cref="Features.FrontEnd"/>); files from before it existed are linear.</summary>
     public FeatureKind Features { get; init; } = FeatureKind.Linear;
+    /// <summary>Each frame also holds the features' first and second time derivatives (InputSize = 3 × bands).</summary>
+    public bool Deltas { get; init; }
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
