@@ -49,6 +49,8 @@ public class TrainerTests
         Assert.That(resumed.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
         foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
         Assert.That(resumed.History.Select(h => h.TrainLoss), Is.EqualTo(uninterrupted.History.Select(h => h.TrainLoss)).Within(1e-12));
+        Assert.That(resumed.ResumedSeconds, Is.EqualTo(stopped.History[0].Seconds).And.GreaterThan(0), "the epoch finished before the stop still counts");
+        Assert.That(uninterrupted.ResumedSeconds, Is.EqualTo(0));
     }
 
     private sealed class CancelAt(CancellationTokenSource source, int epoch, int batch) : ITrainingObserver

@@ -108,6 +108,6 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         }
         var metrics = ClassificationMetrics.From(data.Labels, predictions.Select(p => (p.Truth, p.Predicted)));
         return new FoldResult(test, validationSpeakers, metrics.Confusion, trained.History.Count, trained.SelectedEpoch, trained.Selection,
-            watch.Elapsed.TotalSeconds, trained.History, predictions, config.Task == SerTask.Regression ? config.ScoreRange : 0, backend.Name);
+            trained.ResumedSeconds + watch.Elapsed.TotalSeconds, trained.History, predictions, config.Task == SerTask.Regression ? config.ScoreRange : 0, backend.Name);
     }
 }

@@ -9,8 +9,10 @@ using SpeechEmotion.Serialization;
 
 namespace SpeechEmotion.Training;
 
-/// <summary>The outcome of a run: the selected weights, the per-epoch history and how the epoch was chosen.</summary>
-public sealed record TrainingResult(SavedModel Model, IReadOnlyList<EpochRecord> History, int SelectedEpoch, string Selection, bool Cancelled);
+/// <summary>The outcome of a run: the selected weights, the per-epoch history and how the epoch was chosen.
+/// ResumedSeconds: training time of the epochs a resumed checkpoint had already finished (0 for a fresh run).</summary>
+public sealed record TrainingResult(SavedModel Model, IReadOnlyList<EpochRecord> History, int SelectedEpoch, string Selection, bool Cancelled,
+    double ResumedSeconds = 0);
 
 /// <summary>
 /// Trains the model on a backend. Model selection never looks at test data: with validation examples (speakers held
@@ -97,7 +99,8 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["device"] = backend.Name,
         };
         var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary) { Normalization = options.Normalization };
-        return new TrainingResult(saved, history, validationSet is null ? history.Count : bestEpoch + 1, selection, cancelled);
+        return new TrainingResult(saved, history, validationSet is null ? history.Count : bestEpoch + 1, selection, cancelled,
+            history.Take(startEpoch).Sum(e => e.Seconds));
     }
 
     /// <summary>Metrics of a model (in evaluation mode) on a normalised set.</summary>
