@@ -264,6 +264,7 @@ public class TrainingCliTests
         var report = Path.Combine(dir.Path, "sweep");
         var (code, output) = SerProcess.Run(["sweep", "--data", data, "--heads", "2,4", "--baseline", "--folds", "03,08", "--report", report, .. Optimisation]);
         Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(output, @"\d+ utterances, \d+ speakers"), Has.Count.EqualTo(1), "the features are computed once for all settings");
         var md = File.ReadAllText(Path.Combine(report, "sweep.md"));
         foreach (var setting in new[] { "bigru-baseline", "heads-2", "heads-4" }) Assert.That(md, Does.Contain($"| {setting} |"));
         Assert.That(new FileInfo(Path.Combine(report, "sweep.png")).Length, Is.GreaterThan(1000));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Training;
 using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Cli.Commands;
@@ -25,10 +26,11 @@ internal static class LosoCommand
         return command;
     }
 
+    /// <summary>Runs the folds; <paramref name="data"/> lets a sweep compute the features once for all its settings.</summary>
     public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null,
-        double? randomSplit = null)
+        double? randomSplit = null, FeatureSet? data = null)
     {
-        var data = args.LoadFeatures(r);
+        data ??= args.LoadFeatures(r);
         var (model, training) = args.Settings(r, data);
         model = model with { UseAttention = attention ?? model.UseAttention, Heads = heads ?? model.Heads };
         var plan = FoldPlan.Folds(data.Corpus.Speakers, foldSpec, groups);

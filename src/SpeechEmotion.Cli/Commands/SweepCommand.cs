@@ -23,10 +23,11 @@ internal static class SweepCommand
             var settings = TrainCommand.Split(r.GetValue(headList)).Select(h => ($"heads-{h}", true, (int?)int.Parse(h))).ToList();
             if (r.GetValue(baseline)) settings.Insert(0, ("bigru-baseline", false, null));
             var rows = new List<(string Name, RunStats Run)>();
+            var data = args.LoadFeatures(r);
             foreach (var (name, attention, heads) in settings)
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/]");
-                int code = LosoCommand.Run(r, args, r.GetValue(folds)!, 0, 0, Path.Combine(outDir, name), attention, heads);
+                int code = LosoCommand.Run(r, args, r.GetValue(folds)!, 0, 0, Path.Combine(outDir, name), attention, heads, data: data);
                 if (code != 0) return code;
                 rows.Add((name, RunStats.Load(Path.Combine(outDir, name, "report.json"))));
             }
