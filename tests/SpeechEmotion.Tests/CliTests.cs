@@ -36,11 +36,14 @@ public class CliTests
         var png = Path.Combine(dir.Path, "tone.png");
         var (code, output) = SerProcess.Run("spectrogram", wav, "--png", png);
         Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("22 frames x 400 bins"));
+        Assert.That(output, Does.Contain("22 frames (10 ms hop) x 400 values: linear spectrogram, 400 bins 0–4 kHz"));
         Assert.That(File.ReadAllBytes(png)[1..4], Is.EqualTo("PNG"u8.ToArray()));
         var mel = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--png", png);
         Assert.That(mel.ExitCode, Is.EqualTo(0), mel.Output);
-        Assert.That(mel.Output, Does.Contain("22 frames x 40 mel bands"));
+        Assert.That(mel.Output, Does.Contain("22 frames (10 ms hop) x 40 values: log-mel, 40 bands 0–8 kHz"));
+        var deltas = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--deltas", "--png", png);
+        Assert.That(deltas.ExitCode, Is.EqualTo(0), deltas.Output);
+        Assert.That(deltas.Output, Does.Contain("22 frames (10 ms hop) x 120 values: log-mel, 40 bands 0–8 kHz, with Δ and ΔΔ"));
 
         var bad = dir.File("bad.wav", "RIFF"u8.ToArray());
         var failed = SerProcess.Run("spectrogram", bad);

@@ -24,8 +24,8 @@ internal static class SpectrogramCommand
         var spec = frontEnd.Compute(samples);
         int frames = spec.Length / frontEnd.Width;
         bool mel = frontEnd.Kind == FeatureKind.Mel;
-        AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames x {frontEnd.Width} {(mel ? "mel bands (10 ms hop, 0-8 kHz)" : "bins (10 ms hop, 10 Hz bins)")}");
-        AnsiConsole.MarkupLineInterpolated($"log power: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
+        AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames (10 ms hop) x {frontEnd.Width} values: {frontEnd}");
+        AnsiConsole.MarkupLineInterpolated($"{(frontEnd.Deltas ? "values" : "log power")}: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
         if (png is not null)
         {
             Plots.SpectrogramPng(spec, frames, frontEnd.Width, png, Path.GetFileName(path), mel);
