@@ -75,6 +75,47 @@ public class TrainerTests
         Assert.That(metrics.Ua, Is.GreaterThanOrEqualTo(0.99), "tones are separable on an unseen speaker");
     }
 
+    /// <summary>Runs are deterministic, so the runs that stop after epochs 3 and 4 hold the weights a 4-epoch run
+    /// averages with --average-last 2; validation speakers are then reported but do not select.</summary>
+    [Test]
+    public void Averaging_keeps_the_mean_of_the_last_epochs_weights()
+    {
+        var train = ToneCorpus.Examples(2, ["a", "b"], 2);
+        var validation = ToneCorpus.Examples(1, ["v"], 4);
+        var third = Train(Options with { Epochs = 3 }, train);
+        var fourth = Train(Options, train);
+        var averaged = Train(Options with { AverageLast = 2 }, train, validation);
+        Assert.That(averaged.Selection, Does.StartWith("weight average of the last 2 epochs (3–4)"));
+        Assert.That(averaged.SelectedEpoch, Is.EqualTo(4));
+        Assert.That(averaged.History.Select(h => h.ValidationScore), Has.All.Not.Null, "validation is still reported");
+        foreach (var (name, values) in fourth.Model.Parameters)
+        {
+            var mean = values.Select((v, i) => (v + third.Model.Parameters[name][i]) / 2).ToArray();
+            Assert.That(averaged.Model.Parameters[name], Is.EqualTo(mean).Within(1e-6), name);
+            Assert.That(averaged.Model.Parameters[name], Is.Not.EqualTo(values), name + " differs from the last epoch's");
+        }
+        Assert.That(Train(Options with { AverageLast = 4 }, train).Selection, Does.StartWith("weight average of the last 4 epochs (1–4)"));
+        Assert.That(() => Train(Options with { AverageLast = 5 }, train), Throws.ArgumentException.With.Message.Contains("between 0 and 4"));
+    }
+
+    /// <summary>Stopped inside the averaging window, the resumed run ends with the uninterrupted run's average; a
+    /// different epoch count would move the window, so resuming with one is refused.</summary>
+    [Test]
+    public void Averaging_survives_a_resume()
+    {
+        var data = ToneCorpus.Examples(2, ["a", "b"], 2);
+        var options = Options with { AverageLast = 2 };
+        var uninterrupted = Train(options, data);
+        using var dir = new TempDir();
+        var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
+        using var cancel = new CancellationTokenSource();
+        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(data, null, new CancelAt(cancel, epoch: 3, batch: 1), cancel.Token);
+        Assert.That(stopped.History, Has.Count.EqualTo(3));
+        Assert.That(() => Train(checkpointed with { Epochs = 5 }, data), Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
+        var resumed = Train(checkpointed, data);
+        foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
+    }
+
     [Test]
     public void Saved_model_predicts_the_same_after_a_round_trip()
     {

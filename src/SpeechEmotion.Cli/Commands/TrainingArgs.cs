@@ -26,6 +26,7 @@ internal sealed class TrainingArgs
     public readonly Option<int?> Seed = new("--seed") { Description = "Seed for weights, batch order and dropout (default 1)" };
     public readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "Decoupled weight decay (AdamW), default 0" };
     public readonly Option<double?> Clip = new("--clip") { Description = "Clip the global gradient norm to this value (default off)" };
+    public readonly Option<int?> AverageLast = new("--average-last") { Description = "Keep the mean of the weights after each of the last K epochs (stochastic weight averaging) instead of one epoch's" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (each ≤ a tenth of the bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
@@ -40,7 +41,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -95,6 +96,7 @@ internal sealed class TrainingArgs
             WeightDecay = r.GetValue(WeightDecay) ?? training.WeightDecay,
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
             ClassWeights = r.GetValue(ClassWeights),
+            AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             SpecAugment = r.GetValue(SpecAugment),
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
             SpeedPerturbation = Speeds(r),

@@ -15,9 +15,9 @@ public sealed record TrainingResult(SavedModel Model, IReadOnlyList<EpochRecord>
     double ResumedSeconds = 0);
 
 /// <summary>
-/// Trains the model on a backend. Model selection never looks at test data: with validation examples (speakers held
-/// out of the training speakers) the epoch with the best validation UA is kept, otherwise the last epoch (fixed
-/// epochs). Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed by
+/// Trains the model on a backend. Model selection never looks at test data (<see cref="WeightSelection"/>): the mean of
+/// the last epochs' weights, the epoch with the best validation UA on speakers held out of the training speakers, or
+/// the last epoch. Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed by
 /// (seed, step); so the same seed on the same device gives identical weights, and a run resumed from its checkpoint
 /// (saved after every epoch and on cancellation, mid-epoch included) ends with the same weights as an uninterrupted one.
 /// </summary>
@@ -35,12 +35,14 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         using var model = new SerModel<float>(backend, config, options.Seed);
         var adam = new AdamOptimizer<float>(backend, model.Parameters,
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm));
+        if (options.AverageLast < 0 || options.AverageLast > options.Epochs)
+            throw new ArgumentException($"averaging the last {options.AverageLast} epochs needs between 0 and {options.Epochs} (the epoch count)");
         var history = new List<EpochRecord>();
-        int startEpoch = 0, startBatch = 0, bestEpoch = -1;
-        double bestUa = double.NegativeInfinity, resumedLossSum = 0;
-        float[]? best = null;
+        var selection = new WeightSelection(options.Epochs, options.AverageLast);
+        int startEpoch = 0, startBatch = 0;
+        double resumedLossSum = 0;
         if (options.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
-            (startEpoch, startBatch, bestEpoch, bestUa, best, resumedLossSum) = Resume(resumeFrom, model, adam, history);
+            (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, model, adam, history, selection);
 
         var weights = ClassWeights(train);
         using var ws = new Workspace<float>(backend);
@@ -56,7 +58,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    SaveCheckpoint(model, adam, normalizer, history, epoch, b, lossSum, bestEpoch, bestUa, best);
+                    SaveCheckpoint(model, adam, normalizer, history, epoch, b, lossSum, selection);
                     cancelled = true;
                     break;
                 }
@@ -68,38 +70,31 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
                 observer?.BatchDone(epoch, b, loss);
             }
             if (cancelled) break;
-            double? ua = null;
-            if (validationSet is not null)
-            {
-                ua = config.Task == SerTask.Regression ? EvaluateRegression(model, validationSet).Corr : Evaluate(model, validationSet).Ua;
-                if (ua > bestUa)
-                {
-                    (bestUa, bestEpoch) = (ua.Value, epoch);
-                    best = model.Parameters.DownloadValues();
-                }
-            }
+            double? ua = validationSet is null ? null
+                : config.Task == SerTask.Regression ? EvaluateRegression(model, validationSet).Corr : Evaluate(model, validationSet).Ua;
+            selection.EpochDone(epoch, ua, model.Parameters.DownloadValues);
             var record = new EpochRecord(epoch + 1, lossSum / trainSet.Count, ua, watch.Elapsed.TotalSeconds);
             history.Add(record);
             observer?.EpochDone(record);
-            SaveCheckpoint(model, adam, normalizer, history, epoch + 1, 0, 0, bestEpoch, bestUa, best);
+            SaveCheckpoint(model, adam, normalizer, history, epoch + 1, 0, 0, selection);
         }
 
-        if (best is not null) model.Parameters.UploadValues(best);
-        string selection = validationSet is null
-            ? $"fixed epochs: the weights after epoch {history.Count} (no validation speakers)"
-            : $"early stopping: epoch {bestEpoch + 1} had the best validation {(config.Task == SerTask.Regression ? $"correlation ({bestUa:F3})" : $"UA ({bestUa:P2})")} on held-out training speakers";
+        if (selection.Weights is { } kept) model.Parameters.UploadValues(kept);
+        string how = selection.Describe(history.Count,
+            config.Task == SerTask.Regression ? $"correlation ({selection.BestScore:F3})" : $"UA ({selection.BestScore:P2})");
+        int selectedEpoch = selection.SelectedEpoch(history.Count);
         var summary = new JsonObject
         {
             ["epochs"] = history.Count,
-            ["selected_epoch"] = validationSet is null ? history.Count : bestEpoch + 1,
-            ["selection"] = selection,
+            ["selected_epoch"] = selectedEpoch,
+            ["selection"] = how,
             ["train_utterances"] = train.Count,
             ["train_speakers"] = new JsonArray(train.Select(e => e.Utterance.Speaker).Distinct().Order().Select(s => (JsonNode)s).ToArray()),
             ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
             ["device"] = backend.Name,
         };
         var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary) { Normalization = options.Normalization };
-        return new TrainingResult(saved, history, validationSet is null ? history.Count : bestEpoch + 1, selection, cancelled,
+        return new TrainingResult(saved, history, selectedEpoch, how, cancelled,
             history.Take(startEpoch).Sum(e => e.Seconds));
     }
 
@@ -157,7 +152,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     }
 
     private void SaveCheckpoint(SerModel<float> model, AdamOptimizer<float> adam, FeatureNormalizer normalizer, List<EpochRecord> history,
-        int epoch, int batch, double lossSum, int bestEpoch, double bestUa, float[]? best)
+        int epoch, int batch, double lossSum, WeightSelection selection)
     {
         if (options.CheckpointPath is null) return;
         var state = new JsonObject
@@ -166,8 +161,6 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["batch"] = batch,
             ["loss_sum"] = lossSum,
             ["step"] = adam.Step,
-            ["best_epoch"] = bestEpoch,
-            ["best_ua"] = double.IsFinite(bestUa) ? bestUa : null,
             ["history"] = JsonSerializer.SerializeToNode(history, SavedModel.Json),
             ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
         };
@@ -176,12 +169,12 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         backend.Download(model.Parameters.FirstMoments, m);
         backend.Download(model.Parameters.SecondMoments, v);
         var tensors = new List<(string, float[])> { ("adam.m", m), ("adam.v", v) };
-        if (best is not null) tensors.Add(("best", best));
+        selection.Save(state, tensors);
         new SavedModel(config, labels, normalizer, SavedModel.Extract(model), []).Save(options.CheckpointPath, state, tensors);
     }
 
-    private (int Epoch, int Batch, int BestEpoch, double BestUa, float[]? Best, double LossSum) Resume(string path, SerModel<float> model,
-        AdamOptimizer<float> adam, List<EpochRecord> history)
+    private (int Epoch, int Batch, double LossSum) Resume(string path, SerModel<float> model, AdamOptimizer<float> adam,
+        List<EpochRecord> history, WeightSelection selection)
     {
         var saved = SavedModel.Load(path, out var state, out var extra);
         if (state is null) throw new ModelFileException(path, "is a model file, not a checkpoint");
@@ -189,7 +182,12 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             throw new ModelFileException(path, "checkpoint was written for a different model configuration or label set");
         // Compared as JSON: record equality would compare list-valued options (speed factors) by reference.
         var savedOptions = state["options"].Deserialize<TrainingOptions>(SavedModel.Json);
-        var expected = JsonSerializer.SerializeToNode(options with { CheckpointPath = null, Epochs = savedOptions?.Epochs ?? 0 }, SavedModel.Json);
+        // More epochs may be asked for on resume, unless weights are averaged over the last epochs (the window would move).
+        var expected = JsonSerializer.SerializeToNode(options with
+        {
+            CheckpointPath = null,
+            Epochs = options.AverageLast > 0 ? options.Epochs : savedOptions?.Epochs ?? 0,
+        }, SavedModel.Json);
         if (savedOptions is null || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(savedOptions, SavedModel.Json), expected))
             throw new ModelFileException(path, "checkpoint was written with different training options (seed, lr, batch, ...)");
         using (var restored = saved.Instantiate(backend)) model.Parameters.UploadValues(restored.Parameters.DownloadValues());
@@ -197,8 +195,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         backend.Upload(extra["adam.v"], model.Parameters.SecondMoments);
         adam.Restore(state["step"]!.GetValue<int>());
         history.AddRange(state["history"].Deserialize<List<EpochRecord>>(SavedModel.Json) ?? []);
-        double bestUa = state["best_ua"]?.GetValue<double>() ?? double.NegativeInfinity;
-        return (state["epoch"]!.GetValue<int>(), state["batch"]!.GetValue<int>(), state["best_epoch"]!.GetValue<int>(), bestUa,
-            extra.TryGetValue("best", out var best) ? best : null, state["loss_sum"]!.GetValue<double>());
+        selection.Restore(state, extra);
+        return (state["epoch"]!.GetValue<int>(), state["batch"]!.GetValue<int>(), state["loss_sum"]!.GetValue<double>());
     }
 }

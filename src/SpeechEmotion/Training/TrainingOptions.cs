@@ -16,6 +16,8 @@ public sealed record TrainingOptions
     public bool SpecAugment { get; init; }
     /// <summary>Speed factors of the perturbed training copies (<see cref="FeatureSet"/>); empty: none. Recorded in reports.</summary>
     public IReadOnlyList<double> SpeedPerturbation { get; init; } = [];
+    /// <summary>Keep the mean of the weights after each of the last K epochs instead of one epoch's (0: off).</summary>
+    public int AverageLast { get; init; }
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 }
