@@ -71,6 +71,23 @@ public class TrainingCliTests
         Assert.That(bad.Output, Does.Contain("'fast' is not a speed factor"));
     }
 
+    [Test]
+    public void Loso_with_weight_averaging_reports_it_as_the_selection()
+    {
+        using var dir = new TempDir();
+        var report = Path.Combine(dir.Path, "report");
+        var (code, output) = SerProcess.Run(["loso", "--data", WriteCorpus(dir), "--folds", "09", "--report", report, .. Small, "--average-last", "3"]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
+        Assert.That(json["selection"]!.GetValue<string>(), Does.StartWith("the mean of the weights after each of the last 3 of 8 epochs"));
+        Assert.That(json["training"]!["AverageLast"]!.GetValue<int>(), Is.EqualTo(3));
+        Assert.That(json["ua"]!.GetValue<double>(), Is.GreaterThan(0.9), "tones are easy on unseen speakers");
+
+        var bad = SerProcess.Run(["loso", "--data", Path.Combine(dir.Path, "corpus"), "--report", Path.Combine(dir.Path, "bad"), .. Small, "--average-last", "9"]);
+        Assert.That(bad.ExitCode, Is.EqualTo(1));
+        Assert.That(bad.Output, Does.Contain("between 0 and 8 (the epoch count)"));
+    }
+
     /// <summary>Two finished runs with different seeds combine into one report that `compare` reads like any run.</summary>
     [Test]
     public void Ensemble_of_two_seeds_writes_a_report_over_the_same_utterances()

@@ -102,6 +102,7 @@ internal sealed class TrainingArgs
             SpeedPerturbation = Speeds(r),
         };
         model.Validate();
+        training.Validate();
         return (model, training);
     }
 

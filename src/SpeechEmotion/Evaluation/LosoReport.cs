@@ -19,7 +19,9 @@ public static class LosoReport
         var report = regression ? Sentiment(FoldResult.Regression(folds.SelectMany(f => f.Predictions), config.ScoreRange)) : Metrics(pooled);
         report["task"] = regression ? "regression" : "classification";
         report["protocol"] = protocol;
-        report["selection"] = folds.Any(f => f.ValidationSpeakers.Length > 0)
+        report["selection"] = options.AverageLast > 0
+            ? $"the mean of the weights after each of the last {options.AverageLast} of {options.Epochs} epochs; no model or epoch is selected on test speakers"
+            : folds.Any(f => f.ValidationSpeakers.Length > 0)
             ? "early stopping on validation speakers taken from each fold's training speakers"
             : $"fixed epochs ({options.Epochs}); no model or epoch is selected on test speakers";
         report["device"] = device;

@@ -35,8 +35,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         using var model = new SerModel<float>(backend, config, options.Seed);
         var adam = new AdamOptimizer<float>(backend, model.Parameters,
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm));
-        if (options.AverageLast < 0 || options.AverageLast > options.Epochs)
-            throw new ArgumentException($"averaging the last {options.AverageLast} epochs needs between 0 and {options.Epochs} (the epoch count)");
+        options.Validate();
         var history = new List<EpochRecord>();
         var selection = new WeightSelection(options.Epochs, options.AverageLast);
         int startEpoch = 0, startBatch = 0;

@@ -20,6 +20,12 @@ public sealed record TrainingOptions
     public int AverageLast { get; init; }
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
+
+    public void Validate()
+    {
+        if (AverageLast < 0 || AverageLast > Epochs)
+            throw new ArgumentException($"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)");
+    }
 }
 
 /// <summary>One epoch of a training run. ValidationScore: UA (classification) or Pearson r (regression) on the validation speakers.</summary>
