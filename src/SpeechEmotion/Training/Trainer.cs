@@ -27,6 +27,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         CancellationToken cancel = default)
     {
         if (train.Count == 0) throw new ArgumentException("no training utterances");
+        options.Validate();
         if (train[0].Width != config.InputSize)
             throw new ArgumentException($"the features have {train[0].Width} values per frame but the model reads {config.InputSize}");
         var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), config.InputSize);
@@ -35,7 +36,6 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         using var model = new SerModel<float>(backend, config, options.Seed);
         var adam = new AdamOptimizer<float>(backend, model.Parameters,
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm));
-        options.Validate();
         var history = new List<EpochRecord>();
         var selection = new WeightSelection(options.Epochs, options.AverageLast);
         int startEpoch = 0, startBatch = 0;
