@@ -44,6 +44,11 @@ public class CliTests
         var deltas = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--deltas", "--png", png);
         Assert.That(deltas.ExitCode, Is.EqualTo(0), deltas.Output);
         Assert.That(deltas.Output, Does.Contain("22 frames (10 ms hop) x 120 values: log-mel, 40 bands 0–8 kHz, with Δ and ΔΔ"));
+        var voice = dir.File("voice.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(220, 16000, 4000))));
+        var pitch = SerProcess.Run("spectrogram", voice, "--features", "mel", "--mel-bands", "40", "--pitch");
+        Assert.That(pitch.ExitCode, Is.EqualTo(0), pitch.Output);
+        Assert.That(pitch.Output, Does.Contain("22 frames (10 ms hop) x 42 values: log-mel, 40 bands 0–8 kHz, with pitch (log F0, periodicity)"));
+        Assert.That(pitch.Output, Does.Contain("pitch: 22 of 22 frames voiced, F0 median 220 Hz, range 220–220 Hz"));
 
         var bad = dir.File("bad.wav", "RIFF"u8.ToArray());
         var failed = SerProcess.Run("spectrogram", bad);

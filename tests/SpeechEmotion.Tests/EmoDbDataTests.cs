@@ -53,4 +53,23 @@ public class EmoDbDataTests
         Assert.That(samples[0], Is.EqualTo(BitConverter.ToInt16(bytes, dataTag + 8) / 32768f));
         Assert.That(Spectrogram.Compute<float>(samples), Has.Length.EqualTo(Spectrogram.FrameCount(samples.Length) * Spectrogram.Bins));
     }
+
+    /// <summary>Emo-DB's five men (03, 10, 11, 12, 15) speak lower than its five women: the median voiced F0 of each
+    /// speaker's neutral sentences, a check against octave errors on real speech.</summary>
+    [Test]
+    public void Pitch_of_neutral_speech_separates_the_men_from_the_women()
+    {
+        var corpus = EmoDbCorpus.Load(TestData.EmoDbFolder());
+        var medians = corpus.Utterances.Where(u => u.Label == "neutral").GroupBy(u => u.Speaker).ToDictionary(g => g.Key, g =>
+        {
+            var hz = g.SelectMany(u => Voiced(Pitch.Estimate(WavReader.ReadMono16k(u.Path)))).Order().ToArray();
+            return hz[hz.Length / 2];
+        });
+        TestContext.Out.WriteLine(string.Join(", ", medians.Select(m => $"{m.Key}: {m.Value:F0} Hz")));
+        string[] men = ["03", "10", "11", "12", "15"];
+        foreach (var (speaker, hz) in medians)
+            Assert.That(hz, men.Contains(speaker) ? Is.InRange(85, 150) : Is.InRange(160, 260), speaker);
+    }
+
+    private static IEnumerable<double> Voiced(Pitch.Track track) => track.LogF0.Where((_, t) => track.Voiced[t]).Select(Math.Exp);
 }

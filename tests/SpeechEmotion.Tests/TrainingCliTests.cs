@@ -178,18 +178,20 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(Probabilities(JsonLines(alone.Output).Single())).Within(1e-4), "the kernel backend predicts what the CPU does");
     }
 
-    /// <summary>A log-mel model (with or without deltas) records its front end; evaluate and predict compute the same
-    /// inputs from audio.</summary>
-    [TestCase(false)]
-    [TestCase(true)]
-    public void Mel_model_predicts_from_its_own_front_end(bool deltas)
+    /// <summary>A log-mel model (with or without pitch and deltas) records its front end; evaluate and predict compute
+    /// the same inputs from audio.</summary>
+    [TestCase(false, false)]
+    [TestCase(true, false)]
+    [TestCase(true, true)]
+    public void Mel_model_predicts_from_its_own_front_end(bool deltas, bool pitch)
     {
         using var dir = new TempDir();
-        var (data, model, output) = TrainOnCorpus(dir, ["--features", "mel", "--mel-bands", "24", .. deltas ? new[] { "--deltas" } : []]);
-        Assert.That(output, Does.Contain(deltas ? "log-mel, 24 bands 0–8 kHz, with Δ and ΔΔ" : "log-mel, 24 bands"));
+        string[] flags = ["--features", "mel", "--mel-bands", "24", .. deltas ? new[] { "--deltas" } : [], .. pitch ? new[] { "--pitch" } : []];
+        var (data, model, output) = TrainOnCorpus(dir, flags);
+        Assert.That(output, Does.Contain("log-mel, 24 bands 0–8 kHz" + (pitch ? ", with pitch (log F0, periodicity)" : "") + (deltas ? ", with Δ and ΔΔ" : "")));
         var saved = SavedModel.Load(model);
-        int width = deltas ? 72 : 24;
-        Assert.That((saved.Config.Features, saved.Config.Deltas, saved.Config.InputSize, saved.Normalizer.Bins), Is.EqualTo((FeatureKind.Mel, deltas, width, width)));
+        int width = (pitch ? 26 : 24) * (deltas ? 3 : 1);
+        Assert.That((saved.Config.Features, saved.Config.Deltas, saved.Config.Pitch, saved.Config.InputSize, saved.Normalizer.Bins), Is.EqualTo((FeatureKind.Mel, deltas, pitch, width, width)));
 
         var evaluate = SerProcess.Run("evaluate", "--model", model, "--data", data, "--speakers", "09", "--device", "cpu");
         Assert.That(evaluate.ExitCode, Is.EqualTo(0), evaluate.Output);

@@ -5,7 +5,7 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser spectrogram WAV [--png out.png] [--features mel] [--deltas]`: the model's input features for one file.</summary>
+/// <summary>`ser spectrogram WAV [--png out.png] [--features mel] [--pitch] [--deltas]`: the model's input features for one file.</summary>
 internal static class SpectrogramCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class SpectrogramCommand
         var wav = new Argument<string>("wav") { Description = "WAV file (any PCM/float format, rate and channel count)" };
         var png = new Option<string?>("--png") { Description = "Write a picture of the features" };
         var args = new TrainingArgs();
-        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands, args.DeltaFeatures };
+        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands, args.PitchFeatures, args.DeltaFeatures };
         command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(wav)!, r.GetValue(png), args.FrontEndOf(r))));
         return command;
     }
@@ -25,12 +25,20 @@ internal static class SpectrogramCommand
         int frames = spec.Length / frontEnd.Width;
         bool mel = frontEnd.Kind == FeatureKind.Mel;
         AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames (10 ms hop) x {frontEnd.Width} values: {frontEnd}");
-        AnsiConsole.MarkupLineInterpolated($"{(frontEnd.Deltas ? "values" : "log power")}: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
+        AnsiConsole.MarkupLineInterpolated($"{(frontEnd.Deltas || frontEnd.Pitch ? "values" : "log power")}: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
+        if (frontEnd.Pitch) PrintPitch(Pitch.Estimate(samples));
         if (png is not null)
         {
             Plots.SpectrogramPng(spec, frames, frontEnd.Width, png, Path.GetFileName(path), mel);
             AnsiConsole.MarkupLineInterpolated($"wrote {png}");
         }
         return 0;
+    }
+
+    private static void PrintPitch(Pitch.Track track)
+    {
+        var hz = track.LogF0.Where((_, t) => track.Voiced[t]).Select(Math.Exp).Order().ToArray();
+        string range = hz.Length > 0 ? $", F0 median {hz[hz.Length / 2]:F0} Hz, range {hz[0]:F0}–{hz[^1]:F0} Hz" : "";
+        AnsiConsole.MarkupLineInterpolated($"pitch: {hz.Length} of {track.LogF0.Length} frames voiced{range}");
     }
 }

@@ -33,6 +33,7 @@ internal sealed class TrainingArgs
     public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
     public readonly Option<bool> DeltaFeatures = new("--deltas") { Description = "Append the features' first and second time derivatives (HTK deltas, window 2): three times the inputs" };
+    public readonly Option<bool> PitchFeatures = new("--pitch") { Description = "Append log F0 and periodicity (YIN pitch tracker, 60–600 Hz) to each frame's features" };
     public readonly Option<string?> SpeedPerturb = new("--speed-perturb") { Description = "Comma-separated speed factors (e.g. 0.9,1.1): train also on speed-perturbed copies, each a pseudo-speaker" };
     public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
@@ -41,7 +42,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -61,7 +62,7 @@ internal sealed class TrainingArgs
     }
 
     public FrontEnd FrontEndOf(ParseResult r) =>
-        (r.GetValue(Feature) == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper) with { Deltas = r.GetValue(DeltaFeatures) };
+        (r.GetValue(Feature) == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper) with { Deltas = r.GetValue(DeltaFeatures), Pitch = r.GetValue(PitchFeatures) };
 
     public IReadOnlyList<double> Speeds(ParseResult r) => TrainCommand.Split(r.GetValue(SpeedPerturb)).Select(s =>
         double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0.5 and <= 2 && v != 1
@@ -85,6 +86,7 @@ internal sealed class TrainingArgs
             Loss = r.GetValue(Loss) ?? model.Loss,
             Features = r.GetValue(Feature),
             Deltas = r.GetValue(DeltaFeatures),
+            Pitch = r.GetValue(PitchFeatures),
             InputSize = FrontEndOf(r).Width,
         };
         training = training with

@@ -6,25 +6,30 @@ namespace SpeechEmotion.Features;
 public enum FeatureKind { Linear, Mel }
 
 /// <summary>
-/// Turns audio into the model's input rows; a model file's config says which front end it was trained on. With Deltas
-/// each row also holds the first and second time derivatives of the Bands values (<see cref="Features.Deltas"/>).
+/// Turns audio into the model's input rows; a model file's config says which front end it was trained on. With Pitch
+/// each row also holds log F0 and periodicity (<see cref="Features.Pitch"/>); with Deltas, the first and second time
+/// derivatives of all of those values (<see cref="Features.Deltas"/>): rows are [bands, pitch, Δ…, ΔΔ…].
 /// </summary>
-public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false)
+public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, bool Pitch = false)
 {
     public static readonly FrontEnd Paper = new(FeatureKind.Linear, Spectrogram.Bins);
 
-    public static FrontEnd Mel(int bands, bool deltas = false) => new(FeatureKind.Mel, bands, deltas);
+    public static FrontEnd Mel(int bands, bool deltas = false, bool pitch = false) => new(FeatureKind.Mel, bands, deltas, pitch);
+
+    /// <summary>Values per frame before deltas.</summary>
+    public int BaseWidth => Bands + (Pitch ? Features.Pitch.Values : 0);
 
     /// <summary>Values per frame.</summary>
-    public int Width => Deltas ? 3 * Bands : Bands;
+    public int Width => Deltas ? 3 * BaseWidth : BaseWidth;
 
     /// <summary>The front end a model was configured for; a linear model must read all 400 bins.</summary>
     public static FrontEnd For(ModelConfig config)
     {
         if (config.Deltas && config.InputSize % 3 != 0) throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {config.InputSize}");
-        int bands = config.Deltas ? config.InputSize / 3 : config.InputSize;
-        return config.Features == FeatureKind.Mel ? Mel(bands, config.Deltas)
-            : bands == Spectrogram.Bins ? Paper with { Deltas = config.Deltas }
+        int bands = (config.Deltas ? config.InputSize / 3 : config.InputSize) - (config.Pitch ? Features.Pitch.Values : 0);
+        var (deltas, pitch) = (config.Deltas, config.Pitch);
+        return config.Features == FeatureKind.Mel ? Mel(bands, deltas, pitch)
+            : bands == Spectrogram.Bins ? Paper with { Deltas = deltas, Pitch = pitch }
             : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
     }
 
@@ -32,9 +37,11 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false)
     public float[] Compute(ReadOnlySpan<float> samples)
     {
         var rows = Kind == FeatureKind.Mel ? MelSpectrogram.Compute<float>(samples, Bands) : Spectrogram.Compute<float>(samples);
-        return Deltas ? Features.Deltas.Append<float>(rows, Bands) : rows;
+        if (Pitch) rows = Features.Pitch.Append(rows, Bands, samples);
+        return Deltas ? Features.Deltas.Append<float>(rows, BaseWidth) : rows;
     }
 
     public override string ToString() =>
-        (Kind == FeatureKind.Mel ? $"log-mel, {Bands} bands 0–8 kHz" : "linear spectrogram, 400 bins 0–4 kHz") + (Deltas ? ", with Δ and ΔΔ" : "");
+        (Kind == FeatureKind.Mel ? $"log-mel, {Bands} bands 0–8 kHz" : "linear spectrogram, 400 bins 0–4 kHz") +
+        (Pitch ? ", with pitch (log F0, periodicity)" : "") + (Deltas ? ", with Δ and ΔΔ" : "");
 }

@@ -12,12 +12,14 @@ public enum SerTask { Classification, Regression }
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>Values per frame: 400 linear bins, or the number of mel bands; three times that with Deltas.</summary>
+    /// <summary>Values per frame: 400 linear bins, or the number of mel bands; 2 more with Pitch; three times that with Deltas.</summary>
     public int InputSize { get; init; } = 400;
     /// <summary>The front end the input comes from (<see cref="Features.FrontEnd"/>); files from before it existed are linear.</summary>
     public FeatureKind Features { get; init; } = FeatureKind.Linear;
     /// <summary>Each frame also holds the features' first and second time derivatives (InputSize = 3 × bands).</summary>
     public bool Deltas { get; init; }
+    /// <summary>Each frame also holds log F0 and periodicity after the bands (two more inputs, before any deltas).</summary>
+    public bool Pitch { get; init; }
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
