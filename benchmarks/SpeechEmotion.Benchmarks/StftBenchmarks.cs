@@ -3,7 +3,7 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Benchmarks;
 
-/// <summary>CPU reference spectrogram of a 3 s clip (298 frames), the typical Emo-DB utterance length.</summary>
+/// <summary>CPU front ends of a 3 s clip (298 frames), the typical Emo-DB utterance length, against the plain STFT.</summary>
 [MemoryDiagnoser]
 public class StftBenchmarks
 {
@@ -16,6 +16,16 @@ public class StftBenchmarks
         _samples = Enumerable.Range(0, 48000).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public float[] Stft() => Spectrogram.Compute<float>(_samples);
+
+    [Benchmark]
+    public float[] Mel64() => FrontEnd.Mel(64).Compute(_samples);
+
+    [Benchmark]
+    public Pitch.Track PitchTrack() => Pitch.Estimate(_samples);
+
+    /// <summary>The front end of the best LOSO recipe with --pitch: 64 bands, pitch, Δ and ΔΔ.</summary>
+    [Benchmark]
+    public float[] Mel64PitchDeltas() => FrontEnd.Mel(64, deltas: true, pitch: true).Compute(_samples);
 }
