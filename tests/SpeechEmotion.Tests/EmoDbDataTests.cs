@@ -62,7 +62,7 @@ public class EmoDbDataTests
         var corpus = EmoDbCorpus.Load(TestData.EmoDbFolder());
         var medians = corpus.Utterances.Where(u => u.Label == "neutral").GroupBy(u => u.Speaker).ToDictionary(g => g.Key, g =>
         {
-            var hz = g.SelectMany(u => Voiced(Pitch.Estimate(WavReader.ReadMono16k(u.Path)))).Order().ToArray();
+            var hz = g.SelectMany(u => Pitch.Estimate(WavReader.ReadMono16k(u.Path)).VoicedHz()).Order().ToArray();
             return hz[hz.Length / 2];
         });
         TestContext.Out.WriteLine(string.Join(", ", medians.Select(m => $"{m.Key}: {m.Value:F0} Hz")));
@@ -70,6 +70,4 @@ public class EmoDbDataTests
         foreach (var (speaker, hz) in medians)
             Assert.That(hz, men.Contains(speaker) ? Is.InRange(85, 150) : Is.InRange(160, 260), speaker);
     }
-
-    private static IEnumerable<double> Voiced(Pitch.Track track) => track.LogF0.Where((_, t) => track.Voiced[t]).Select(Math.Exp);
 }

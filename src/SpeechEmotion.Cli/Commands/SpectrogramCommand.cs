@@ -37,7 +37,7 @@ internal static class SpectrogramCommand
 
     private static void PrintPitch(Pitch.Track track)
     {
-        var hz = track.LogF0.Where((_, t) => track.Voiced[t]).Select(Math.Exp).Order().ToArray();
+        var hz = track.VoicedHz().Order().ToArray();
         string range = hz.Length > 0 ? $", F0 median {hz[hz.Length / 2]:F0} Hz, range {hz[0]:F0}–{hz[^1]:F0} Hz" : "";
         AnsiConsole.MarkupLineInterpolated($"pitch: {hz.Length} of {track.LogF0.Length} frames voiced{range}");
     }

@@ -75,7 +75,7 @@ internal sealed class TrainingArgs
     {
         var (model, training) = Presets.Get(r.GetValue(Preset)!);
         bool regression = r.GetValue(Task) == SerTask.Regression;
-        model = model with
+        model = FrontEndOf(r).Configure(model) with
         {
             Task = r.GetValue(Task),
             Classes = regression ? 1 : data.Labels.Count,
@@ -84,10 +84,6 @@ internal sealed class TrainingArgs
             Heads = r.GetValue(Heads) ?? model.Heads,
             UseAttention = !r.GetValue(NoAttention),
             Loss = r.GetValue(Loss) ?? model.Loss,
-            Features = r.GetValue(Feature),
-            Deltas = r.GetValue(DeltaFeatures),
-            Pitch = r.GetValue(PitchFeatures),
-            InputSize = FrontEndOf(r).Width,
         };
         training = training with
         {

@@ -33,6 +33,9 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
             : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
     }
 
+    /// <summary>The inverse of <see cref="For"/>: <paramref name="config"/> set up to read this front end.</summary>
+    public ModelConfig Configure(ModelConfig config) => config with { Features = Kind, Deltas = Deltas, Pitch = Pitch, InputSize = Width };
+
     /// <summary>Row-major [frames, Width] of 16 kHz mono samples.</summary>
     public float[] Compute(ReadOnlySpan<float> samples)
     {

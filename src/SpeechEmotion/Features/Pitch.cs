@@ -23,7 +23,15 @@ public static class Pitch
     /// <summary>W: the summed span, so that x_{τ+W−1} stays in the frame up to τ_max + 1 (the parabola's right point).</summary>
     public const int Span = Spectrogram.WindowLength - MaxLag - 1;
 
-    public readonly record struct Track(double[] LogF0, double[] Periodicity, bool[] Voiced);
+    public readonly record struct Track(double[] LogF0, double[] Periodicity, bool[] Voiced)
+    {
+        /// <summary>F0 in Hz of the voiced frames, in time order.</summary>
+        public IEnumerable<double> VoicedHz()
+        {
+            var voiced = Voiced;
+            return LogF0.Where((_, t) => voiced[t]).Select(Math.Exp);
+        }
+    }
 
     public static Track Estimate(ReadOnlySpan<float> samples)
     {
