@@ -7,14 +7,14 @@ namespace SpeechEmotion.Benchmarks;
 /// <summary>
 /// Per-op benchmarks on the cpu backend (and cuda when a CUDA device opens; each op then ends with a synchronise so the
 /// kernel time is inside the measurement) at the "paper" shapes (batch 32, Frames frames, F 400, H 128, E 256, 8 heads):
-/// GEMM (the GRU input projection), GRU forward/backward (both directions), attention forward/backward, Adam over
-/// the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
+/// GEMM (the GRU input projection), GRU forward/backward (both directions), attention forward/backward, Unfold and its
+/// backward (the im2col of a 5-frame convolution front end, pure data movement), Adam over the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(GflopsConfig))]
 public class OpBenchmarks : IFlopCount
 {
-    private const int Batch = 32, Input = 400, Hidden = 128, Embed = 256, Heads = 8, Parameters = 700_000;
+    private const int Batch = 32, Input = 400, Hidden = 128, Embed = 256, Heads = 8, Parameters = 700_000, ConvKernel = 5;
 
     [Params(100, 300, 900)]
     public int Frames { get; set; }
@@ -25,7 +25,7 @@ public class OpBenchmarks : IFlopCount
     public static IEnumerable<string> Devices() => GpuDevice.CudaAvailable() ? ["cpu", "cuda"] : ["cpu"];
 
     private IBackend<float> _b = null!;
-    private Tensor<float> _x = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
+    private Tensor<float> _x = null!, _cols = null!, _dx = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
     private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!;
     private Tensor<int> _lengths = null!;
     private GruDirection<float>[] _gru = [];
@@ -44,6 +44,8 @@ public class OpBenchmarks : IFlopCount
         _b = Backends.Create(Device);
         _x = Random(Batch, Frames, Input);
         _w = Random(3 * Hidden, Input);
+        _cols = Random(Batch, Frames, Input * ConvKernel);
+        _dx = _b.Allocate(Batch, Frames, Input);
         _gi = _b.Allocate(Batch, Frames, 3 * Hidden);
         _out = Random(Batch, Frames, 2 * Hidden);
         _lengths = _b.AllocateInts(Batch);
@@ -110,6 +112,20 @@ public class OpBenchmarks : IFlopCount
     public void AttentionBackward()
     {
         _b.AttentionBackward(_ctx, _qkv, _probs, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _dqkv);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void Unfold()
+    {
+        _b.Unfold(_x, _lengths, ConvKernel, _cols);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void UnfoldBackward()
+    {
+        _b.UnfoldBackward(_cols, _lengths, ConvKernel, _dx);
         _b.Synchronize();
     }
 

@@ -36,7 +36,7 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
     public const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4, RecurrentTolerance = 1e-4;
 
     public static readonly string[] Kernels =
-        ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "pooling", "softmax-loss", "adam"];
+        ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "unfold", "pooling", "softmax-loss", "adam"];
 
     private sealed record Operation(Action Run, Tensor<float>[] Outputs);
 
@@ -46,6 +46,7 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         yield return Gemm();
         foreach (var result in Gru()) yield return result;
         foreach (var result in Attention()) yield return result;
+        yield return Unfold();
         yield return Pooling();
         yield return Loss();
         yield return Adam();
@@ -189,6 +190,26 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
                 Upload(b, dContext, batch, steps, e));
             var dQkv = Poison(b, batch, steps, 3 * e);
             return new Operation(() => b.AttentionBackward(g, x, p, lens, heads, dropout, dQkv), [dQkv]);
+        });
+    }
+
+    /// <summary>The convolution front end's im2col over 5 frames and its adjoint.</summary>
+    private KernelCheckResult Unfold()
+    {
+        const int kernel = 5;
+        int batch = size.Batch, steps = size.Steps, f = size.Input;
+        var lengths = Lengths();
+        var x = harness.RandomData(batch * steps * f);
+        var dCols = harness.RandomData(batch * steps * f * kernel);
+        return Check("unfold", ForwardTolerance, b =>
+        {
+            var (lens, xs, g) = (Ints(b, lengths), Upload(b, x, batch, steps, f), Upload(b, dCols, batch, steps, f * kernel));
+            var (cols, dx) = (Poison(b, batch, steps, f * kernel), Poison(b, batch, steps, f));
+            return new Operation(() =>
+            {
+                b.Unfold(xs, lens, kernel, cols);
+                b.UnfoldBackward(g, lens, kernel, dx);
+            }, [cols, dx]);
         });
     }
 

@@ -27,6 +27,12 @@ public class GradientCheckTests
     [TestCase(4)]
     public void Attention(int heads) => AssertAll(GradientCheck.Attention(heads, 20 + heads), 5);
 
+    [TestCase(1, 41)]
+    [TestCase(3, 42)]
+    [TestCase(5, 43)]
+    [TestCase(7, 44)]
+    public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(kernel, seed), 3);
+
     [Test]
     public void Pooling() => AssertAll(GradientCheck.Pooling(31), 1);
 
@@ -49,6 +55,12 @@ public class GradientCheckTests
     [TestCase(false, LossKind.CrossEntropy)]
     public void Whole_model(bool attention, LossKind loss) =>
         AssertAll(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
+
+    /// <summary>Convolution before the GRU: its weights get their gradient through the GRU's input gradient.</summary>
+    [TestCase(true, 45)]
+    [TestCase(false, 46)]
+    public void Whole_model_with_convolution(bool attention, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
 
     /// <summary>A dense layer whose weight gradient is 1e-4 too large: the checker must report it.</summary>
     private sealed class SkewedLayer(ILayer<double> inner) : ILayer<double>

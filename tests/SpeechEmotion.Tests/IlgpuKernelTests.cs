@@ -175,6 +175,25 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(dQkv), Is.LessThanOrEqualTo(GradientTolerance), "dQKV");
     }
 
+    // Kernel 7 is longer than two of the utterances: the window reaches past both ends.
+    [TestCase(3)]
+    [TestCase(7)]
+    public void Unfold_forward_and_backward(int kernel)
+    {
+        const int steps = 6, width = 11;
+        var lens = _p.Ints(6, 1, 3);
+        var x = _p.RandomTensor(3, steps, width);
+        var cols = _p.Poisoned(3, steps, width * kernel);
+        _p.Cpu.Unfold(x.Cpu, lens.Cpu, kernel, cols.Cpu);
+        _p.Gpu.Unfold(x.Gpu, lens.Gpu, kernel, cols.Gpu);
+        Assert.That(_p.Error(cols), Is.LessThanOrEqualTo(ForwardTolerance));
+        var dCols = _p.RandomTensor(3, steps, width * kernel);
+        var dx = _p.Poisoned(3, steps, width);
+        _p.Cpu.UnfoldBackward(dCols.Cpu, lens.Cpu, kernel, dx.Cpu);
+        _p.Gpu.UnfoldBackward(dCols.Gpu, lens.Gpu, kernel, dx.Gpu);
+        Assert.That(_p.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
+    }
+
     [Test]
     public void Masked_mean_pooling_forward_and_backward()
     {

@@ -201,6 +201,28 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(predict.Output).Single()), Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
     }
 
+    /// <summary>A model with a convolution before the GRU records it; predict gives what the in-process model gives, on
+    /// the CPU and through the kernels.</summary>
+    [Test]
+    public void Convolution_model_trains_saves_and_predicts()
+    {
+        using var dir = new TempDir();
+        var (data, model, output) = TrainOnCorpus(dir, "--conv", "7", "--conv-kernel", "3");
+        Assert.That(output, Does.Contain("conv 7×3, Bi-GRU"));
+        var saved = SavedModel.Load(model);
+        Assert.That((saved.Config.ConvChannels, saved.Config.ConvKernel), Is.EqualTo((7, 3)));
+        Assert.That(saved.Parameters["conv.weight"], Has.Length.EqualTo(7 * saved.Config.InputSize * 3));
+        var file = Directory.GetFiles(Path.Combine(data, "wav"), "09a01W*.wav").Single();
+        var predict = SerProcess.Run("predict", "--model", model, "--json", file);
+        Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Output);
+        var probabilities = Probabilities(JsonLines(predict.Output).Single());
+        Assert.That(probabilities, Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
+        var kernels = SerProcess.Run("predict", "--model", model, "--json", "--device", "ilgpu-cpu", file);
+        Assert.That(kernels.ExitCode, Is.EqualTo(0), kernels.Output);
+        Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(probabilities).Within(1e-4), "the kernel backend predicts what the CPU does");
+        Assert.That(SerProcess.Run("train", "--data", data, "--conv", "8", "--conv-kernel", "4").Output, Does.Contain("odd"));
+    }
+
     /// <summary>Writes the tone corpus and trains a small model on speakers 03 and 08 (09 held out) into m.ser.</summary>
     private static (string Data, string Model, string Output) TrainOnCorpus(TempDir dir, params string[] options)
     {

@@ -37,7 +37,7 @@ internal static class LosoCommand
         var factory = args.BackendFactory(r);
         string device;
         using (var probe = factory()) device = probe.Name;
-        AnsiConsole.MarkupLineInterpolated($"{plan.Count} folds, {(model.UseAttention ? $"{model.Heads} heads" : "Bi-GRU only")}, {model.Loss} loss, {training.Epochs} epochs, report in {outDir}");
+        AnsiConsole.MarkupLineInterpolated($"{plan.Count} folds, {model.Architecture}, {model.Loss} loss, {training.Epochs} epochs, report in {outDir}");
         using var cancel = ConsoleObserver.CancelOnCtrlC();
         var runner = new LosoRunner(data, model, training, factory) { ValidationSpeakers = val };
         var labels = TrainingArgs.Labels(data, model);

@@ -41,7 +41,7 @@ internal static class TrainCommand
         using var cancel = ConsoleObserver.CancelOnCtrlC();
         var train = data.Except([.. test, .. val]);
         var validation = val.Length > 0 ? data.Speakers(val) : null;
-        AnsiConsole.MarkupLineInterpolated($"training on {train.Count} utterances ({backend.Name}); {training.Epochs} epochs, lr {training.LearningRate}, batch {training.BatchSize}, {(model.UseAttention ? $"{model.Heads} heads" : "no attention")}, {model.Loss} loss");
+        AnsiConsole.MarkupLineInterpolated($"training on {train.Count} utterances ({backend.Name}); {training.Epochs} epochs, lr {training.LearningRate}, batch {training.BatchSize}, {model.Architecture}, {model.Loss} loss");
         var result = ConsoleObserver.Run(o => new Trainer(backend, model, training, TrainingArgs.Labels(data, model)).Train(train, validation, o, cancel.Token), model.Task == SerTask.Regression);
         if (result.Cancelled)
         {

@@ -17,6 +17,8 @@ internal sealed class TrainingArgs
     public readonly Option<string> Preset = new("--preset") { Description = "emodb | iemocap: the paper's Table 2 settings", DefaultValueFactory = _ => "emodb" };
     public readonly Option<string> Device = new("--device") { Description = Backends.Help, DefaultValueFactory = _ => "auto" };
     public readonly Option<int?> Hidden = new("--hidden") { Description = "GRU hidden size per direction (default 128)" };
+    public readonly Option<int?> Conv = new("--conv") { Description = "Channels of a temporal convolution + ReLU before the Bi-GRU (default 0: none, the paper)" };
+    public readonly Option<int?> ConvKernel = new("--conv-kernel") { Description = "Frames the convolution spans, odd (default 5)" };
     public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (preset: 8 Emo-DB, 16 IEMOCAP)" };
     public readonly Option<bool> NoAttention = new("--no-attention") { Description = "Bi-GRU-only baseline (the paper's Table 3)" };
     public readonly Option<LossKind?> Loss = new("--loss") { Description = "l1 (the paper's) | crossentropy" };
@@ -42,7 +44,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, Hidden, Heads, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -80,6 +82,8 @@ internal sealed class TrainingArgs
             Task = r.GetValue(Task),
             Classes = regression ? 1 : data.Labels.Count,
             ScoreRange = regression ? r.GetValue(ScoreRange) ?? Math.Max(1, Math.Ceiling(data.Examples.Max(e => Math.Abs(e.Score)))) : model.ScoreRange,
+            ConvChannels = r.GetValue(Conv) ?? model.ConvChannels,
+            ConvKernel = r.GetValue(ConvKernel) ?? model.ConvKernel,
             Hidden = r.GetValue(Hidden) ?? model.Hidden,
             Heads = r.GetValue(Heads) ?? model.Heads,
             UseAttention = !r.GetValue(NoAttention),

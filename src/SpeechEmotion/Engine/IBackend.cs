@@ -47,6 +47,13 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     void AttentionBackward(Tensor<T> dContext, Tensor<T> qkv, Tensor<T> probs, Tensor<int> lengths, int heads,
         DropoutSpec dropout, Tensor<T> dQkv);
 
+    /// <summary>The time context of a temporal convolution (PyTorch Conv1d's im2col, "same" padding, odd K):
+    /// cols[b, t, f·K + k] = x[b, t + k − K/2, f] where that frame lies in [0, length_b), else 0; rows t ≥ length_b are 0.
+    /// x [B,T,F], cols [B,T,F·K], so cols·Wᵀ with a Conv1d weight [C,F,K] is the convolution.</summary>
+    void Unfold(Tensor<T> x, Tensor<int> lengths, int kernel, Tensor<T> cols);
+    /// <summary>The adjoint of <see cref="Unfold"/>: dx[b, s, f] = Σ_k dCols[b, s − k + K/2, f·K + k] over valid rows.</summary>
+    void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, int kernel, Tensor<T> dx);
+
     /// <summary>y[b] = mean of x[b, t] over t &lt; length[b]; x [B,T,E], y [B,E].</summary>
     void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y);
     void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx);

@@ -22,9 +22,11 @@ public static class GradientCheck
     public static IEnumerable<GradCheckRow> All(int seed) =>
         new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
+            .Concat(new[] { 1, 3, 5 }.SelectMany(k => Conv(k, seed)))
             .Concat(Pooling(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
             .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
-            .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed));
+            .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -39,6 +41,14 @@ public static class GradientCheck
         var s = new Setup(seed);
         var layer = new AttentionLayer<double>(s.Backend, s.Parameters, "attention", 8, heads, 0.25f);
         return s.CheckLayer($"attention ({heads} heads, T {s.Steps})", layer, 8);
+    }
+
+    /// <summary>Temporal convolution + ReLU, 8 → 6 channels; kernels up to 5 reach past the ends of short utterances.</summary>
+    public static List<GradCheckRow> Conv(int kernel, int seed)
+    {
+        var s = new Setup(seed);
+        var layer = new ConvLayer<double>(s.Backend, s.Parameters, "conv", 8, 6, kernel);
+        return s.CheckLayer($"conv (K {kernel}, T {s.Steps})", layer, 8);
     }
 
     /// <summary>Checks any layer built on the given backend and parameter set (input [B, T, width], or [B, width]).</summary>
@@ -96,11 +106,11 @@ public static class GradientCheck
         return s.Compare("tanh+l1 regression", [], outputs, Objective, () => { Objective(); return grad; });
     }
 
-    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed)
+    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, Hidden = hidden, Heads = 2, UseAttention = attention, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, FcSize = 6, Classes = 4, Loss = loss };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
@@ -112,7 +122,7 @@ public static class GradientCheck
             model.Backward(d);
             return null;
         }
-        string name = $"model ({(attention ? "attention" : "bi-gru only")}, {loss}, H {hidden}, T {s.Steps})";
+        string name = $"model ({config.Architecture}, {loss}, T {s.Steps})";
         return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
     }
 

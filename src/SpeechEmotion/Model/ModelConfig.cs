@@ -20,6 +20,10 @@ public sealed record ModelConfig
     public bool Deltas { get; init; }
     /// <summary>Each frame also holds log F0 and periodicity after the bands (two more inputs, before any deltas).</summary>
     public bool Pitch { get; init; }
+    /// <summary>Channels of a temporal convolution + ReLU between the features and the GRU; 0 (the paper) for none.</summary>
+    public int ConvChannels { get; init; }
+    /// <summary>Frames the convolution sees (odd, centred on the frame).</summary>
+    public int ConvKernel { get; init; } = 5;
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
@@ -35,9 +39,17 @@ public sealed record ModelConfig
 
     public int Embed => 2 * Hidden;
 
+    /// <summary>The layers in a few words for logs, e.g. "conv 128×5, Bi-GRU 128, 8 heads".</summary>
+    public string Architecture =>
+        (ConvChannels > 0 ? $"conv {ConvChannels}×{ConvKernel}, " : "") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention");
+
+    /// <summary>Values per frame the GRU reads: the convolution's channels, or the features themselves.</summary>
+    public int GruInputSize => ConvChannels > 0 ? ConvChannels : InputSize;
+
     public void Validate()
     {
-        if (InputSize < 1 || Hidden < 1 || FcSize < 1) throw new ArgumentException($"invalid model sizes: {this}");
+        if (InputSize < 1 || Hidden < 1 || FcSize < 1 || ConvChannels < 0) throw new ArgumentException($"invalid model sizes: {this}");
+        if (ConvChannels > 0 && (ConvKernel < 1 || ConvKernel % 2 == 0)) throw new ArgumentException($"the convolution kernel must be odd and positive, got {ConvKernel}");
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
             throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");
         if (UseAttention && (Heads < 1 || Embed % Heads != 0)) throw new ArgumentException($"{Heads} heads do not divide 2H = {Embed}");

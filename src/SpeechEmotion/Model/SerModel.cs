@@ -4,7 +4,7 @@ using SpeechEmotion.Engine;
 namespace SpeechEmotion.Model;
 
 /// <summary>
-/// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
+/// The network of Guo et al. (optionally after a temporal convolution, <see cref="ModelConfig.ConvChannels"/>): Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
 /// → FC(128→C) → softmax. Written once against <see cref="IBackend{T}"/>; forward caches what backward needs.
 /// </summary>
 public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -23,8 +23,9 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         Config = config;
         Parameters = new ParameterSet<T>(backend);
         _ws = new Workspace<T>(backend);
-        var gru = new GruLayer<T>(backend, Parameters, "gru", config.InputSize, config.Hidden) { ComputeInputGradient = false };
-        _layers.Add(gru);
+        if (config.ConvChannels > 0)
+            _layers.Add(new ConvLayer<T>(backend, Parameters, "conv", config.InputSize, config.ConvChannels, config.ConvKernel) { ComputeInputGradient = false });
+        _layers.Add(new GruLayer<T>(backend, Parameters, "gru", config.GruInputSize, config.Hidden) { ComputeInputGradient = config.ConvChannels > 0 });
         if (config.UseAttention) _layers.Add(new AttentionLayer<T>(backend, Parameters, "attention", config.Embed, config.Heads, config.AttentionDropout));
         _layers.Add(new PoolingLayer<T>(backend, config.Embed));
         _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", config.Embed, config.FcSize, relu: true));

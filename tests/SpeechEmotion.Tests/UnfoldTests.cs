@@ -1,0 +1,109 @@
+using SpeechEmotion.Engine;
+using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Model;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>The CPU reference of the temporal convolution: Unfold then a GEMM is the convolution as written out, and
+/// UnfoldBackward is Unfold's adjoint.</summary>
+public class UnfoldTests
+{
+    private static readonly int[] Lengths = [7, 1, 4];
+    private const int Steps = 7, Width = 5;
+    private readonly CpuBackend<double> _cpu = new();
+    private readonly Random _random = new(17);
+
+    private Tensor<double> RandomTensor(params int[] shape)
+    {
+        var t = _cpu.Allocate(shape);
+        _cpu.Upload(Enumerable.Range(0, t.Length).Select(_ => _random.NextDouble() * 2 - 1).ToArray(), t);
+        return t;
+    }
+
+    private Tensor<int> Lens()
+    {
+        var t = _cpu.AllocateInts(Lengths.Length);
+        _cpu.Upload(Lengths, t);
+        return t;
+    }
+
+    private static double[] Host(Tensor<double> t) => ((CpuTensor<double>)t).Span.ToArray();
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(5)]
+    [TestCase(9)]
+    public void Unfold_then_gemm_is_the_convolution_written_out(int kernel)
+    {
+        const int channels = 4;
+        var x = RandomTensor(Lengths.Length, Steps, Width);
+        var w = RandomTensor(channels, Width, kernel);
+        var cols = _cpu.Allocate(Lengths.Length, Steps, Width * kernel);
+        _cpu.Fill(cols, double.NaN);
+        _cpu.Unfold(x, Lens(), kernel, cols);
+        var y = _cpu.Allocate(Lengths.Length, Steps, channels);
+        _cpu.Gemm(cols, false, w, true, y, Lengths.Length * Steps, channels, Width * kernel, 1, 0);
+
+        var (xs, ws, ys) = (Host(x), Host(w), Host(y));
+        for (int b = 0; b < Lengths.Length; b++)
+            for (int t = 0; t < Steps; t++)
+                for (int c = 0; c < channels; c++)
+                {
+                    double expected = 0;
+                    for (int k = 0; k < kernel; k++)
+                    {
+                        int s = t - kernel / 2 + k;
+                        if (t >= Lengths[b] || s < 0 || s >= Lengths[b]) continue;
+                        for (int f = 0; f < Width; f++) expected += ws[(c * Width + f) * kernel + k] * xs[(b * Steps + s) * Width + f];
+                    }
+                    Assert.That(ys[(b * Steps + t) * channels + c], Is.EqualTo(expected).Within(1e-12), $"b {b} t {t} c {c}");
+                }
+    }
+
+    [TestCase(3)]
+    [TestCase(5)]
+    public void Backward_is_the_adjoint_and_pads_with_zeros(int kernel)
+    {
+        var x = RandomTensor(Lengths.Length, Steps, Width);
+        var dCols = RandomTensor(Lengths.Length, Steps, Width * kernel);
+        var cols = _cpu.Allocate(Lengths.Length, Steps, Width * kernel);
+        var dx = _cpu.Allocate(Lengths.Length, Steps, Width);
+        _cpu.Fill(dx, double.NaN);
+        _cpu.Unfold(x, Lens(), kernel, cols);
+        _cpu.UnfoldBackward(dCols, Lens(), kernel, dx);
+
+        // <Unfold(x), c> = <x, Unfoldᵀ(c)> for every x and c.
+        double left = Host(cols).Zip(Host(dCols)).Sum(p => p.First * p.Second);
+        double right = Host(x).Zip(Host(dx)).Sum(p => p.First * p.Second);
+        Assert.That(right, Is.EqualTo(left).Within(1e-12 * Math.Max(1, Math.Abs(left))));
+        Assert.That(left, Is.Not.EqualTo(0));
+        var dxs = Host(dx);
+        for (int b = 0; b < Lengths.Length; b++)
+            for (int t = Lengths[b]; t < Steps; t++)
+                Assert.That(dxs.AsSpan((b * Steps + t) * Width, Width).ToArray(), Is.All.EqualTo(0.0), $"padded frame b {b} t {t}");
+    }
+
+    [Test]
+    public void Even_kernels_are_refused()
+    {
+        var x = RandomTensor(Lengths.Length, Steps, Width);
+        var cols = _cpu.Allocate(Lengths.Length, Steps, Width * 4);
+        Assert.That(() => _cpu.Unfold(x, Lens(), 4, cols), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void A_model_with_a_convolution_names_its_weights_like_pytorch_conv1d()
+    {
+        var config = new ModelConfig { InputSize = 30, ConvChannels = 16, ConvKernel = 5, Hidden = 8, Heads = 2, Classes = 3 };
+        using var model = new SerModel<double>(_cpu, config, seed: 3);
+        var conv = model.Parameters.All.Single(p => p.Name == "conv.weight");
+        Assert.That(conv.Value.Shape, Is.EqualTo(new[] { 16, 30, 5 }));
+        Assert.That(model.Parameters.All.Single(p => p.Name == "gru.weight_ih_l0").Value.Shape, Is.EqualTo(new[] { 24, 16 }));
+        Assert.That(config.Architecture, Is.EqualTo("conv 16×5, Bi-GRU 8, 2 heads"));
+        // U(±1/√(F·K)) as nn.Conv1d initialises it: bound 1/√150 ≈ 0.0816.
+        var w = Host(conv.Value);
+        Assert.That(w.Max(Math.Abs), Is.LessThanOrEqualTo(1 / Math.Sqrt(150)).And.GreaterThan(0.9 / Math.Sqrt(150)));
+    }
+}
