@@ -2,54 +2,59 @@ namespace SpeechEmotion.Engine.Cpu;
 
 public sealed partial class CpuBackend<T>
 {
+    // cols[b, t, f·K + k] = x[b, t + k − K/2, f] inside [0, len_b), else 0; one batch item per thread.
     public void Unfold(Tensor<T> x, Tensor<int> lengths, int kernel, Tensor<T> cols)
     {
-        var lens = Ints(lengths);
+        var lens = Ints(lengths).ToArray();
         int batch = lens.Length, width = x.Dim(-1), steps = x.Length / (batch * width), half = UnfoldHalf(kernel);
         CheckLength(cols, batch * steps * width * kernel, "unfold columns");
-        var xs = Span(x); var cs = Span(cols);
-        cs.Clear();
-        for (int b = 0; b < batch; b++)
+        var X = Cpu(x); var C = Cpu(cols);
+        Parallel.For(0, batch, Options, b =>
         {
             int len = CheckedLength(lens[b], steps);
+            var xs = X.Array.AsSpan(X.Offset + b * steps * width, steps * width);
+            var cs = C.Array.AsSpan(C.Offset + b * steps * width * kernel, steps * width * kernel);
+            cs[(len * width * kernel)..].Clear();
             for (int t = 0; t < len; t++)
             {
-                var row = cs.Slice((b * steps + t) * width * kernel, width * kernel);
-                for (int k = 0; k < kernel; k++)
-                {
-                    int s = t + k - half;
-                    if (s < 0 || s >= len) continue;
-                    var frame = xs.Slice((b * steps + s) * width, width);
-                    for (int f = 0; f < width; f++) row[f * kernel + k] = frame[f];
-                }
+                // Written in order (f outer, k inner): the K source frames stay in cache, the row streams out once.
+                var row = cs.Slice(t * width * kernel, width * kernel);
+                for (int f = 0, i = 0; f < width; f++)
+                    for (int k = 0; k < kernel; k++, i++)
+                    {
+                        int s = t + k - half;
+                        row[i] = s >= 0 && s < len ? xs[s * width + f] : T.Zero;
+                    }
             }
-        }
+        });
     }
 
     // The adjoint of Unfold: dx[b, s, f] = Σ_k dCols[b, s − k + K/2, f·K + k] over s − k + K/2 in [0, len_b), for
-    // s < len_b; padded frames get 0.
+    // s < len_b; padded frames get 0. One batch item per thread, k in ascending order.
     public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, int kernel, Tensor<T> dx)
     {
-        var lens = Ints(lengths);
+        var lens = Ints(lengths).ToArray();
         int batch = lens.Length, width = dx.Dim(-1), steps = dx.Length / (batch * width), half = UnfoldHalf(kernel);
         CheckLength(dCols, batch * steps * width * kernel, "unfold column gradient");
-        var ds = Span(dCols); var dxs = Span(dx);
-        dxs.Clear();
-        for (int b = 0; b < batch; b++)
+        var D = Cpu(dCols); var DX = Cpu(dx);
+        Parallel.For(0, batch, Options, b =>
         {
             int len = CheckedLength(lens[b], steps);
+            var ds = D.Array.AsSpan(D.Offset + b * steps * width * kernel, steps * width * kernel);
+            var dxs = DX.Array.AsSpan(DX.Offset + b * steps * width, steps * width);
+            dxs[(len * width)..].Clear();
             for (int s = 0; s < len; s++)
-            {
-                var frame = dxs.Slice((b * steps + s) * width, width);
-                for (int k = 0; k < kernel; k++)
+                for (int f = 0; f < width; f++)
                 {
-                    int t = s - k + half;
-                    if (t < 0 || t >= len) continue;
-                    var row = ds.Slice((b * steps + t) * width * kernel, width * kernel);
-                    for (int f = 0; f < width; f++) frame[f] += row[f * kernel + k];
+                    T sum = T.Zero;
+                    for (int k = 0; k < kernel; k++)
+                    {
+                        int t = s - k + half;
+                        if (t >= 0 && t < len) sum += ds[(t * width + f) * kernel + k];
+                    }
+                    dxs[s * width + f] = sum;
                 }
-            }
-        }
+        });
     }
 
     private static int UnfoldHalf(int kernel) =>
