@@ -4,8 +4,9 @@ using SpeechEmotion.Engine;
 namespace SpeechEmotion.Model;
 
 /// <summary>
-/// The network of Guo et al. (optionally after a temporal convolution, <see cref="ModelConfig.ConvChannels"/>): Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
-/// → FC(128→C) → softmax. Written once against <see cref="IBackend{T}"/>; forward caches what backward needs.
+/// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
+/// → FC(128→C) → softmax, optionally after a temporal convolution (<see cref="ModelConfig.ConvChannels"/>, not in the
+/// paper). Written once against <see cref="IBackend{T}"/>; forward caches what backward needs.
 /// </summary>
 public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
