@@ -219,15 +219,19 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         var lengths = Lengths();
         var x = harness.RandomData(batch * steps * e);
         var dy = harness.RandomData(batch * e);
+        var dStatsData = harness.RandomData(batch * 2 * e);
         return Check("pooling", ForwardTolerance, b =>
         {
             var (lens, xs, g) = (Ints(b, lengths), Upload(b, x, batch, steps, e), Upload(b, dy, batch, e));
             var (y, dx) = (Poison(b, batch, e), Poison(b, batch, steps, e));
+            var (stats, dStats, dxStats) = (Poison(b, batch, 2 * e), Upload(b, dStatsData, batch, 2 * e), Poison(b, batch, steps, e));
             return new Operation(() =>
             {
                 b.MaskedMeanPool(xs, lens, y);
                 b.MaskedMeanPoolBackward(g, lens, dx);
-            }, [y, dx]);
+                b.StatisticsPool(xs, lens, stats);
+                b.StatisticsPoolBackward(dStats, xs, stats, lens, dxStats);
+            }, [y, dx, stats, dxStats]);
         });
     }
 

@@ -33,8 +33,10 @@ public class GradientCheckTests
     [TestCase(7, 44)]
     public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(kernel, seed), 3);
 
-    [Test]
-    public void Pooling() => AssertAll(GradientCheck.Pooling(31), 1);
+    [TestCase(PoolingKind.Mean, 31)]
+    [TestCase(PoolingKind.MeanStd, 36)]
+    [TestCase(PoolingKind.MeanStd, 37)]
+    public void Pooling(PoolingKind kind, int seed) => AssertAll(GradientCheck.Pooling(kind, seed), 1);
 
     [Test]
     public void Dense_with_relu() => AssertAll(GradientCheck.Dense(32), 3);
@@ -61,6 +63,12 @@ public class GradientCheckTests
     [TestCase(false, 46)]
     public void Whole_model_with_convolution(bool attention, int seed) =>
         AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
+
+    /// <summary>Mean+std pooling: fc1 reads 4H values, σ's gradient flows back through attention and the GRU.</summary>
+    [TestCase(true, 47)]
+    [TestCase(false, 48)]
+    public void Whole_model_with_statistics_pooling(bool attention, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd), attention ? 16 : 12);
 
     /// <summary>A dense layer whose weight gradient is 1e-4 too large: the checker must report it.</summary>
     private sealed class SkewedLayer(ILayer<double> inner) : ILayer<double>

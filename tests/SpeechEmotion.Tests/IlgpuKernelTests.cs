@@ -211,6 +211,23 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
     }
 
+    [Test]
+    public void Statistics_pooling_forward_and_backward()
+    {
+        const int steps = 9, width = 13;
+        var lens = _p.Ints(9, 1, 4);
+        var x = _p.RandomTensor(3, steps, width);
+        var y = _p.Poisoned(3, 2 * width);
+        _p.Cpu.StatisticsPool(x.Cpu, lens.Cpu, y.Cpu);
+        _p.Gpu.StatisticsPool(x.Gpu, lens.Gpu, y.Gpu);
+        Assert.That(_p.Error(y), Is.LessThanOrEqualTo(ForwardTolerance));
+        var dy = _p.RandomTensor(3, 2 * width);
+        var dx = _p.Poisoned(3, steps, width);
+        _p.Cpu.StatisticsPoolBackward(dy.Cpu, x.Cpu, y.Cpu, lens.Cpu, dx.Cpu);
+        _p.Gpu.StatisticsPoolBackward(dy.Gpu, x.Gpu, y.Gpu, lens.Gpu, dx.Gpu);
+        Assert.That(_p.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
+    }
+
     [TestCase(LossKind.L1, false)]
     [TestCase(LossKind.L1, true)]
     [TestCase(LossKind.CrossEntropy, false)]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SpeechEmotion.Audio;
 using SpeechEmotion.Corpora;
 using SpeechEmotion.Features;
+using SpeechEmotion.Model;
 using SpeechEmotion.Serialization;
 using SpeechEmotion.Tests.Support;
 using SpeechEmotion.Training;
@@ -199,6 +200,28 @@ public class TrainingCliTests
         var predict = SerProcess.Run("predict", "--model", model, "--json", file);
         Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Output);
         Assert.That(Probabilities(JsonLines(predict.Output).Single()), Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
+    }
+
+    /// <summary>Mean+std pooling is recorded in the model file; predict gives what the in-process model gives, on the CPU
+    /// and through the kernels.</summary>
+    [Test]
+    public void Statistics_pooling_model_trains_saves_and_predicts()
+    {
+        using var dir = new TempDir();
+        var (data, model, output) = TrainOnCorpus(dir, "--pool", "meanstd");
+        Assert.That(output, Does.Contain("mean+std pooling"));
+        var saved = SavedModel.Load(model);
+        Assert.That(saved.Config.Pooling, Is.EqualTo(PoolingKind.MeanStd));
+        Assert.That(saved.Parameters["fc1.weight"], Has.Length.EqualTo(saved.Config.FcSize * 4 * saved.Config.Hidden));
+        var file = Directory.GetFiles(Path.Combine(data, "wav"), "09a01W*.wav").Single();
+        var predict = SerProcess.Run("predict", "--model", model, "--json", file);
+        Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Output);
+        var probabilities = Probabilities(JsonLines(predict.Output).Single());
+        Assert.That(probabilities, Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
+        var kernels = SerProcess.Run("predict", "--model", model, "--json", "--device", "ilgpu-cpu", file);
+        Assert.That(kernels.ExitCode, Is.EqualTo(0), kernels.Output);
+        Assert.That(Probabilities(JsonLines(kernels.Output).Single()), Is.EqualTo(probabilities).Within(1e-4), "the kernel backend predicts what the CPU does");
+        Assert.That(SerProcess.Run("train", "--data", data, "--pool", "max").Output, Does.Contain("--pool"));
     }
 
     /// <summary>A model with a convolution before the GRU records it; predict gives what the in-process model gives, on

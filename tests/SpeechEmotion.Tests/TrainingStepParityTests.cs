@@ -8,14 +8,15 @@ namespace SpeechEmotion.Tests;
 /// <summary>One whole training step (forward, loss, backward, Adam) on ilgpu-cpu against cpu, same seed and data.</summary>
 public class TrainingStepParityTests
 {
-    [TestCase(true, LossKind.L1, 0)]
-    [TestCase(false, LossKind.CrossEntropy, 0)]
-    [TestCase(true, LossKind.CrossEntropy, 7)]
-    public void Loss_gradients_and_every_parameter_after_a_step_agree(bool attention, LossKind loss, int convChannels)
+    [TestCase(true, LossKind.L1, 0, PoolingKind.Mean)]
+    [TestCase(false, LossKind.CrossEntropy, 0, PoolingKind.Mean)]
+    [TestCase(true, LossKind.CrossEntropy, 7, PoolingKind.Mean)]
+    [TestCase(true, LossKind.CrossEntropy, 0, PoolingKind.MeanStd)]
+    public void Loss_gradients_and_every_parameter_after_a_step_agree(bool attention, LossKind loss, int convChannels, PoolingKind pooling)
     {
         using var pair = new BackendPair();
         var p = pair.Harness;
-        var config = new ModelConfig { InputSize = 11, ConvChannels = convChannels, ConvKernel = 3, Hidden = 6, Heads = 3, UseAttention = attention, FcSize = 9, Classes = 5, Loss = loss };
+        var config = new ModelConfig { InputSize = 11, ConvChannels = convChannels, ConvKernel = 3, Hidden = 6, Heads = 3, UseAttention = attention, Pooling = pooling, FcSize = 9, Classes = 5, Loss = loss };
         int[] lengths = [8, 1, 5];
         var batch = PaddedBatch.From(lengths.Select(l => p.RandomData(l * config.InputSize)).ToArray(), config.InputSize);
         int[] targets = [4, 0, 2];

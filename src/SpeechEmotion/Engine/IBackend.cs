@@ -57,6 +57,11 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     /// <summary>y[b] = mean of x[b, t] over t &lt; length[b]; x [B,T,E], y [B,E].</summary>
     void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y);
     void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx);
+    /// <summary>Statistics pooling (as x-vector systems pool): y[b] = [μ | σ] over t &lt; length[b], μ the mean and
+    /// σ = √(biased variance + <see cref="StatisticsPooling.Epsilon"/>) per column; x [B,T,E], y [B,2E].</summary>
+    void StatisticsPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y);
+    /// <summary>dx [B,T,E] from dy [B,2E], the forward's input x and output y.</summary>
+    void StatisticsPoolBackward(Tensor<T> dy, Tensor<T> x, Tensor<T> y, Tensor<int> lengths, Tensor<T> dx);
 
     /// <summary>probs = softmax(logits) [B,C]; returns the loss (see <see cref="LossKind"/>) and writes dLoss/dlogits.</summary>
     double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits);

@@ -83,6 +83,9 @@ public sealed class ProfilingBackend<T>(IBackend<T> inner) : IBackend<T> where T
     public void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y) => Time(nameof(MaskedMeanPool), () => inner.MaskedMeanPool(x, lengths, y));
     public void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx) =>
         Time(nameof(MaskedMeanPoolBackward), () => inner.MaskedMeanPoolBackward(dy, lengths, dx));
+    public void StatisticsPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y) => Time(nameof(StatisticsPool), () => inner.StatisticsPool(x, lengths, y));
+    public void StatisticsPoolBackward(Tensor<T> dy, Tensor<T> x, Tensor<T> y, Tensor<int> lengths, Tensor<T> dx) =>
+        Time(nameof(StatisticsPoolBackward), () => inner.StatisticsPoolBackward(dy, x, y, lengths, dx));
 
     public double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits) =>
         Time(nameof(SoftmaxLoss), () => inner.SoftmaxLoss(logits, targets, classWeights, kind, probs, dLogits));

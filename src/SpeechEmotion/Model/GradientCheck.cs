@@ -23,10 +23,11 @@ public static class GradientCheck
         new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
             .Concat(new[] { 1, 3, 5 }.SelectMany(k => Conv(k, seed)))
-            .Concat(Pooling(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
+            .Concat(Pooling(PoolingKind.Mean, seed)).Concat(Pooling(PoolingKind.MeanStd, seed)).Concat(Dense(seed)).Concat(Dropout(seed))
             .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
             .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5));
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -59,10 +60,10 @@ public static class GradientCheck
         return s.CheckLayer(name, build(s.Backend, s.Parameters), width, perUtterance);
     }
 
-    public static List<GradCheckRow> Pooling(int seed)
+    public static List<GradCheckRow> Pooling(PoolingKind kind, int seed)
     {
         var s = new Setup(seed);
-        return s.CheckLayer($"pooling (T {s.Steps})", new PoolingLayer<double>(s.Backend, 8), 8);
+        return s.CheckLayer($"pooling ({kind}, T {s.Steps})", new PoolingLayer<double>(s.Backend, 8, kind), 8);
     }
 
     public static List<GradCheckRow> Dense(int seed)
@@ -106,11 +107,11 @@ public static class GradientCheck
         return s.Compare("tanh+l1 regression", [], outputs, Objective, () => { Objective(); return grad; });
     }
 
-    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0)
+    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, FcSize = 6, Classes = 4, Loss = loss };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());

@@ -6,6 +6,9 @@ namespace SpeechEmotion.Model;
 /// <summary>Emotion classes, or a sentiment score.</summary>
 public enum SerTask { Classification, Regression }
 
+/// <summary>How the frames of an utterance become one vector: their mean (the paper), or mean and standard deviation.</summary>
+public enum PoolingKind { Mean, MeanStd }
+
 /// <summary>
 /// Shape and regularisation of the network (paper §3, Table 2 defaults for Emo-DB). UseAttention = false gives the
 /// Bi-GRU-only baseline of the paper's Table 3 (pooling straight from the GRU output).
@@ -27,6 +30,8 @@ public sealed record ModelConfig
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
+    /// <summary>Mean (the paper) or mean and standard deviation over the frames; files from before it existed use the mean.</summary>
+    public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
     public int FcSize { get; init; } = 128;
     public int Classes { get; init; } = 7;
     public float AttentionDropout { get; init; } = 0.2f;
@@ -39,9 +44,10 @@ public sealed record ModelConfig
 
     public int Embed => 2 * Hidden;
 
-    /// <summary>The layers in a few words for logs, e.g. "conv 128×5, Bi-GRU 128, 8 heads".</summary>
+    /// <summary>The layers in a few words for logs, e.g. "conv 128×5, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
     public string Architecture =>
-        (ConvChannels > 0 ? $"conv {ConvChannels}×{ConvKernel}, " : "") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention");
+        (ConvChannels > 0 ? $"conv {ConvChannels}×{ConvKernel}, " : "") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
+        + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "");
 
     /// <summary>Values per frame the GRU reads: the convolution's channels, or the features themselves.</summary>
     public int GruInputSize => ConvChannels > 0 ? ConvChannels : InputSize;

@@ -6,7 +6,8 @@ namespace SpeechEmotion.Model;
 /// <summary>
 /// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
 /// → FC(128→C) → softmax, optionally after a temporal convolution (<see cref="ModelConfig.ConvChannels"/>, not in the
-/// paper). Written once against <see cref="IBackend{T}"/>; forward caches what backward needs.
+/// paper) and with mean+std pooling (<see cref="ModelConfig.Pooling"/>, not in the paper; FC(4H→128) then). Written
+/// once against <see cref="IBackend{T}"/>; forward caches what backward needs.
 /// </summary>
 public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -28,8 +29,8 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
             _layers.Add(new ConvLayer<T>(backend, Parameters, "conv", config.InputSize, config.ConvChannels, config.ConvKernel) { ComputeInputGradient = false });
         _layers.Add(new GruLayer<T>(backend, Parameters, "gru", config.GruInputSize, config.Hidden) { ComputeInputGradient = config.ConvChannels > 0 });
         if (config.UseAttention) _layers.Add(new AttentionLayer<T>(backend, Parameters, "attention", config.Embed, config.Heads, config.AttentionDropout));
-        _layers.Add(new PoolingLayer<T>(backend, config.Embed));
-        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", config.Embed, config.FcSize, relu: true));
+        _layers.Add(new PoolingLayer<T>(backend, config.Embed, config.Pooling));
+        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", PoolingLayer<T>.OutputWidth(config.Embed, config.Pooling), config.FcSize, relu: true));
         _layers.Add(new DropoutLayer<T>(backend, config.OutputDropout, OutputDropoutStream));
         _layers.Add(new DenseLayer<T>(backend, Parameters, "fc2", config.FcSize, config.Classes, relu: false));
         Parameters.Build(seed);
