@@ -26,7 +26,7 @@ public class OpBenchmarks : IFlopCount
 
     private IBackend<float> _b = null!;
     private Tensor<float> _x = null!, _cols = null!, _dx = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
-    private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!;
+    private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!, _pooled = null!, _stats = null!, _dStats = null!, _dOut = null!;
     private Tensor<int> _lengths = null!;
     private GruDirection<float>[] _gru = [];
 
@@ -60,6 +60,8 @@ public class OpBenchmarks : IFlopCount
         _dqkv = _b.Allocate(Batch, Frames, 3 * Embed);
         _b.AttentionForward(_qkv, _lengths, Heads, new DropoutSpec(0.2f, 1, 1, 1), _probs, _ctx);
         (_values, _grads, _m, _v) = (Random(Parameters), Random(Parameters), Random(Parameters), _b.Allocate(Parameters));
+        (_pooled, _stats, _dStats, _dOut) = (_b.Allocate(Batch, Embed), _b.Allocate(Batch, 2 * Embed), Random(Batch, 2 * Embed), _b.Allocate(Batch, Frames, Embed));
+        _b.StatisticsPool(_out, _lengths, _stats);
     }
 
     public double Flops(string benchmark)
@@ -126,6 +128,27 @@ public class OpBenchmarks : IFlopCount
     public void UnfoldBackward()
     {
         _b.UnfoldBackward(_cols, _lengths, ConvKernel, _dx);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void MaskedMeanPool()
+    {
+        _b.MaskedMeanPool(_out, _lengths, _pooled);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void StatisticsPool()
+    {
+        _b.StatisticsPool(_out, _lengths, _stats);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void StatisticsPoolBackward()
+    {
+        _b.StatisticsPoolBackward(_dStats, _out, _stats, _lengths, _dOut);
         _b.Synchronize();
     }
 
