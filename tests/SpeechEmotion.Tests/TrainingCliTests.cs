@@ -224,6 +224,18 @@ public class TrainingCliTests
         Assert.That(SerProcess.Run("train", "--data", data, "--pool", "max").Output, Does.Contain("--pool"));
     }
 
+    [Test]
+    public void Dropout_flags_override_the_preset_and_are_recorded()
+    {
+        using var dir = new TempDir();
+        var (data, model, _) = TrainOnCorpus(dir, "--dropout", "0.5", "--attention-dropout", "0.1");
+        var config = SavedModel.Load(model).Config;
+        Assert.That((config.OutputDropout, config.AttentionDropout), Is.EqualTo((0.5f, 0.1f)));
+        var refused = SerProcess.Run("train", "--data", data, "--dropout", "1");
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(refused.Output, Does.Contain("dropout must be in [0, 1)"));
+    }
+
     /// <summary>A model with a convolution before the GRU records it; predict gives what the in-process model gives, on
     /// the CPU and through the kernels.</summary>
     [Test]

@@ -59,6 +59,6 @@ public sealed record ModelConfig
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
             throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");
         if (UseAttention && (Heads < 1 || Embed % Heads != 0)) throw new ArgumentException($"{Heads} heads do not divide 2H = {Embed}");
-        if (AttentionDropout is < 0 or >= 1 || OutputDropout is < 0 or >= 1) throw new ArgumentException("dropout must be in [0, 1)");
+        if (AttentionDropout is < 0 or >= 1 || OutputDropout is < 0 or >= 1) throw new ArgumentException($"dropout must be in [0, 1), got {OutputDropout} after fc1 and {AttentionDropout} on attention");
     }
 }
