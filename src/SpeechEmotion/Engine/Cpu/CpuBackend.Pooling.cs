@@ -4,6 +4,9 @@ namespace SpeechEmotion.Engine.Cpu;
 
 public sealed partial class CpuBackend<T>
 {
+    // Per-call scratch rows up to this width live on the stack, so a training step allocates nothing here.
+    private const int StackLimit = 1024;
+
     public void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y)
     {
         var lens = Ints(lengths);
@@ -38,7 +41,7 @@ public sealed partial class CpuBackend<T>
         var lens = Ints(lengths);
         int batch = lens.Length, width = y.Dim(-1) / 2, steps = x.Length / (batch * width);
         var xs = Span(x); var ys = Span(y);
-        var deviation = new T[width];
+        Span<T> deviation = width <= StackLimit ? stackalloc T[width] : new T[width];
         for (int b = 0; b < batch; b++)
         {
             int len = CheckedLength(lens[b], steps);
@@ -64,7 +67,8 @@ public sealed partial class CpuBackend<T>
         var lens = Ints(lengths);
         int batch = lens.Length, width = dy.Dim(-1) / 2, steps = dx.Length / (batch * width);
         var dys = Span(dy); var xs = Span(x); var ys = Span(y); var dxs = Span(dx);
-        T[] shift = new T[width], scale = new T[width];
+        Span<T> shift = width <= StackLimit ? stackalloc T[width] : new T[width];
+        Span<T> scale = width <= StackLimit ? stackalloc T[width] : new T[width];
         for (int b = 0; b < batch; b++)
         {
             int len = CheckedLength(lens[b], steps);
