@@ -36,7 +36,7 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
     public const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4, RecurrentTolerance = 1e-4;
 
     public static readonly string[] Kernels =
-        ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "unfold", "pooling", "softmax-loss", "adam"];
+        ["stft", "gemm", "gru-forward", "gru-backward", "attention-forward", "attention-backward", "unfold", "pooling", "copy-columns", "softmax-loss", "adam"];
 
     private sealed record Operation(Action Run, Tensor<float>[] Outputs);
 
@@ -48,6 +48,7 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         foreach (var result in Attention()) yield return result;
         yield return Unfold();
         yield return Pooling();
+        yield return CopyColumns();
         yield return Loss();
         yield return Adam();
     }
@@ -232,6 +233,24 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
                 b.StatisticsPool(xs, lens, stats);
                 b.StatisticsPoolBackward(dStats, xs, stats, lens, dxStats);
             }, [y, dx, stats, dxStats]);
+        });
+    }
+
+    /// <summary>The concatenation of `--input-stats` (pooled [B, 2E] beside input statistics [B, 2F]) and its gradient.</summary>
+    private KernelCheckResult CopyColumns()
+    {
+        int batch = size.Batch, e = 2 * size.Hidden, f = 2 * size.Input, width = e + f;
+        var (left, right, dy) = (harness.RandomData(batch * e), harness.RandomData(batch * f), harness.RandomData(batch * width));
+        return Check("copy-columns", ForwardTolerance, b =>
+        {
+            var (l, r, g) = (Upload(b, left, batch, e), Upload(b, right, batch, f), Upload(b, dy, batch, width));
+            var (y, dl) = (Poison(b, batch, width), Poison(b, batch, e));
+            return new Operation(() =>
+            {
+                b.CopyColumns(l, 0, y, 0, e);
+                b.CopyColumns(r, 0, y, e, f);
+                b.CopyColumns(g, 0, dl, 0, e);
+            }, [y, dl]);
         });
     }
 

@@ -39,6 +39,9 @@ public class GradientCheckTests
     public void Pooling(PoolingKind kind, int seed) => AssertAll(GradientCheck.Pooling(kind, seed), 1);
 
     [Test]
+    public void Input_statistics() => AssertAll(GradientCheck.InputStatistics(38), 1);
+
+    [Test]
     public void Dense_with_relu() => AssertAll(GradientCheck.Dense(32), 3);
 
     [Test]
@@ -63,6 +66,12 @@ public class GradientCheckTests
     [TestCase(false, 46)]
     public void Whole_model_with_convolution(bool attention, int seed) =>
         AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
+
+    /// <summary>Input statistics beside the pooled vector: fc1 reads 2H + 2F values.</summary>
+    [TestCase(true, 49)]
+    [TestCase(false, 50)]
+    public void Whole_model_with_input_statistics(bool attention, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, inputStatistics: true), attention ? 16 : 12);
 
     /// <summary>Mean+std pooling: fc1 reads 4H values, σ's gradient flows back through attention and the GRU.</summary>
     [TestCase(true, 47)]

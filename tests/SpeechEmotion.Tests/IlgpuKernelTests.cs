@@ -212,6 +212,22 @@ public class IlgpuKernelTests
     }
 
     [Test]
+    public void Copy_columns_concatenates_and_takes_back()
+    {
+        var (left, right) = (_p.RandomTensor(5, 7), _p.RandomTensor(5, 11));
+        var both = _p.Poisoned(5, 18);
+        _p.Cpu.CopyColumns(left.Cpu, 0, both.Cpu, 0, 7);
+        _p.Gpu.CopyColumns(left.Gpu, 0, both.Gpu, 0, 7);
+        _p.Cpu.CopyColumns(right.Cpu, 0, both.Cpu, 7, 11);
+        _p.Gpu.CopyColumns(right.Gpu, 0, both.Gpu, 7, 11);
+        Assert.That(_p.Error(both), Is.EqualTo(0));
+        var back = _p.Poisoned(5, 9);
+        _p.Cpu.CopyColumns(both.Cpu, 4, back.Cpu, 0, 9);
+        _p.Gpu.CopyColumns(both.Gpu, 4, back.Gpu, 0, 9);
+        Assert.That(_p.Error(back), Is.EqualTo(0));
+    }
+
+    [Test]
     public void Statistics_pooling_forward_and_backward()
     {
         const int steps = 9, width = 13;

@@ -202,17 +202,18 @@ public class TrainingCliTests
         Assert.That(Probabilities(JsonLines(predict.Output).Single()), Is.EqualTo(InProcess(saved, [(file, "")])[0]).Within(2e-6));
     }
 
-    /// <summary>Mean+std pooling is recorded in the model file; predict gives what the in-process model gives, on the CPU
+    /// <summary>Mean+std pooling and input statistics are recorded in the model file; predict gives what the in-process model gives, on the CPU
     /// and through the kernels.</summary>
     [Test]
-    public void Statistics_pooling_model_trains_saves_and_predicts()
+    public void Statistics_pooling_and_input_statistics_model_trains_saves_and_predicts()
     {
         using var dir = new TempDir();
-        var (data, model, output) = TrainOnCorpus(dir, "--pool", "meanstd");
-        Assert.That(output, Does.Contain("mean+std pooling"));
+        var (data, model, output) = TrainOnCorpus(dir, "--pool", "meanstd", "--input-stats");
+        Assert.That(output, Does.Contain("mean+std pooling, input statistics"));
         var saved = SavedModel.Load(model);
-        Assert.That(saved.Config.Pooling, Is.EqualTo(PoolingKind.MeanStd));
-        Assert.That(saved.Parameters["fc1.weight"], Has.Length.EqualTo(saved.Config.FcSize * 4 * saved.Config.Hidden));
+        Assert.That((saved.Config.Pooling, saved.Config.InputStatistics), Is.EqualTo((PoolingKind.MeanStd, true)));
+        var fc1Inputs = 4 * saved.Config.Hidden + 2 * saved.Config.InputSize;
+        Assert.That(saved.Parameters["fc1.weight"], Has.Length.EqualTo(saved.Config.FcSize * fc1Inputs));
         var file = Directory.GetFiles(Path.Combine(data, "wav"), "09a01W*.wav").Single();
         var predict = SerProcess.Run("predict", "--model", model, "--json", file);
         Assert.That(predict.ExitCode, Is.EqualTo(0), predict.Output);

@@ -20,6 +20,7 @@ internal sealed class TrainingArgs
     public readonly Option<int?> Conv = new("--conv") { Description = "Channels of a temporal convolution + ReLU before the Bi-GRU (default 0: none, the paper)" };
     public readonly Option<int?> ConvKernel = new("--conv-kernel") { Description = "Frames the convolution spans, odd (default 5)" };
     public readonly Option<PoolingKind?> Pool = new("--pool") { Description = "mean (the paper) | meanstd: pool the attention output's mean and standard deviation over the frames" };
+    public readonly Option<bool> InputStats = new("--input-stats") { Description = "fc1 also reads each input feature's mean and standard deviation over the utterance" };
     public readonly Option<float?> Dropout = new("--dropout") { Description = "Dropout after fc1, in [0, 1) (preset: 0.2 Emo-DB, 0.3 IEMOCAP)" };
     public readonly Option<float?> AttentionDropout = new("--attention-dropout") { Description = "Dropout on the attention probabilities, in [0, 1) (preset: 0.2)" };
     public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (preset: 8 Emo-DB, 16 IEMOCAP)" };
@@ -47,7 +48,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, Hidden, Heads, Pool, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -90,6 +91,7 @@ internal sealed class TrainingArgs
             Hidden = r.GetValue(Hidden) ?? model.Hidden,
             Heads = r.GetValue(Heads) ?? model.Heads,
             Pooling = r.GetValue(Pool) ?? model.Pooling,
+            InputStatistics = r.GetValue(InputStats),
             OutputDropout = r.GetValue(Dropout) ?? model.OutputDropout,
             AttentionDropout = r.GetValue(AttentionDropout) ?? model.AttentionDropout,
             UseAttention = !r.GetValue(NoAttention),

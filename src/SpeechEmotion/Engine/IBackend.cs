@@ -63,6 +63,10 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     /// <summary>dx [B,T,E] from dy [B,2E], the forward's input x and output y.</summary>
     void StatisticsPoolBackward(Tensor<T> dy, Tensor<T> x, Tensor<T> y, Tensor<int> lengths, Tensor<T> dx);
 
+    /// <summary>dst[r, dstOffset + j] = src[r, srcOffset + j] for j &lt; width and every row r (both have the same rows):
+    /// puts one tensor's columns beside another's (concatenation) and takes them back out (its gradient).</summary>
+    void CopyColumns(Tensor<T> src, int srcOffset, Tensor<T> dst, int dstOffset, int width);
+
     /// <summary>probs = softmax(logits) [B,C]; returns the loss (see <see cref="LossKind"/>) and writes dLoss/dlogits.</summary>
     double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits);
 

@@ -83,6 +83,8 @@ public sealed class ProfilingBackend<T>(IBackend<T> inner) : IBackend<T> where T
     public void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y) => Time(nameof(MaskedMeanPool), () => inner.MaskedMeanPool(x, lengths, y));
     public void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx) =>
         Time(nameof(MaskedMeanPoolBackward), () => inner.MaskedMeanPoolBackward(dy, lengths, dx));
+    public void CopyColumns(Tensor<T> src, int srcOffset, Tensor<T> dst, int dstOffset, int width) =>
+        Time(nameof(CopyColumns), () => inner.CopyColumns(src, srcOffset, dst, dstOffset, width));
     public void StatisticsPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y) => Time(nameof(StatisticsPool), () => inner.StatisticsPool(x, lengths, y));
     public void StatisticsPoolBackward(Tensor<T> dy, Tensor<T> x, Tensor<T> y, Tensor<int> lengths, Tensor<T> dx) =>
         Time(nameof(StatisticsPoolBackward), () => inner.StatisticsPoolBackward(dy, x, y, lengths, dx));

@@ -23,11 +23,12 @@ public static class GradientCheck
         new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
             .Concat(new[] { 1, 3, 5 }.SelectMany(k => Conv(k, seed)))
-            .Concat(Pooling(PoolingKind.Mean, seed)).Concat(Pooling(PoolingKind.MeanStd, seed)).Concat(Dense(seed)).Concat(Dropout(seed))
+            .Concat(Pooling(PoolingKind.Mean, seed)).Concat(Pooling(PoolingKind.MeanStd, seed)).Concat(InputStatistics(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
             .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
             .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd));
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -64,6 +65,14 @@ public static class GradientCheck
     {
         var s = new Setup(seed);
         return s.CheckLayer($"pooling ({kind}, T {s.Steps})", new PoolingLayer<double>(s.Backend, 8, kind), 8);
+    }
+
+    /// <summary>Input statistics beside a pooled [B, 8] vector: the pooled part's gradient passes through, the features get none.</summary>
+    public static List<GradCheckRow> InputStatistics(int seed)
+    {
+        var s = new Setup(seed);
+        var features = s.RandomTensor(s.Batch, s.Steps, 5);
+        return s.CheckLayer($"input statistics (T {s.Steps})", new InputStatisticsLayer<double>(s.Backend, 8, 5, () => features), 8, perUtterance: true);
     }
 
     public static List<GradCheckRow> Dense(int seed)
@@ -107,11 +116,12 @@ public static class GradientCheck
         return s.Compare("tanh+l1 regression", [], outputs, Objective, () => { Objective(); return grad; });
     }
 
-    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean)
+    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean,
+        bool inputStatistics = false)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());

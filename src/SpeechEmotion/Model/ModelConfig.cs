@@ -32,6 +32,8 @@ public sealed record ModelConfig
     public bool UseAttention { get; init; } = true;
     /// <summary>Mean (the paper) or mean and standard deviation over the frames; files from before it existed use the mean.</summary>
     public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
+    /// <summary>fc1 also reads the mean and standard deviation of each input feature over the utterance (not in the paper).</summary>
+    public bool InputStatistics { get; init; }
     public int FcSize { get; init; } = 128;
     public int Classes { get; init; } = 7;
     public float AttentionDropout { get; init; } = 0.2f;
@@ -47,7 +49,7 @@ public sealed record ModelConfig
     /// <summary>The layers in a few words for logs, e.g. "conv 128×5, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
     public string Architecture =>
         (ConvChannels > 0 ? $"conv {ConvChannels}×{ConvKernel}, " : "") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
-        + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "");
+        + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "") + (InputStatistics ? ", input statistics" : "");
 
     /// <summary>Values per frame the GRU reads: the convolution's channels, or the features themselves.</summary>
     public int GruInputSize => ConvChannels > 0 ? ConvChannels : InputSize;

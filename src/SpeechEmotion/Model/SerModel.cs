@@ -6,7 +6,8 @@ namespace SpeechEmotion.Model;
 /// <summary>
 /// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
 /// → FC(128→C) → softmax, optionally after a temporal convolution (<see cref="ModelConfig.ConvChannels"/>, not in the
-/// paper) and with mean+std pooling (<see cref="ModelConfig.Pooling"/>, not in the paper; FC(4H→128) then). Written
+/// paper), with mean+std pooling (<see cref="ModelConfig.Pooling"/>, not in the paper; FC(4H→128) then) and with the
+/// input features' utterance statistics beside the pooled vector (<see cref="ModelConfig.InputStatistics"/>). Written
 /// once against <see cref="IBackend{T}"/>; forward caches what backward needs.
 /// </summary>
 public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -16,7 +17,7 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
 
     private readonly List<ILayer<T>> _layers = [];
     private readonly Workspace<T> _ws;
-    private Tensor<T> _probs = null!;
+    private Tensor<T> _probs = null!, _input = null!;
 
     public SerModel(IBackend<T> backend, ModelConfig config, int seed)
     {
@@ -30,7 +31,14 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         _layers.Add(new GruLayer<T>(backend, Parameters, "gru", config.GruInputSize, config.Hidden) { ComputeInputGradient = config.ConvChannels > 0 });
         if (config.UseAttention) _layers.Add(new AttentionLayer<T>(backend, Parameters, "attention", config.Embed, config.Heads, config.AttentionDropout));
         _layers.Add(new PoolingLayer<T>(backend, config.Embed, config.Pooling));
-        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", PoolingLayer<T>.OutputWidth(config.Embed, config.Pooling), config.FcSize, relu: true));
+        int pooled = PoolingLayer<T>.OutputWidth(config.Embed, config.Pooling);
+        if (config.InputStatistics)
+        {
+            var statistics = new InputStatisticsLayer<T>(backend, pooled, config.InputSize, () => _input);
+            _layers.Add(statistics);
+            pooled = statistics.OutputWidth;
+        }
+        _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", pooled, config.FcSize, relu: true));
         _layers.Add(new DropoutLayer<T>(backend, config.OutputDropout, OutputDropoutStream));
         _layers.Add(new DenseLayer<T>(backend, Parameters, "fc2", config.FcSize, config.Classes, relu: false));
         Parameters.Build(seed);
@@ -44,7 +52,7 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
     /// <summary>Spectrogram batch [B, T, F] → logits [B, C].</summary>
     public Tensor<T> Forward(Tensor<T> input, BatchContext batch)
     {
-        var x = input;
+        var x = _input = input;
         foreach (var layer in _layers) x = layer.Forward(x, batch);
         return x;
     }
