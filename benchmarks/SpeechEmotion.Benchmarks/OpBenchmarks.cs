@@ -26,7 +26,7 @@ public class OpBenchmarks : IFlopCount
 
     private IBackend<float> _b = null!;
     private Tensor<float> _x = null!, _cols = null!, _dx = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
-    private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!, _pooled = null!, _stats = null!, _dStats = null!, _dOut = null!;
+    private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!, _pooled = null!, _stats = null!, _dStats = null!, _dOut = null!, _wide = null!;
     private Tensor<int> _lengths = null!;
     private GruDirection<float>[] _gru = [];
 
@@ -62,6 +62,7 @@ public class OpBenchmarks : IFlopCount
         (_values, _grads, _m, _v) = (Random(Parameters), Random(Parameters), Random(Parameters), _b.Allocate(Parameters));
         (_pooled, _stats, _dStats, _dOut) = (_b.Allocate(Batch, Embed), _b.Allocate(Batch, 2 * Embed), Random(Batch, 2 * Embed), _b.Allocate(Batch, Frames, Embed));
         _b.StatisticsPool(_out, _lengths, _stats);
+        _wide = _b.Allocate(Batch, Frames, 2 * Embed);
     }
 
     public double Flops(string benchmark)
@@ -149,6 +150,15 @@ public class OpBenchmarks : IFlopCount
     public void StatisticsPoolBackward()
     {
         _b.StatisticsPoolBackward(_dStats, _out, _stats, _lengths, _dOut);
+        _b.Synchronize();
+    }
+
+    /// <summary>The frames of [B, T, E] into the left half of [B, T, 2E]: a concatenation's memory traffic at frame scale
+    /// (the model itself concatenates only [B, 2E] vectors).</summary>
+    [Benchmark]
+    public void CopyColumns()
+    {
+        _b.CopyColumns(_out, 0, _wide, 0, Embed);
         _b.Synchronize();
     }
 
