@@ -121,14 +121,14 @@ public class OpBenchmarks : IFlopCount
     [Benchmark]
     public void Unfold()
     {
-        _b.Unfold(_x, _lengths, ConvKernel, _cols);
+        _b.Unfold(_x, _lengths, new UnfoldShape(ConvKernel), _cols);
         _b.Synchronize();
     }
 
     [Benchmark]
     public void UnfoldBackward()
     {
-        _b.UnfoldBackward(_cols, _lengths, ConvKernel, _dx);
+        _b.UnfoldBackward(_cols, _lengths, new UnfoldShape(ConvKernel), _dx);
         _b.Synchronize();
     }
 

@@ -194,23 +194,29 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         });
     }
 
-    /// <summary>The convolution front end's im2col over 5 frames and its adjoint.</summary>
+    /// <summary>The convolution front end's im2col and its adjoint: over 5 frames (Conv1d), and over 3 frames × 3
+    /// bands with band stride 2 (Conv2d, the input as one channel of bands).</summary>
     private KernelCheckResult Unfold()
     {
-        const int kernel = 5;
         int batch = size.Batch, steps = size.Steps, f = size.Input;
+        UnfoldShape[] shapes = [new(5), new(3, Bands: f, BandKernel: 3, BandStride: 2)];
         var lengths = Lengths();
         var x = harness.RandomData(batch * steps * f);
-        var dCols = harness.RandomData(batch * steps * f * kernel);
+        var dCols = shapes.Select(s => harness.RandomData(batch * steps * s.FrameColumns(f))).ToArray();
         return Check("unfold", ForwardTolerance, b =>
         {
-            var (lens, xs, g) = (Ints(b, lengths), Upload(b, x, batch, steps, f), Upload(b, dCols, batch, steps, f * kernel));
-            var (cols, dx) = (Poison(b, batch, steps, f * kernel), Poison(b, batch, steps, f));
+            var (lens, xs) = (Ints(b, lengths), Upload(b, x, batch, steps, f));
+            var g = shapes.Select((s, i) => Upload(b, dCols[i], batch, steps, s.FrameColumns(f))).ToArray();
+            var cols = shapes.Select(s => Poison(b, batch, steps, s.FrameColumns(f))).ToArray();
+            var dx = shapes.Select(_ => Poison(b, batch, steps, f)).ToArray();
             return new Operation(() =>
             {
-                b.Unfold(xs, lens, kernel, cols);
-                b.UnfoldBackward(g, lens, kernel, dx);
-            }, [cols, dx]);
+                for (int i = 0; i < shapes.Length; i++)
+                {
+                    b.Unfold(xs, lens, shapes[i], cols[i]);
+                    b.UnfoldBackward(g[i], lens, shapes[i], dx[i]);
+                }
+            }, [.. cols, .. dx]);
         });
     }
 

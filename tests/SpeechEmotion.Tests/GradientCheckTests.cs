@@ -31,7 +31,15 @@ public class GradientCheckTests
     [TestCase(3, 42)]
     [TestCase(5, 43)]
     [TestCase(7, 44)]
-    public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(kernel, seed), 3);
+    public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(new UnfoldShape(kernel), seed), 3);
+
+    /// <summary>2-D convolution over time × bands: two input channels of 4 bands (3 × 3, stride 2), one channel of
+    /// 7 of 8 bands' reach (1 × 5, stride 3: the last position hangs over the top band), 3 × 7 frames × bands.</summary>
+    [TestCase(3, 4, 3, 2, 51)]
+    [TestCase(1, 8, 5, 3, 52)]
+    [TestCase(3, 8, 7, 1, 53)]
+    public void Conv_over_time_and_bands(int kernel, int bands, int bandKernel, int stride, int seed) =>
+        AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride), seed), 3);
 
     [TestCase(PoolingKind.Mean, 31)]
     [TestCase(PoolingKind.MeanStd, 36)]
@@ -66,6 +74,12 @@ public class GradientCheckTests
     [TestCase(false, 46)]
     public void Whole_model_with_convolution(bool attention, int seed) =>
         AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
+
+    /// <summary>A 2-D convolution (3 channels, 3 frames × 3 bands, stride 2) before the GRU, which reads 3 × 4 values.</summary>
+    [TestCase(true, 54)]
+    [TestCase(false, 55)]
+    public void Whole_model_with_2d_convolution(bool attention, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3), attention ? 18 : 14);
 
     /// <summary>Input statistics beside the pooled vector: fc1 reads 2H + 2F values.</summary>
     [TestCase(true, 49)]

@@ -175,22 +175,26 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(dQkv), Is.LessThanOrEqualTo(GradientTolerance), "dQKV");
     }
 
-    // Kernel 7 is longer than two of the utterances: the window reaches past both ends.
-    [TestCase(3)]
-    [TestCase(7)]
-    public void Unfold_forward_and_backward(int kernel)
+    // Kernel 7 is longer than two of the utterances: the window reaches past both ends. Over time × bands: 3 channels
+    // of 5 bands (3 × 3, stride 2), and one channel of 11 bands (5 × 5, stride 3: the last position hangs over the top).
+    [TestCase(3, 1, 1, 1, 11)]
+    [TestCase(7, 1, 1, 1, 11)]
+    [TestCase(3, 5, 3, 2, 15)]
+    [TestCase(5, 11, 5, 3, 11)]
+    public void Unfold_forward_and_backward(int kernel, int bands, int bandKernel, int stride, int width)
     {
-        const int steps = 6, width = 11;
+        const int steps = 6;
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
         var lens = _p.Ints(6, 1, 3);
         var x = _p.RandomTensor(3, steps, width);
-        var cols = _p.Poisoned(3, steps, width * kernel);
-        _p.Cpu.Unfold(x.Cpu, lens.Cpu, kernel, cols.Cpu);
-        _p.Gpu.Unfold(x.Gpu, lens.Gpu, kernel, cols.Gpu);
+        var cols = _p.Poisoned(3, steps, shape.FrameColumns(width));
+        _p.Cpu.Unfold(x.Cpu, lens.Cpu, shape, cols.Cpu);
+        _p.Gpu.Unfold(x.Gpu, lens.Gpu, shape, cols.Gpu);
         Assert.That(_p.Error(cols), Is.LessThanOrEqualTo(ForwardTolerance));
-        var dCols = _p.RandomTensor(3, steps, width * kernel);
+        var dCols = _p.RandomTensor(3, steps, shape.FrameColumns(width));
         var dx = _p.Poisoned(3, steps, width);
-        _p.Cpu.UnfoldBackward(dCols.Cpu, lens.Cpu, kernel, dx.Cpu);
-        _p.Gpu.UnfoldBackward(dCols.Gpu, lens.Gpu, kernel, dx.Gpu);
+        _p.Cpu.UnfoldBackward(dCols.Cpu, lens.Cpu, shape, dx.Cpu);
+        _p.Gpu.UnfoldBackward(dCols.Gpu, lens.Gpu, shape, dx.Gpu);
         Assert.That(_p.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
     }
 

@@ -4,8 +4,8 @@ using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>The CPU reference of the temporal convolution: Unfold then a GEMM is the convolution as written out, and
-/// UnfoldBackward is Unfold's adjoint.</summary>
+/// <summary>The CPU reference of the convolutions over time and over time × bands: Unfold then a GEMM is the
+/// convolution as written out, and UnfoldBackward is Unfold's adjoint.</summary>
 public class UnfoldTests
 {
     private static readonly int[] Lengths = [7, 1, 4];
@@ -40,7 +40,7 @@ public class UnfoldTests
         var w = RandomTensor(channels, Width, kernel);
         var cols = _cpu.Allocate(Lengths.Length, Steps, Width * kernel);
         _cpu.Fill(cols, double.NaN);
-        _cpu.Unfold(x, Lens(), kernel, cols);
+        _cpu.Unfold(x, Lens(), new UnfoldShape(kernel), cols);
         var y = _cpu.Allocate(Lengths.Length, Steps, channels);
         _cpu.Gemm(cols, false, w, true, y, Lengths.Length * Steps, channels, Width * kernel, 1, 0);
 
@@ -60,17 +60,59 @@ public class UnfoldTests
                 }
     }
 
-    [TestCase(3)]
-    [TestCase(5)]
-    public void Backward_is_the_adjoint_and_pads_with_zeros(int kernel)
+    // PyTorch Conv2d on the image [Cin, Bands, T], stride (S, 1), padding (Kf/2, Kt/2): Cin = 2 channels of 5 bands.
+    [TestCase(3, 3, 2)]
+    [TestCase(5, 1, 1)]
+    [TestCase(1, 5, 3)]
+    public void Unfold_then_gemm_is_the_2d_convolution_written_out(int kernel, int bandKernel, int stride)
     {
+        const int channels = 3, inputs = 2, bands = 5, width = inputs * bands;
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
+        var x = RandomTensor(Lengths.Length, Steps, width);
+        var w = RandomTensor(channels, inputs, bandKernel, kernel);
+        var cols = _cpu.Allocate(Lengths.Length, Steps, shape.FrameColumns(width));
+        _cpu.Fill(cols, double.NaN);
+        _cpu.Unfold(x, Lens(), shape, cols);
+        int positions = shape.Positions, rows = Lengths.Length * Steps * positions;
+        var y = _cpu.Allocate(Lengths.Length, Steps, positions * channels);
+        _cpu.Gemm(cols, false, w, true, y, rows, channels, shape.ColumnWidth(width), 1, 0);
+
+        Assert.That(positions, Is.EqualTo((bands + stride - 1) / stride));
+        var (xs, ws, ys) = (Host(x), Host(w), Host(y));
+        for (int b = 0; b < Lengths.Length; b++)
+            for (int t = 0; t < Steps; t++)
+                for (int p = 0; p < positions; p++)
+                    for (int c = 0; c < channels; c++)
+                    {
+                        double expected = 0;
+                        for (int ci = 0; ci < inputs; ci++)
+                            for (int j = 0; j < bandKernel; j++)
+                                for (int k = 0; k < kernel; k++)
+                                {
+                                    int s = t - kernel / 2 + k, band = p * stride + j - bandKernel / 2;
+                                    if (t >= Lengths[b] || s < 0 || s >= Lengths[b] || band < 0 || band >= bands) continue;
+                                    expected += ws[((c * inputs + ci) * bandKernel + j) * kernel + k] * xs[(b * Steps + s) * width + ci * bands + band];
+                                }
+                        Assert.That(ys[((b * Steps + t) * positions + p) * channels + c], Is.EqualTo(expected).Within(1e-12), $"b {b} t {t} p {p} c {c}");
+                    }
+    }
+
+    [TestCase(3, 1, 1, 1)]
+    [TestCase(5, 1, 1, 1)]
+    [TestCase(3, 5, 3, 2)]
+    [TestCase(1, 5, 5, 3)]
+    [TestCase(3, 1, 3, 1)]
+    public void Backward_is_the_adjoint_and_pads_with_zeros(int kernel, int bands, int bandKernel, int stride)
+    {
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
+        int frameCols = shape.FrameColumns(Width);
         var x = RandomTensor(Lengths.Length, Steps, Width);
-        var dCols = RandomTensor(Lengths.Length, Steps, Width * kernel);
-        var cols = _cpu.Allocate(Lengths.Length, Steps, Width * kernel);
+        var dCols = RandomTensor(Lengths.Length, Steps, frameCols);
+        var cols = _cpu.Allocate(Lengths.Length, Steps, frameCols);
         var dx = _cpu.Allocate(Lengths.Length, Steps, Width);
         _cpu.Fill(dx, double.NaN);
-        _cpu.Unfold(x, Lens(), kernel, cols);
-        _cpu.UnfoldBackward(dCols, Lens(), kernel, dx);
+        _cpu.Unfold(x, Lens(), shape, cols);
+        _cpu.UnfoldBackward(dCols, Lens(), shape, dx);
 
         // <Unfold(x), c> = <x, Unfoldᵀ(c)> for every x and c.
         double left = Host(cols).Zip(Host(dCols)).Sum(p => p.First * p.Second);
@@ -88,7 +130,11 @@ public class UnfoldTests
     {
         var x = RandomTensor(Lengths.Length, Steps, Width);
         var cols = _cpu.Allocate(Lengths.Length, Steps, Width * 4);
-        Assert.That(() => _cpu.Unfold(x, Lens(), 4, cols), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => _cpu.Unfold(x, Lens(), new UnfoldShape(4), cols), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => _cpu.Unfold(x, Lens(), new UnfoldShape(1, Width, 2), cols), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => _cpu.Unfold(x, Lens(), new UnfoldShape(1, 2), cols), Throws.ArgumentException.With.Message.Contains("does not split"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 3, ConvBandStride = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("stride"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
     }
@@ -105,5 +151,21 @@ public class UnfoldTests
         // U(±1/√(F·K)) as nn.Conv1d initialises it: bound 1/√150 ≈ 0.0816.
         var w = Host(conv.Value);
         Assert.That(w.Max(Math.Abs), Is.LessThanOrEqualTo(1 / Math.Sqrt(150)).And.GreaterThan(0.9 / Math.Sqrt(150)));
+    }
+
+    [Test]
+    public void A_model_with_a_2d_convolution_reads_deltas_as_channels_like_pytorch_conv2d()
+    {
+        // 64 mel bands + pitch (2) with Δ and ΔΔ: 3 channels of 66 bands; stride 4 gives 17 band positions.
+        var config = new ModelConfig { InputSize = 198, Deltas = true, Pitch = true, ConvChannels = 8, ConvKernel = 5, ConvBandKernel = 3, ConvBandStride = 4, Hidden = 8, Heads = 2, Classes = 3 };
+        using var model = new SerModel<double>(_cpu, config, seed: 3);
+        var conv = model.Parameters.All.Single(p => p.Name == "conv.weight");
+        Assert.That(conv.Value.Shape, Is.EqualTo(new[] { 8, 3, 3, 5 }));
+        Assert.That(config.GruInputSize, Is.EqualTo(17 * 8));
+        Assert.That(model.Parameters.All.Single(p => p.Name == "gru.weight_ih_l0").Value.Shape, Is.EqualTo(new[] { 24, 136 }));
+        Assert.That(config.Architecture, Is.EqualTo("conv2d 8×5×3/4, Bi-GRU 8, 2 heads"));
+        // U(±1/√(Cin·Kf·Kt)) as nn.Conv2d initialises it: bound 1/√45.
+        var w = Host(conv.Value);
+        Assert.That(w.Max(Math.Abs), Is.LessThanOrEqualTo(1 / Math.Sqrt(45)).And.GreaterThan(0.9 / Math.Sqrt(45)));
     }
 }

@@ -47,12 +47,13 @@ public interface IBackend<T> : IDisposable where T : unmanaged, IBinaryFloatingP
     void AttentionBackward(Tensor<T> dContext, Tensor<T> qkv, Tensor<T> probs, Tensor<int> lengths, int heads,
         DropoutSpec dropout, Tensor<T> dQkv);
 
-    /// <summary>The time context of a temporal convolution (PyTorch Conv1d's im2col, "same" padding, odd K):
-    /// cols[b, t, f·K + k] = x[b, t + k − K/2, f] where that frame lies in [0, length_b), else 0; rows t ≥ length_b are 0.
-    /// x [B,T,F], cols [B,T,F·K], so cols·Wᵀ with a Conv1d weight [C,F,K] is the convolution.</summary>
-    void Unfold(Tensor<T> x, Tensor<int> lengths, int kernel, Tensor<T> cols);
-    /// <summary>The adjoint of <see cref="Unfold"/>: dx[b, s, f] = Σ_k dCols[b, s − k + K/2, f·K + k] over valid rows.</summary>
-    void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, int kernel, Tensor<T> dx);
+    /// <summary>The im2col of a convolution over time (PyTorch Conv1d, "same" padding, odd K) or over time × bands
+    /// (Conv2d with band stride S), see <see cref="UnfoldShape"/>: x [B,T,F], cols [B,T,P·F/Bands·Kf·Kt]; rows
+    /// t ≥ length_b are 0. With Bands = 1, cols[b, t, f·K + k] = x[b, t + k − K/2, f] and cols·Wᵀ with a Conv1d weight
+    /// [C,F,K] is the convolution; with bands, cols·Wᵀ with a weight [C, F/Bands, Kf, Kt] gives [B,T,P,C].</summary>
+    void Unfold(Tensor<T> x, Tensor<int> lengths, UnfoldShape shape, Tensor<T> cols);
+    /// <summary>The adjoint of <see cref="Unfold"/>: each x value gets the sum of the column entries it was copied to.</summary>
+    void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx);
 
     /// <summary>y[b] = mean of x[b, t] over t &lt; length[b]; x [B,T,E], y [B,E].</summary>
     void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y);

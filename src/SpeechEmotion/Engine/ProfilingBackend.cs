@@ -76,9 +76,9 @@ public sealed class ProfilingBackend<T>(IBackend<T> inner) : IBackend<T> where T
     public void AttentionBackward(Tensor<T> dContext, Tensor<T> qkv, Tensor<T> probs, Tensor<int> lengths, int heads, DropoutSpec dropout, Tensor<T> dQkv) =>
         Time(nameof(AttentionBackward), () => inner.AttentionBackward(dContext, qkv, probs, lengths, heads, dropout, dQkv));
 
-    public void Unfold(Tensor<T> x, Tensor<int> lengths, int kernel, Tensor<T> cols) => Time(nameof(Unfold), () => inner.Unfold(x, lengths, kernel, cols));
-    public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, int kernel, Tensor<T> dx) =>
-        Time(nameof(UnfoldBackward), () => inner.UnfoldBackward(dCols, lengths, kernel, dx));
+    public void Unfold(Tensor<T> x, Tensor<int> lengths, UnfoldShape shape, Tensor<T> cols) => Time(nameof(Unfold), () => inner.Unfold(x, lengths, shape, cols));
+    public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx) =>
+        Time(nameof(UnfoldBackward), () => inner.UnfoldBackward(dCols, lengths, shape, dx));
 
     public void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y) => Time(nameof(MaskedMeanPool), () => inner.MaskedMeanPool(x, lengths, y));
     public void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx) =>

@@ -22,11 +22,12 @@ public static class GradientCheck
     public static IEnumerable<GradCheckRow> All(int seed) =>
         new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
-            .Concat(new[] { 1, 3, 5 }.SelectMany(k => Conv(k, seed)))
+            .Concat(ConvShapes.SelectMany(shape => Conv(shape, seed)))
             .Concat(Pooling(PoolingKind.Mean, seed)).Concat(Pooling(PoolingKind.MeanStd, seed)).Concat(InputStatistics(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
             .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
             .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true));
 
@@ -45,12 +46,17 @@ public static class GradientCheck
         return s.CheckLayer($"attention ({heads} heads, T {s.Steps})", layer, 8);
     }
 
-    /// <summary>Temporal convolution + ReLU, 8 → 6 channels; kernels up to 5 reach past the ends of short utterances.</summary>
-    public static List<GradCheckRow> Conv(int kernel, int seed)
+    /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
+    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2; 1 channel of 8 bands, 1 × 5, stride
+    /// 3, whose last position hangs over the top band).</summary>
+    public static readonly UnfoldShape[] ConvShapes = [new(1), new(3), new(5), new(3, Bands: 4, BandKernel: 3, BandStride: 2), new(1, Bands: 8, BandKernel: 5, BandStride: 3)];
+
+    /// <summary>Convolution + ReLU, 8 inputs → 6 channels.</summary>
+    public static List<GradCheckRow> Conv(UnfoldShape shape, int seed)
     {
         var s = new Setup(seed);
-        var layer = new ConvLayer<double>(s.Backend, s.Parameters, "conv", 8, 6, kernel);
-        return s.CheckLayer($"conv (K {kernel}, T {s.Steps})", layer, 8);
+        var layer = new ConvLayer<double>(s.Backend, s.Parameters, "conv", 8, 6, shape);
+        return s.CheckLayer($"conv ({shape}, T {s.Steps})", layer, 8);
     }
 
     /// <summary>Checks any layer built on the given backend and parameter set (input [B, T, width], or [B, width]).</summary>
@@ -117,11 +123,11 @@ public static class GradientCheck
     }
 
     public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean,
-        bool inputStatistics = false)
+        bool inputStatistics = false, int convBandKernel = 0)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBandKernel, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());

@@ -27,6 +27,12 @@ public sealed record ModelConfig
     public int ConvChannels { get; init; }
     /// <summary>Frames the convolution sees (odd, centred on the frame).</summary>
     public int ConvKernel { get; init; } = 5;
+    /// <summary>Bands the convolution also spans (odd): 0 convolves over time only, every feature a channel (Conv1d);
+    /// otherwise a Conv2d over time × bands whose input channels are the front end's bands, Δ and ΔΔ (pitch's two
+    /// values count as two more bands) and whose outputs for every band position all go to the GRU.</summary>
+    public int ConvBandKernel { get; init; }
+    /// <summary>Bands the 2-D convolution moves per output position: it downsamples the frequency axis by this factor.</summary>
+    public int ConvBandStride { get; init; } = 2;
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
@@ -46,18 +52,24 @@ public sealed record ModelConfig
 
     public int Embed => 2 * Hidden;
 
-    /// <summary>The layers in a few words for logs, e.g. "conv 128×5, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
+    /// <summary>The layers in a few words for logs, e.g. "conv2d 16×5×5/2, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
     public string Architecture =>
-        (ConvChannels > 0 ? $"conv {ConvChannels}×{ConvKernel}, " : "") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
+        (ConvChannels == 0 ? "" : ConvBandKernel > 0 ? $"conv2d {ConvChannels}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, " : $"conv {ConvChannels}×{ConvKernel}, ") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
         + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "") + (InputStatistics ? ", input statistics" : "");
 
-    /// <summary>Values per frame the GRU reads: the convolution's channels, or the features themselves.</summary>
-    public int GruInputSize => ConvChannels > 0 ? ConvChannels : InputSize;
+    /// <summary>The convolution's im2col: over time only, or over time × bands with the deltas as input channels.</summary>
+    public UnfoldShape ConvShape =>
+        ConvBandKernel > 0 ? new(ConvKernel, Deltas ? InputSize / 3 : InputSize, ConvBandKernel, ConvBandStride) : new(ConvKernel);
+
+    /// <summary>Values per frame the GRU reads: the convolution's channels at each band position, or the features themselves.</summary>
+    public int GruInputSize => ConvChannels > 0 ? ConvChannels * ConvShape.Positions : InputSize;
 
     public void Validate()
     {
         if (InputSize < 1 || Hidden < 1 || FcSize < 1 || ConvChannels < 0) throw new ArgumentException($"invalid model sizes: {this}");
         if (ConvChannels > 0 && (ConvKernel < 1 || ConvKernel % 2 == 0)) throw new ArgumentException($"the convolution kernel must be odd and positive, got {ConvKernel}");
+        if (ConvBandKernel < 0 || ConvBandKernel % 2 == 0 && ConvBandKernel != 0) throw new ArgumentException($"the convolution's band kernel must be odd and positive (or 0 for none), got {ConvBandKernel}");
+        if (ConvBandStride < 1) throw new ArgumentException($"the convolution's band stride must be positive, got {ConvBandStride}");
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
             throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");
         if (UseAttention && (Heads < 1 || Embed % Heads != 0)) throw new ArgumentException($"{Heads} heads do not divide 2H = {Embed}");

@@ -2,61 +2,79 @@ namespace SpeechEmotion.Engine.Cpu;
 
 public sealed partial class CpuBackend<T>
 {
-    // cols[b, t, f·K + k] = x[b, t + k − K/2, f] inside [0, len_b), else 0; one batch item per thread.
-    public void Unfold(Tensor<T> x, Tensor<int> lengths, int kernel, Tensor<T> cols)
+    // cols[b, t, p, (c·Kf + j)·Kt + k] = x[b, t + k − Kt/2, c·Bands + p·S + j − Kf/2] inside the utterance and the
+    // bands, else 0 (UnfoldShape); one batch item per thread.
+    public void Unfold(Tensor<T> x, Tensor<int> lengths, UnfoldShape shape, Tensor<T> cols)
     {
         var lens = Ints(lengths).ToArray();
-        int batch = lens.Length, width = x.Dim(-1), steps = x.Length / (batch * width), half = UnfoldHalf(kernel);
-        CheckLength(cols, batch * steps * width * kernel, "unfold columns");
+        int batch = lens.Length, width = x.Dim(-1), steps = x.Length / (batch * width);
+        shape.Validate(width);
+        int frameCols = shape.FrameColumns(width), channels = shape.Channels(width), bands = shape.Bands;
+        int kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2, halfF = kf / 2;
+        CheckLength(cols, batch * steps * frameCols, "unfold columns");
         var X = Cpu(x); var C = Cpu(cols);
         Parallel.For(0, batch, Options, b =>
         {
             int len = CheckedLength(lens[b], steps);
             var xs = X.Array.AsSpan(X.Offset + b * steps * width, steps * width);
-            var cs = C.Array.AsSpan(C.Offset + b * steps * width * kernel, steps * width * kernel);
-            cs[(len * width * kernel)..].Clear();
+            var cs = C.Array.AsSpan(C.Offset + b * steps * frameCols, steps * frameCols);
+            cs[(len * frameCols)..].Clear();
             for (int t = 0; t < len; t++)
             {
-                // Written in order (f outer, k inner): the K source frames stay in cache, the row streams out once.
-                var row = cs.Slice(t * width * kernel, width * kernel);
-                for (int f = 0, i = 0; f < width; f++)
-                    for (int k = 0; k < kernel; k++, i++)
-                    {
-                        int s = t + k - half;
-                        row[i] = s >= 0 && s < len ? xs[s * width + f] : T.Zero;
-                    }
+                // Written in order (k innermost): the Kt source frames stay in cache, the row streams out once.
+                var row = cs.Slice(t * frameCols, frameCols);
+                int i = 0;
+                for (int p = 0; p < shape.Positions; p++)
+                    for (int c = 0; c < channels; c++)
+                        for (int j = 0; j < kf; j++)
+                        {
+                            int band = p * shape.BandStride + j - halfF, f = c * bands + band;
+                            bool inBands = band >= 0 && band < bands;
+                            for (int k = 0; k < kt; k++, i++)
+                            {
+                                int s = t + k - halfT;
+                                row[i] = inBands && s >= 0 && s < len ? xs[s * width + f] : T.Zero;
+                            }
+                        }
             }
         });
     }
 
-    // The adjoint of Unfold: dx[b, s, f] = Σ_k dCols[b, s − k + K/2, f·K + k] over s − k + K/2 in [0, len_b), for
-    // s < len_b; padded frames get 0. One batch item per thread, k in ascending order.
-    public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, int kernel, Tensor<T> dx)
+    // The adjoint of Unfold: dx[b, s, c·Bands + q] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2 in
+    // [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p < Positions, for s < len_b; padded frames get 0. One batch item per
+    // thread, j then k ascending.
+    public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx)
     {
         var lens = Ints(lengths).ToArray();
-        int batch = lens.Length, width = dx.Dim(-1), steps = dx.Length / (batch * width), half = UnfoldHalf(kernel);
-        CheckLength(dCols, batch * steps * width * kernel, "unfold column gradient");
+        int batch = lens.Length, width = dx.Dim(-1), steps = dx.Length / (batch * width);
+        shape.Validate(width);
+        int frameCols = shape.FrameColumns(width), colWidth = shape.ColumnWidth(width), channels = shape.Channels(width);
+        int bands = shape.Bands, kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2, halfF = kf / 2;
+        CheckLength(dCols, batch * steps * frameCols, "unfold column gradient");
         var D = Cpu(dCols); var DX = Cpu(dx);
         Parallel.For(0, batch, Options, b =>
         {
             int len = CheckedLength(lens[b], steps);
-            var ds = D.Array.AsSpan(D.Offset + b * steps * width * kernel, steps * width * kernel);
+            var ds = D.Array.AsSpan(D.Offset + b * steps * frameCols, steps * frameCols);
             var dxs = DX.Array.AsSpan(DX.Offset + b * steps * width, steps * width);
             dxs[(len * width)..].Clear();
             for (int s = 0; s < len; s++)
-                for (int f = 0; f < width; f++)
-                {
-                    T sum = T.Zero;
-                    for (int k = 0; k < kernel; k++)
+                for (int c = 0; c < channels; c++)
+                    for (int q = 0; q < bands; q++)
                     {
-                        int t = s - k + half;
-                        if (t >= 0 && t < len) sum += ds[(t * width + f) * kernel + k];
+                        T sum = T.Zero;
+                        for (int j = 0; j < kf; j++)
+                        {
+                            int offset = q - j + halfF, p = offset / shape.BandStride;
+                            if (offset < 0 || offset % shape.BandStride != 0 || p >= shape.Positions) continue;
+                            for (int k = 0; k < kt; k++)
+                            {
+                                int t = s - k + halfT;
+                                if (t >= 0 && t < len) sum += ds[t * frameCols + p * colWidth + (c * kf + j) * kt + k];
+                            }
+                        }
+                        dxs[s * width + c * bands + q] = sum;
                     }
-                    dxs[s * width + f] = sum;
-                }
         });
     }
-
-    private static int UnfoldHalf(int kernel) =>
-        kernel >= 1 && kernel % 2 == 1 ? kernel / 2 : throw new ArgumentException($"unfold kernel must be odd and positive, got {kernel}");
 }
