@@ -126,7 +126,7 @@ public class UnfoldTests
     }
 
     [Test]
-    public void Even_kernels_are_refused()
+    public void Even_kernels_and_bands_without_a_convolution_are_refused()
     {
         var x = RandomTensor(Lengths.Length, Steps, Width);
         var cols = _cpu.Allocate(Lengths.Length, Steps, Width * 4);
@@ -135,6 +135,7 @@ public class UnfoldTests
         Assert.That(() => _cpu.Unfold(x, Lens(), new UnfoldShape(1, 2), cols), Throws.ArgumentException.With.Message.Contains("does not split"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 3, ConvBandStride = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("stride"));
+        Assert.That(() => new ModelConfig { ConvBandKernel = 3 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
     }

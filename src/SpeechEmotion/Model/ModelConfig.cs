@@ -54,7 +54,8 @@ public sealed record ModelConfig
 
     /// <summary>The layers in a few words for logs, e.g. "conv2d 16×5×5/2, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
     public string Architecture =>
-        (ConvChannels == 0 ? "" : ConvBandKernel > 0 ? $"conv2d {ConvChannels}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, " : $"conv {ConvChannels}×{ConvKernel}, ") + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
+        (ConvChannels == 0 ? "" : ConvBandKernel > 0 ? $"conv2d {ConvChannels}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, " : $"conv {ConvChannels}×{ConvKernel}, ")
+        + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
         + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "") + (InputStatistics ? ", input statistics" : "");
 
     /// <summary>The convolution's im2col: over time only, or over time × bands with the deltas as input channels.</summary>
@@ -69,6 +70,7 @@ public sealed record ModelConfig
         if (InputSize < 1 || Hidden < 1 || FcSize < 1 || ConvChannels < 0) throw new ArgumentException($"invalid model sizes: {this}");
         if (ConvChannels > 0 && (ConvKernel < 1 || ConvKernel % 2 == 0)) throw new ArgumentException($"the convolution kernel must be odd and positive, got {ConvKernel}");
         if (ConvBandKernel < 0 || ConvBandKernel % 2 == 0 && ConvBandKernel != 0) throw new ArgumentException($"the convolution's band kernel must be odd and positive (or 0 for none), got {ConvBandKernel}");
+        if (ConvBandKernel > 0 && ConvChannels == 0) throw new ArgumentException($"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (--conv C)");
         if (ConvBandStride < 1) throw new ArgumentException($"the convolution's band stride must be positive, got {ConvBandStride}");
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
             throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");
