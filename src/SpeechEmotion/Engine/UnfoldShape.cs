@@ -16,6 +16,12 @@ public readonly record struct UnfoldShape(int Kernel, int Bands = 1, int BandKer
     /// <summary>Values of the columns per frame of the input.</summary>
     public int FrameColumns(int width) => Positions * ColumnWidth(width);
 
+    public override string ToString()
+    {
+        string frames = Kernel == 1 ? "1 frame" : $"{Kernel} frames";
+        return Bands == 1 ? frames : $"{frames} × {BandKernel} of {Bands} bands, stride {BandStride}";
+    }
+
     public void Validate(int width)
     {
         if (Kernel < 1 || Kernel % 2 == 0) throw new ArgumentException($"unfold kernel must be odd and positive, got {Kernel}");
