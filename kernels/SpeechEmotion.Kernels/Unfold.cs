@@ -40,7 +40,7 @@ public sealed partial class IlgpuBackend
         int row = i / frameCols, r = i % frameCols, p = r / colWidth, e = r % colWidth;
         int k = e % s.Kernel, j = e / s.Kernel % s.BandKernel, c = e / (s.Kernel * s.BandKernel);
         int b = row / steps, t = row % steps, len = lengths[b], src = t + k - s.Kernel / 2;
-        int band = p * s.BandStride + j - s.BandKernel / 2;
+        int band = s.BandAt(p, j);
         cols[i] = t < len && src >= 0 && src < len && band >= 0 && band < s.Bands ? x[(b * steps + src) * width + c * s.Bands + band] : 0f;
     }
 
@@ -52,8 +52,8 @@ public sealed partial class IlgpuBackend
         if (src < len)
             for (int j = 0; j < s.BandKernel; j++)
             {
-                int offset = q - j + s.BandKernel / 2, p = offset / s.BandStride;
-                if (offset < 0 || offset % s.BandStride != 0 || p >= s.Positions) continue;
+                int p = s.PositionReading(q, j);
+                if (p < 0) continue;
                 for (int k = 0; k < s.Kernel; k++)
                 {
                     int t = src - k + s.Kernel / 2;

@@ -16,6 +16,16 @@ public readonly record struct UnfoldShape(int Kernel, int Bands = 1, int BandKer
     /// <summary>Values of the columns per frame of the input.</summary>
     public int FrameColumns(int width) => Positions * ColumnWidth(width);
 
+    /// <summary>The band that tap j of band position p reads (outside [0, Bands) for padding).</summary>
+    public int BandAt(int position, int tap) => position * BandStride + tap - BandKernel / 2;
+
+    /// <summary>The band position whose tap j reads the given band, or −1 if none: BandAt inverted, for the adjoint.</summary>
+    public int PositionReading(int band, int tap)
+    {
+        int offset = band - tap + BandKernel / 2;
+        return offset >= 0 && offset % BandStride == 0 && offset / BandStride < Positions ? offset / BandStride : -1;
+    }
+
     public override string ToString()
     {
         string frames = Kernel == 1 ? "1 frame" : $"{Kernel} frames";

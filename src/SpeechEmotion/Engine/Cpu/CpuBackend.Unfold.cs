@@ -10,7 +10,7 @@ public sealed partial class CpuBackend<T>
         int batch = lens.Length, width = x.Dim(-1), steps = x.Length / (batch * width);
         shape.Validate(width);
         int frameCols = shape.FrameColumns(width), channels = shape.Channels(width), bands = shape.Bands;
-        int kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2, halfF = kf / 2;
+        int kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2;
         CheckLength(cols, batch * steps * frameCols, "unfold columns");
         var X = Cpu(x); var C = Cpu(cols);
         Parallel.For(0, batch, Options, b =>
@@ -28,7 +28,7 @@ public sealed partial class CpuBackend<T>
                     for (int c = 0; c < channels; c++)
                         for (int j = 0; j < kf; j++)
                         {
-                            int band = p * shape.BandStride + j - halfF, f = c * bands + band;
+                            int band = shape.BandAt(p, j), f = c * bands + band;
                             bool inBands = band >= 0 && band < bands;
                             for (int k = 0; k < kt; k++, i++)
                             {
@@ -49,7 +49,7 @@ public sealed partial class CpuBackend<T>
         int batch = lens.Length, width = dx.Dim(-1), steps = dx.Length / (batch * width);
         shape.Validate(width);
         int frameCols = shape.FrameColumns(width), colWidth = shape.ColumnWidth(width), channels = shape.Channels(width);
-        int bands = shape.Bands, kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2, halfF = kf / 2;
+        int bands = shape.Bands, kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2;
         CheckLength(dCols, batch * steps * frameCols, "unfold column gradient");
         var D = Cpu(dCols); var DX = Cpu(dx);
         Parallel.For(0, batch, Options, b =>
@@ -65,8 +65,8 @@ public sealed partial class CpuBackend<T>
                         T sum = T.Zero;
                         for (int j = 0; j < kf; j++)
                         {
-                            int offset = q - j + halfF, p = offset / shape.BandStride;
-                            if (offset < 0 || offset % shape.BandStride != 0 || p >= shape.Positions) continue;
+                            int p = shape.PositionReading(q, j);
+                            if (p < 0) continue;
                             for (int k = 0; k < kt; k++)
                             {
                                 int t = s - k + halfT;
