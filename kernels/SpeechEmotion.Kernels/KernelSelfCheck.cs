@@ -194,27 +194,30 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
         });
     }
 
-    /// <summary>The convolution front end's im2col and its adjoint: over 5 frames (Conv1d), and over 3 frames × 3
-    /// bands with band stride 2 (Conv2d, the input as one channel of bands).</summary>
+    /// <summary>The convolution front end's im2col and its adjoint: over 5 frames (Conv1d), over 3 frames × 3 bands with
+    /// band stride 2 (Conv2d, the input as one channel of bands), and the same over two channels stored band-major (a
+    /// second 2-D layer reading the first one's output).</summary>
     private KernelCheckResult Unfold()
     {
         int batch = size.Batch, steps = size.Steps, f = size.Input;
-        UnfoldShape[] shapes = [new(5), new(3, Bands: f, BandKernel: 3, BandStride: 2)];
+        (UnfoldShape Shape, int Width)[] cases = [(new(5), f), (new(3, Bands: f, BandKernel: 3, BandStride: 2), f),
+            (new(3, Bands: f, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor), 2 * f)];
         var lengths = Lengths();
-        var x = harness.RandomData(batch * steps * f);
-        var dCols = shapes.Select(s => harness.RandomData(batch * steps * s.FrameColumns(f))).ToArray();
+        var x = cases.Select(c => harness.RandomData(batch * steps * c.Width)).ToArray();
+        var dCols = cases.Select(c => harness.RandomData(batch * steps * c.Shape.FrameColumns(c.Width))).ToArray();
         return Check("unfold", ForwardTolerance, b =>
         {
-            var (lens, xs) = (Ints(b, lengths), Upload(b, x, batch, steps, f));
-            var g = shapes.Select((s, i) => Upload(b, dCols[i], batch, steps, s.FrameColumns(f))).ToArray();
-            var cols = shapes.Select(s => Poison(b, batch, steps, s.FrameColumns(f))).ToArray();
-            var dx = shapes.Select(_ => Poison(b, batch, steps, f)).ToArray();
+            var lens = Ints(b, lengths);
+            var xs = cases.Select((c, i) => Upload(b, x[i], batch, steps, c.Width)).ToArray();
+            var g = cases.Select((c, i) => Upload(b, dCols[i], batch, steps, c.Shape.FrameColumns(c.Width))).ToArray();
+            var cols = cases.Select(c => Poison(b, batch, steps, c.Shape.FrameColumns(c.Width))).ToArray();
+            var dx = cases.Select(c => Poison(b, batch, steps, c.Width)).ToArray();
             return new Operation(() =>
             {
-                for (int i = 0; i < shapes.Length; i++)
+                for (int i = 0; i < cases.Length; i++)
                 {
-                    b.Unfold(xs, lens, shapes[i], cols[i]);
-                    b.UnfoldBackward(g[i], lens, shapes[i], dx[i]);
+                    b.Unfold(xs[i], lens, cases[i].Shape, cols[i]);
+                    b.UnfoldBackward(g[i], lens, cases[i].Shape, dx[i]);
                 }
             }, [.. cols, .. dx]);
         });

@@ -5,7 +5,7 @@ using SpeechEmotion.Engine;
 namespace SpeechEmotion.Kernels;
 
 // Unfold (im2col) of a convolution over time or time × bands (UnfoldShape). Forward: one thread per element of cols
-// [B,T,P·Cin·Kf·Kt] gathers x[b, t + k − Kt/2, c·Bands + p·S + j − Kf/2] or 0. Backward: one thread per element of
+// [B,T,P·Cin·Kf·Kt] gathers x[b, t + k − Kt/2, Feature(c, p·S + j − Kf/2)] or 0. Backward: one thread per element of
 // dx [B,T,F] gathers the column entries it was copied to (band positions p with p·S = q − j + Kf/2): no atomics, each
 // output written once. Pure data movement: bytes ≈ 8·|cols|, no FLOPs to speak of.
 public sealed partial class IlgpuBackend
@@ -41,13 +41,13 @@ public sealed partial class IlgpuBackend
         int k = e % s.Kernel, j = e / s.Kernel % s.BandKernel, c = e / (s.Kernel * s.BandKernel);
         int b = row / steps, t = row % steps, len = lengths[b], src = t + k - s.Kernel / 2;
         int band = s.BandAt(p, j);
-        cols[i] = t < len && src >= 0 && src < len && band >= 0 && band < s.Bands ? x[(b * steps + src) * width + c * s.Bands + band] : 0f;
+        cols[i] = t < len && src >= 0 && src < len && band >= 0 && band < s.Bands ? x[(b * steps + src) * width + s.Feature(c, band, width)] : 0f;
     }
 
     private static void UnfoldBackwardKernel(Index1D i, ArrayView<float> dCols, ArrayView<int> lengths, ArrayView<float> dx, int steps, int width, UnfoldShape s)
     {
         int frameCols = s.FrameColumns(width), colWidth = s.ColumnWidth(width);
-        int row = i / width, f = i % width, c = f / s.Bands, q = f % s.Bands, b = row / steps, src = row % steps, len = lengths[b];
+        int row = i / width, f = i % width, c = s.ChannelOf(f, width), q = s.BandOf(f, width), b = row / steps, src = row % steps, len = lengths[b];
         float sum = 0;
         if (src < len)
             for (int j = 0; j < s.BandKernel; j++)

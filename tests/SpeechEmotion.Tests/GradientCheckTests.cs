@@ -38,8 +38,9 @@ public class GradientCheckTests
     [TestCase(3, 4, 3, 2, 51)]
     [TestCase(1, 8, 5, 3, 52)]
     [TestCase(3, 8, 7, 1, 53)]
-    public void Conv_over_time_and_bands(int kernel, int bands, int bandKernel, int stride, int seed) =>
-        AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride), seed), 3);
+    [TestCase(3, 4, 3, 2, 56, FrameLayout.BandMajor)]
+    public void Conv_over_time_and_bands(int kernel, int bands, int bandKernel, int stride, int seed, FrameLayout layout = FrameLayout.ChannelMajor) =>
+        AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride, layout), seed), 3);
 
     [TestCase(PoolingKind.Mean, 31)]
     [TestCase(PoolingKind.MeanStd, 36)]
@@ -80,6 +81,14 @@ public class GradientCheckTests
     [TestCase(false, 55)]
     public void Whole_model_with_2d_convolution(bool attention, int seed) =>
         AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3), attention ? 18 : 14);
+
+    /// <summary>Two stacked convolutions: 2-D (3 → 6 channels, 8 → 4 → 2 band positions; the second reads the first's
+    /// band-major output and passes dL/dx back through it), and over time only (2 → 4 channels).</summary>
+    [TestCase(true, 3, 57)]
+    [TestCase(false, 3, 58)]
+    [TestCase(true, 0, 59)]
+    public void Whole_model_with_two_convolution_layers(bool attention, int bandKernel, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: bandKernel > 0 ? 3 : 2, convBandKernel: bandKernel, convLayers: 2), attention ? 20 : 16);
 
     /// <summary>Input statistics beside the pooled vector: fc1 reads 2H + 2F values.</summary>
     [TestCase(true, 49)]

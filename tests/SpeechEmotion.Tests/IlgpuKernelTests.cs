@@ -176,15 +176,17 @@ public class IlgpuKernelTests
     }
 
     // Kernel 7 is longer than two of the utterances: the window reaches past both ends. Over time × bands: 3 channels
-    // of 5 bands (3 × 3, stride 2), and one channel of 11 bands (5 × 5, stride 3: the last position hangs over the top).
+    // of 5 bands (3 × 3, stride 2) stored channel- or band-major, and one channel of 11 bands (5 × 5, stride 3: the last
+    // position hangs over the top).
     [TestCase(3, 1, 1, 1, 11)]
     [TestCase(7, 1, 1, 1, 11)]
     [TestCase(3, 5, 3, 2, 15)]
+    [TestCase(3, 5, 3, 2, 15, FrameLayout.BandMajor)]
     [TestCase(5, 11, 5, 3, 11)]
-    public void Unfold_forward_and_backward(int kernel, int bands, int bandKernel, int stride, int width)
+    public void Unfold_forward_and_backward(int kernel, int bands, int bandKernel, int stride, int width, FrameLayout layout = FrameLayout.ChannelMajor)
     {
         const int steps = 6;
-        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride, layout);
         var lens = _p.Ints(6, 1, 3);
         var x = _p.RandomTensor(3, steps, width);
         var cols = _p.Poisoned(3, steps, shape.FrameColumns(width));

@@ -245,22 +245,25 @@ public class TrainingCliTests
         Assert.That(SerProcess.Run("train", "--data", data, "--conv", "8", "--conv-kernel", "4").Output, Does.Contain("odd"));
     }
 
-    /// <summary>A 2-D convolution over time × bands with Δ/ΔΔ as input channels: recorded, Conv2d-shaped weights,
-    /// predict as in process; an even band kernel is refused.</summary>
+    /// <summary>Two 2-D convolutions over time × bands with Δ/ΔΔ as the first one's input channels: recorded, Conv2d-shaped
+    /// weights (the second reads the first's 4 channels at each band position), predict as in process; an even band
+    /// kernel and layers without channels are refused.</summary>
     [Test]
     public void Convolution_over_time_and_bands_trains_saves_and_predicts()
     {
         using var dir = new TempDir();
-        var (data, model, output) = TrainOnCorpus(dir, "--deltas", "--conv", "4", "--conv-kernel", "3", "--conv-bands", "3", "--conv-band-stride", "3");
-        Assert.That(output, Does.Contain("conv2d 4×3×3/3, Bi-GRU"));
+        var (data, model, output) = TrainOnCorpus(dir, "--deltas", "--conv", "4", "--conv-kernel", "3", "--conv-bands", "3", "--conv-band-stride", "3", "--conv-layers", "2");
+        Assert.That(output, Does.Contain("conv2d 4×3×3/3, conv2d 8×3×3/3, Bi-GRU"));
         var saved = SavedModel.Load(model);
         var config = saved.Config;
-        Assert.That((config.ConvBandKernel, config.ConvBandStride, config.Deltas), Is.EqualTo((3, 3, true)));
+        Assert.That((config.ConvBandKernel, config.ConvBandStride, config.ConvLayers, config.Deltas), Is.EqualTo((3, 3, 2, true)));
         Assert.That(saved.Parameters["conv.weight"], Has.Length.EqualTo(4 * 3 * 3 * 3));
-        int positions = (config.InputSize / 3 + 2) / 3;
-        Assert.That(saved.Parameters["gru.weight_ih_l0"], Has.Length.EqualTo(3 * config.Hidden * 4 * positions));
+        Assert.That(saved.Parameters["conv2.weight"], Has.Length.EqualTo(8 * 4 * 3 * 3));
+        int positions = ((config.InputSize / 3 + 2) / 3 + 2) / 3;
+        Assert.That(saved.Parameters["gru.weight_ih_l0"], Has.Length.EqualTo(3 * config.Hidden * 8 * positions));
         AssertPredictsAsInProcess(data, model, saved);
         Assert.That(SerProcess.Run("train", "--data", data, "--conv", "8", "--conv-bands", "2").Output, Does.Contain("odd"));
+        Assert.That(SerProcess.Run("train", "--data", data, "--conv-layers", "2").Output, Does.Contain("--conv C"));
     }
 
     /// <summary>`predict` on one held-out file gives what the in-process model gives, on cpu and through the kernels.</summary>

@@ -14,12 +14,13 @@ public class TrainingStepParityTests
     [TestCase(true, LossKind.CrossEntropy, 0, PoolingKind.MeanStd)]
     [TestCase(true, LossKind.CrossEntropy, 0, PoolingKind.MeanStd, true)]
     [TestCase(true, LossKind.CrossEntropy, 4, PoolingKind.Mean, false, 3)]
+    [TestCase(true, LossKind.CrossEntropy, 3, PoolingKind.Mean, false, 3, 2)]
     public void Loss_gradients_and_every_parameter_after_a_step_agree(bool attention, LossKind loss, int convChannels, PoolingKind pooling,
-        bool inputStatistics = false, int convBands = 0)
+        bool inputStatistics = false, int convBands = 0, int convLayers = 1)
     {
         using var pair = new BackendPair();
         var p = pair.Harness;
-        var config = new ModelConfig { InputSize = 11, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBands, Hidden = 6, Heads = 3, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 9, Classes = 5, Loss = loss };
+        var config = new ModelConfig { InputSize = 11, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBands, ConvLayers = convLayers, Hidden = 6, Heads = 3, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 9, Classes = 5, Loss = loss };
         int[] lengths = [8, 1, 5];
         var batch = PaddedBatch.From(lengths.Select(l => p.RandomData(l * config.InputSize)).ToArray(), config.InputSize);
         int[] targets = [4, 0, 2];

@@ -60,14 +60,17 @@ public class UnfoldTests
                 }
     }
 
-    // PyTorch Conv2d on the image [Cin, Bands, T], stride (S, 1), padding (Kf/2, Kt/2): Cin = 2 channels of 5 bands.
-    [TestCase(3, 3, 2)]
-    [TestCase(5, 1, 1)]
-    [TestCase(1, 5, 3)]
-    public void Unfold_then_gemm_is_the_2d_convolution_written_out(int kernel, int bandKernel, int stride)
+    // PyTorch Conv2d on the image [Cin, Bands, T], stride (S, 1), padding (Kf/2, Kt/2): Cin = 2 channels of 5 bands,
+    // stored channel-major (the front end) or band-major (a previous 2-D layer's output).
+    [TestCase(3, 3, 2, FrameLayout.ChannelMajor)]
+    [TestCase(5, 1, 1, FrameLayout.ChannelMajor)]
+    [TestCase(1, 5, 3, FrameLayout.ChannelMajor)]
+    [TestCase(3, 3, 2, FrameLayout.BandMajor)]
+    [TestCase(1, 5, 3, FrameLayout.BandMajor)]
+    public void Unfold_then_gemm_is_the_2d_convolution_written_out(int kernel, int bandKernel, int stride, FrameLayout layout)
     {
         const int channels = 3, inputs = 2, bands = 5, width = inputs * bands;
-        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride, layout);
         var x = RandomTensor(Lengths.Length, Steps, width);
         var w = RandomTensor(channels, inputs, bandKernel, kernel);
         var cols = _cpu.Allocate(Lengths.Length, Steps, shape.FrameColumns(width));
@@ -91,7 +94,8 @@ public class UnfoldTests
                                 {
                                     int s = t - kernel / 2 + k, band = p * stride + j - bandKernel / 2;
                                     if (t >= Lengths[b] || s < 0 || s >= Lengths[b] || band < 0 || band >= bands) continue;
-                                    expected += ws[((c * inputs + ci) * bandKernel + j) * kernel + k] * xs[(b * Steps + s) * width + ci * bands + band];
+                                    int f = layout == FrameLayout.ChannelMajor ? ci * bands + band : band * inputs + ci;
+                                    expected += ws[((c * inputs + ci) * bandKernel + j) * kernel + k] * xs[(b * Steps + s) * width + f];
                                 }
                         Assert.That(ys[((b * Steps + t) * positions + p) * channels + c], Is.EqualTo(expected).Within(1e-12), $"b {b} t {t} p {p} c {c}");
                     }
@@ -102,9 +106,10 @@ public class UnfoldTests
     [TestCase(3, 5, 3, 2)]
     [TestCase(1, 5, 5, 3)]
     [TestCase(3, 1, 3, 1)]
-    public void Backward_is_the_adjoint_and_pads_with_zeros(int kernel, int bands, int bandKernel, int stride)
+    [TestCase(3, 5, 3, 2, FrameLayout.BandMajor)]
+    public void Backward_is_the_adjoint_and_pads_with_zeros(int kernel, int bands, int bandKernel, int stride, FrameLayout layout = FrameLayout.ChannelMajor)
     {
-        var shape = new UnfoldShape(kernel, bands, bandKernel, stride);
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride, layout);
         int frameCols = shape.FrameColumns(Width);
         var x = RandomTensor(Lengths.Length, Steps, Width);
         var dCols = RandomTensor(Lengths.Length, Steps, frameCols);
@@ -138,6 +143,8 @@ public class UnfoldTests
         Assert.That(() => new ModelConfig { ConvBandKernel = 3 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
+        Assert.That(() => new ModelConfig { ConvLayers = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("convolution layers"));
     }
 
     [Test]
@@ -168,5 +175,21 @@ public class UnfoldTests
         // U(±1/√(Cin·Kf·Kt)) as nn.Conv2d initialises it: bound 1/√45.
         var w = Host(conv.Value);
         Assert.That(w.Max(Math.Abs), Is.LessThanOrEqualTo(1 / Math.Sqrt(45)).And.GreaterThan(0.9 / Math.Sqrt(45)));
+    }
+
+    [Test]
+    public void A_second_2d_layer_reads_the_first_ones_band_positions_with_twice_the_channels()
+    {
+        // 3 channels of 66 bands → 8 channels × 17 positions (stride 4) → 16 channels × 5 positions.
+        var config = new ModelConfig { InputSize = 198, Deltas = true, Pitch = true, ConvChannels = 8, ConvKernel = 5, ConvBandKernel = 3, ConvBandStride = 4, ConvLayers = 2, Hidden = 8, Heads = 2, Classes = 3 };
+        using var model = new SerModel<double>(_cpu, config, seed: 3);
+        Assert.That(config.ConvLayerShape(1), Is.EqualTo(new UnfoldShape(5, 17, 3, 4, FrameLayout.BandMajor)));
+        Assert.That(model.Parameters.All.Single(p => p.Name == "conv2.weight").Value.Shape, Is.EqualTo(new[] { 16, 8, 3, 5 }));
+        Assert.That(model.Parameters.All.Single(p => p.Name == "conv2.bias").Value.Shape, Is.EqualTo(new[] { 16 }));
+        Assert.That(config.GruInputSize, Is.EqualTo(16 * 5));
+        Assert.That(config.Architecture, Is.EqualTo("conv2d 8×5×3/4, conv2d 16×5×3/4, Bi-GRU 8, 2 heads"));
+        // Over time only, a second layer reads the first one's channels: conv 8×5 then conv 16×5.
+        var temporal = config with { ConvBandKernel = 0 };
+        Assert.That((temporal.ConvLayerInput(1), temporal.GruInputSize), Is.EqualTo((8, 16)));
     }
 }

@@ -21,6 +21,7 @@ internal sealed class TrainingArgs
     public readonly Option<int?> ConvKernel = new("--conv-kernel") { Description = "Frames the convolution spans, odd (default 5)" };
     public readonly Option<int?> ConvBands = new("--conv-bands") { Description = "Bands the convolution also spans, odd: makes it 2-D over time × frequency with the Δ/ΔΔ as input channels (default 0: time only)" };
     public readonly Option<int?> ConvBandStride = new("--conv-band-stride") { Description = "Bands the 2-D convolution steps: downsamples frequency by this factor (default 2)" };
+    public readonly Option<int?> ConvLayers = new("--conv-layers") { Description = "Convolution layers stacked, each with twice the channels of the one before and the same kernels and stride (default 1)" };
     public readonly Option<PoolingKind?> Pool = new("--pool") { Description = "mean (the paper) | meanstd: pool the attention output's mean and standard deviation over the frames" };
     public readonly Option<bool> InputStats = new("--input-stats") { Description = "fc1 also reads each input feature's mean and standard deviation over the utterance" };
     public readonly Option<float?> Dropout = new("--dropout") { Description = "Dropout after fc1, in [0, 1) (preset: 0.2 Emo-DB, 0.3 IEMOCAP)" };
@@ -50,7 +51,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -92,6 +93,7 @@ internal sealed class TrainingArgs
             ConvKernel = r.GetValue(ConvKernel) ?? model.ConvKernel,
             ConvBandKernel = r.GetValue(ConvBands) ?? model.ConvBandKernel,
             ConvBandStride = r.GetValue(ConvBandStride) ?? model.ConvBandStride,
+            ConvLayers = r.GetValue(ConvLayers) ?? model.ConvLayers,
             Hidden = r.GetValue(Hidden) ?? model.Hidden,
             Heads = r.GetValue(Heads) ?? model.Heads,
             Pooling = r.GetValue(Pool) ?? model.Pooling,

@@ -28,6 +28,7 @@ public static class GradientCheck
             .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true));
 
@@ -47,9 +48,10 @@ public static class GradientCheck
     }
 
     /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
-    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2; 1 channel of 8 bands, 1 × 5, stride
-    /// 3, whose last position hangs over the top band).</summary>
-    public static readonly UnfoldShape[] ConvShapes = [new(1), new(3), new(5), new(3, Bands: 4, BandKernel: 3, BandStride: 2), new(1, Bands: 8, BandKernel: 5, BandStride: 3)];
+    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1 channel
+    /// of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
+    public static readonly UnfoldShape[] ConvShapes = [new(1), new(3), new(5), new(3, Bands: 4, BandKernel: 3, BandStride: 2),
+        new(3, Bands: 4, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor), new(1, Bands: 8, BandKernel: 5, BandStride: 3)];
 
     /// <summary>Convolution + ReLU, 8 inputs → 6 channels.</summary>
     public static List<GradCheckRow> Conv(UnfoldShape shape, int seed)
@@ -123,11 +125,11 @@ public static class GradientCheck
     }
 
     public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean,
-        bool inputStatistics = false, int convBandKernel = 0)
+        bool inputStatistics = false, int convBandKernel = 0, int convLayers = 1)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBandKernel, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBandKernel, ConvLayers = convLayers, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());

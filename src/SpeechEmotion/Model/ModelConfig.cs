@@ -33,6 +33,9 @@ public sealed record ModelConfig
     public int ConvBandKernel { get; init; }
     /// <summary>Bands the 2-D convolution moves per output position: it downsamples the frequency axis by this factor.</summary>
     public int ConvBandStride { get; init; } = 2;
+    /// <summary>Convolution layers stacked: each after the first has twice its predecessor's channels, the same kernels and
+    /// band stride, and reads its output (a 2-D layer's band positions are its bands); files from before it existed have one.</summary>
+    public int ConvLayers { get; init; } = 1;
     public int Hidden { get; init; } = 128;
     public int Heads { get; init; } = 8;
     public bool UseAttention { get; init; } = true;
@@ -54,16 +57,26 @@ public sealed record ModelConfig
 
     /// <summary>The layers in a few words for logs, e.g. "conv2d 16×5×5/2, Bi-GRU 128, 8 heads, mean+std pooling".</summary>
     public string Architecture =>
-        (ConvChannels == 0 ? "" : ConvBandKernel > 0 ? $"conv2d {ConvChannels}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, " : $"conv {ConvChannels}×{ConvKernel}, ")
+        (ConvChannels == 0 ? "" : string.Concat(Enumerable.Range(0, ConvLayers).Select(l => ConvBandKernel > 0
+            ? $"conv2d {ConvLayerChannels(l)}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, " : $"conv {ConvLayerChannels(l)}×{ConvKernel}, ")))
         + $"Bi-GRU {Hidden}, " + (UseAttention ? $"{Heads} heads" : "no attention")
         + (Pooling == PoolingKind.MeanStd ? ", mean+std pooling" : "") + (InputStatistics ? ", input statistics" : "");
 
-    /// <summary>The convolution's im2col: over time only, or over time × bands with the deltas as input channels.</summary>
-    public UnfoldShape ConvShape =>
-        ConvBandKernel > 0 ? new(ConvKernel, Deltas ? InputSize / 3 : InputSize, ConvBandKernel, ConvBandStride) : new(ConvKernel);
+    /// <summary>Output channels of convolution layer l (from 0): they double from layer to layer.</summary>
+    public int ConvLayerChannels(int layer) => ConvChannels << layer;
 
-    /// <summary>Values per frame the GRU reads: the convolution's channels at each band position, or the features themselves.</summary>
-    public int GruInputSize => ConvChannels > 0 ? ConvChannels * ConvShape.Positions : InputSize;
+    /// <summary>Convolution layer l's im2col: over time only, or over time × bands; the first layer's input channels are
+    /// the features and their deltas, a later 2-D layer's are its predecessor's channels at each band position.</summary>
+    public UnfoldShape ConvLayerShape(int layer) =>
+        ConvBandKernel == 0 ? new(ConvKernel)
+        : layer == 0 ? new(ConvKernel, Deltas ? InputSize / 3 : InputSize, ConvBandKernel, ConvBandStride)
+        : new(ConvKernel, ConvLayerShape(layer - 1).Positions, ConvBandKernel, ConvBandStride, FrameLayout.BandMajor);
+
+    /// <summary>Values per frame convolution layer l reads (l = ConvLayers: what the GRU reads).</summary>
+    public int ConvLayerInput(int layer) => layer == 0 ? InputSize : ConvLayerChannels(layer - 1) * ConvLayerShape(layer - 1).Positions;
+
+    /// <summary>Values per frame the GRU reads: the last convolution's channels at each band position, or the features themselves.</summary>
+    public int GruInputSize => ConvChannels > 0 ? ConvLayerInput(ConvLayers) : InputSize;
 
     public void Validate()
     {
@@ -71,6 +84,7 @@ public sealed record ModelConfig
         if (ConvChannels > 0 && (ConvKernel < 1 || ConvKernel % 2 == 0)) throw new ArgumentException($"the convolution kernel must be odd and positive, got {ConvKernel}");
         if (ConvBandKernel < 0 || ConvBandKernel % 2 == 0 && ConvBandKernel != 0) throw new ArgumentException($"the convolution's band kernel must be odd and positive (or 0 for none), got {ConvBandKernel}");
         if (ConvBandKernel > 0 && ConvChannels == 0) throw new ArgumentException($"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (--conv C)");
+        if (ConvLayers < 1 || ConvLayers > 1 && ConvChannels == 0) throw new ArgumentException($"{ConvLayers} convolution layers need a positive count and channels (--conv C), got {ConvChannels} channels");
         if (ConvBandStride < 1) throw new ArgumentException($"the convolution's band stride must be positive, got {ConvBandStride}");
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)
             throw new ArgumentException(Task == SerTask.Classification ? "classification needs at least 2 classes" : "regression needs Classes = 1 and a positive score range");

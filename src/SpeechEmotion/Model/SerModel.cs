@@ -5,8 +5,8 @@ namespace SpeechEmotion.Model;
 
 /// <summary>
 /// The network of Guo et al.: Bi-GRU → multi-head self-attention → masked mean pooling → FC(2H→128) + ReLU → dropout
-/// → FC(128→C) → softmax, optionally after a convolution over time or time × bands (<see cref="ModelConfig.ConvChannels"/>, not in the
-/// paper), with mean+std pooling (<see cref="ModelConfig.Pooling"/>, not in the paper; FC(4H→128) then) and with the
+/// → FC(128→C) → softmax, optionally after convolution layers over time or time × bands (<see cref="ModelConfig.ConvChannels"/>,
+/// <see cref="ModelConfig.ConvLayers"/>, not in the paper), with mean+std pooling (<see cref="ModelConfig.Pooling"/>, not in the paper; FC(4H→128) then) and with the
 /// input features' utterance statistics beside the pooled vector (<see cref="ModelConfig.InputStatistics"/>). Written
 /// once against <see cref="IBackend{T}"/>; forward caches what backward needs.
 /// </summary>
@@ -26,8 +26,8 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         Config = config;
         Parameters = new ParameterSet<T>(backend);
         _ws = new Workspace<T>(backend);
-        if (config.ConvChannels > 0)
-            _layers.Add(new ConvLayer<T>(backend, Parameters, "conv", config.InputSize, config.ConvChannels, config.ConvShape) { ComputeInputGradient = false });
+        for (int l = 0; config.ConvChannels > 0 && l < config.ConvLayers; l++)
+            _layers.Add(new ConvLayer<T>(backend, Parameters, l == 0 ? "conv" : $"conv{l + 1}", config.ConvLayerInput(l), config.ConvLayerChannels(l), config.ConvLayerShape(l)) { ComputeInputGradient = l > 0 });
         _layers.Add(new GruLayer<T>(backend, Parameters, "gru", config.GruInputSize, config.Hidden) { ComputeInputGradient = config.ConvChannels > 0 });
         if (config.UseAttention) _layers.Add(new AttentionLayer<T>(backend, Parameters, "attention", config.Embed, config.Heads, config.AttentionDropout));
         _layers.Add(new PoolingLayer<T>(backend, config.Embed, config.Pooling));

@@ -2,7 +2,7 @@ namespace SpeechEmotion.Engine.Cpu;
 
 public sealed partial class CpuBackend<T>
 {
-    // cols[b, t, p, (c·Kf + j)·Kt + k] = x[b, t + k − Kt/2, c·Bands + p·S + j − Kf/2] inside the utterance and the
+    // cols[b, t, p, (c·Kf + j)·Kt + k] = x[b, t + k − Kt/2, Feature(c, p·S + j − Kf/2)] inside the utterance and the
     // bands, else 0 (UnfoldShape); one batch item per thread.
     public void Unfold(Tensor<T> x, Tensor<int> lengths, UnfoldShape shape, Tensor<T> cols)
     {
@@ -28,7 +28,7 @@ public sealed partial class CpuBackend<T>
                     for (int c = 0; c < channels; c++)
                         for (int j = 0; j < kf; j++)
                         {
-                            int band = shape.BandAt(p, j), f = c * bands + band;
+                            int band = shape.BandAt(p, j), f = shape.Feature(c, band, width);
                             bool inBands = band >= 0 && band < bands;
                             for (int k = 0; k < kt; k++, i++)
                             {
@@ -40,7 +40,7 @@ public sealed partial class CpuBackend<T>
         });
     }
 
-    // The adjoint of Unfold: dx[b, s, c·Bands + q] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2 in
+    // The adjoint of Unfold: dx[b, s, Feature(c, q)] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2 in
     // [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p < Positions, for s < len_b; padded frames get 0. One batch item per
     // thread, j then k ascending.
     public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx)
@@ -73,7 +73,7 @@ public sealed partial class CpuBackend<T>
                                 if (t >= 0 && t < len) sum += ds[t * frameCols + p * colWidth + (c * kf + j) * kt + k];
                             }
                         }
-                        dxs[s * width + c * bands + q] = sum;
+                        dxs[s * width + shape.Feature(c, q, width)] = sum;
                     }
         });
     }
