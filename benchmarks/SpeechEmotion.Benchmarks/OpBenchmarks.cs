@@ -9,14 +9,16 @@ namespace SpeechEmotion.Benchmarks;
 /// kernel time is inside the measurement) at the "paper" shapes (batch 32, Frames frames, F 400, H 128, E 256, 8 heads):
 /// GEMM (the GRU input projection), GRU forward/backward (both directions), attention forward/backward, Unfold and its
 /// backward (the im2col of a 5-frame convolution front end, pure data movement; UnfoldBands that of a 5 frames × 5 bins
-/// 2-D convolution with bin stride 4 over the 400 bins as one channel), Adam over the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
+/// 2-D convolution with bin stride 4 over the 400 bins as one channel; UnfoldBandMajor that of a stacked layer's 3 × 3,
+/// stride 2 convolution reading 16 channels × 25 band positions band-major, as a previous 2-D layer writes them), Adam over the whole model. FLOP counts as in the kernel files; the GFLOP/s column divides them by the mean time.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(GflopsConfig))]
 public class OpBenchmarks : IFlopCount
 {
     private const int Batch = 32, Input = 400, Hidden = 128, Embed = 256, Heads = 8, Parameters = 700_000, ConvKernel = 5;
-    private static readonly UnfoldShape TimeConv = new(ConvKernel), BandConv = new(ConvKernel, Input, BandKernel: 5, BandStride: 4);
+    private static readonly UnfoldShape TimeConv = new(ConvKernel), BandConv = new(ConvKernel, Input, BandKernel: 5, BandStride: 4),
+        StackedConv = new(3, Bands: 25, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor);
 
     [Params(100, 300, 900)]
     public int Frames { get; set; }
@@ -27,7 +29,7 @@ public class OpBenchmarks : IFlopCount
     public static IEnumerable<string> Devices() => GpuDevice.CudaAvailable() ? ["cpu", "cuda"] : ["cpu"];
 
     private IBackend<float> _b = null!;
-    private Tensor<float> _x = null!, _cols = null!, _bandCols = null!, _dx = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
+    private Tensor<float> _x = null!, _cols = null!, _bandCols = null!, _stackedCols = null!, _dx = null!, _w = null!, _gi = null!, _out = null!, _qkv = null!, _probs = null!, _ctx = null!, _dqkv = null!;
     private Tensor<float> _values = null!, _grads = null!, _m = null!, _v = null!, _pooled = null!, _stats = null!, _dStats = null!, _dOut = null!, _wide = null!;
     private Tensor<int> _lengths = null!;
     private GruDirection<float>[] _gru = [];
@@ -48,6 +50,7 @@ public class OpBenchmarks : IFlopCount
         _w = Random(3 * Hidden, Input);
         _cols = Random(Batch, Frames, TimeConv.FrameColumns(Input));
         _bandCols = Random(Batch, Frames, BandConv.FrameColumns(Input));
+        _stackedCols = Random(Batch, Frames, StackedConv.FrameColumns(Input));
         _dx = _b.Allocate(Batch, Frames, Input);
         _gi = _b.Allocate(Batch, Frames, 3 * Hidden);
         _out = Random(Batch, Frames, 2 * Hidden);
@@ -139,6 +142,20 @@ public class OpBenchmarks : IFlopCount
     public void UnfoldBandsBackward()
     {
         _b.UnfoldBackward(_bandCols, _lengths, BandConv, _dx);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void UnfoldBandMajor()
+    {
+        _b.Unfold(_x, _lengths, StackedConv, _stackedCols);
+        _b.Synchronize();
+    }
+
+    [Benchmark]
+    public void UnfoldBandMajorBackward()
+    {
+        _b.UnfoldBackward(_stackedCols, _lengths, StackedConv, _dx);
         _b.Synchronize();
     }
 

@@ -42,13 +42,14 @@ public sealed partial class CpuBackend<T>
 
     // The adjoint of Unfold: dx[b, s, Feature(c, q)] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2 in
     // [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p < Positions, for s < len_b; padded frames get 0. One batch item per
-    // thread, j then k ascending.
+    // thread; it walks dCols in order and adds each entry to the value it was copied from (Unfold's loops, reversed
+    // assignment): a gather per input value would test every tap for a position reading it, 3× slower.
     public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx)
     {
         var lens = Ints(lengths).ToArray();
         int batch = lens.Length, width = dx.Dim(-1), steps = dx.Length / (batch * width);
         shape.Validate(width);
-        int frameCols = shape.FrameColumns(width), colWidth = shape.ColumnWidth(width), channels = shape.Channels(width);
+        int frameCols = shape.FrameColumns(width), channels = shape.Channels(width);
         int bands = shape.Bands, kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2;
         CheckLength(dCols, batch * steps * frameCols, "unfold column gradient");
         var D = Cpu(dCols); var DX = Cpu(dx);
@@ -57,24 +58,25 @@ public sealed partial class CpuBackend<T>
             int len = CheckedLength(lens[b], steps);
             var ds = D.Array.AsSpan(D.Offset + b * steps * frameCols, steps * frameCols);
             var dxs = DX.Array.AsSpan(DX.Offset + b * steps * width, steps * width);
-            dxs[(len * width)..].Clear();
-            for (int s = 0; s < len; s++)
-                for (int c = 0; c < channels; c++)
-                    for (int q = 0; q < bands; q++)
-                    {
-                        T sum = T.Zero;
+            dxs.Clear();
+            for (int t = 0; t < len; t++)
+            {
+                var row = ds.Slice(t * frameCols, frameCols);
+                int i = 0;
+                for (int p = 0; p < shape.Positions; p++)
+                    for (int c = 0; c < channels; c++)
                         for (int j = 0; j < kf; j++)
                         {
-                            int p = shape.PositionReading(q, j);
-                            if (p < 0) continue;
-                            for (int k = 0; k < kt; k++)
+                            int band = shape.BandAt(p, j);
+                            if (band < 0 || band >= bands) { i += kt; continue; }
+                            int f = shape.Feature(c, band, width);
+                            for (int k = 0; k < kt; k++, i++)
                             {
-                                int t = s - k + halfT;
-                                if (t >= 0 && t < len) sum += ds[t * frameCols + p * colWidth + (c * kf + j) * kt + k];
+                                int s = t + k - halfT;
+                                if (s >= 0 && s < len) dxs[s * width + f] += row[i];
                             }
                         }
-                        dxs[s * width + shape.Feature(c, q, width)] = sum;
-                    }
+            }
         });
     }
 }
