@@ -144,7 +144,8 @@ public class UnfoldTests
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
         Assert.That(() => new ModelConfig { ConvLayers = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
-        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("convolution layers"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("1 to 8"));
+        Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 9 }.Validate(), Throws.ArgumentException.With.Message.Contains("1 to 8"));
     }
 
     [Test]
