@@ -26,12 +26,13 @@ public class TrainerTests
         Assert.That(other.Model.Parameters["fc2.weight"], Is.Not.EqualTo(first.Model.Parameters["fc2.weight"]));
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors)
+    [TestCase(false, 0)]
+    [TestCase(true, 0)]
+    [TestCase(false, 8)]
+    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors, int crop)
     {
         var data = ToneCorpus.Examples(2, ["a", "b"], 2);
-        var options = speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options;
+        var options = (speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options) with { Crop = crop };
         var uninterrupted = Train(options, data);
         using var dir = new TempDir();
         var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
@@ -114,6 +115,20 @@ public class TrainerTests
         Assert.That(() => Train(checkpointed with { Epochs = 5 }, data), Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
         var resumed = Train(checkpointed, data);
         foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
+    }
+
+    /// <summary>Crops change what a step sees (tone utterances are 7–22 frames), yet the tones are still learned.</summary>
+    [Test]
+    public void Random_crops_change_training_and_the_model_still_learns()
+    {
+        var train = ToneCorpus.Examples(3, ["a", "b", "c"], 3);
+        var whole = Train(Options with { Epochs = 6 }, train);
+        var cropped = Train(Options with { Epochs = 6, Crop = 8 }, train);
+        Assert.That(cropped.Model.Parameters["fc2.weight"], Is.Not.EqualTo(whole.Model.Parameters["fc2.weight"]));
+        var test = ToneCorpus.Examples(2, ["t"], 5);
+        using var model = cropped.Model.Instantiate(new CpuBackend<float>());
+        Assert.That(Trainer.Evaluate(model, cropped.Model.Prepare(test), ToneCorpus.Labels).Ua, Is.GreaterThanOrEqualTo(0.99));
+        Assert.That(() => Train(Options with { Crop = -1 }, train), Throws.ArgumentException.With.Message.Contains("a crop of -1 frames"));
     }
 
     [Test]

@@ -75,6 +75,15 @@ public class TrainingCliTests
         AssertLosoRefused(dir, "between 0 and 8 (the epoch count)", "--average-last", "9");
     }
 
+    [Test]
+    public void Loso_with_random_crops_records_the_crop()
+    {
+        using var dir = new TempDir();
+        var json = LosoOnSpeaker09(dir, "--crop", "8");
+        Assert.That(json["training"]!["Crop"]!.GetValue<int>(), Is.EqualTo(8));
+        AssertLosoRefused(dir, "a crop of -2 frames", "--crop", "-2");
+    }
+
     /// <summary>Writes the tone corpus and runs the small LOSO fold for speaker 09 with extra options; its report.json.</summary>
     private static JsonNode LosoOnSpeaker09(TempDir dir, params string[] options)
     {

@@ -38,6 +38,7 @@ internal sealed class TrainingArgs
     public readonly Option<int?> AverageLast = new("--average-last") { Description = "Keep the mean of the weights after each of the last K epochs (stochastic weight averaging) instead of one epoch's" };
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (each ≤ a tenth of the bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
+    public readonly Option<int?> Crop = new("--crop") { Description = "Train on a random window of at most this many frames (10 ms each) of every utterance, drawn anew each epoch; evaluation reads whole utterances (default 0: off)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
@@ -51,7 +52,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Crop, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -114,6 +115,7 @@ internal sealed class TrainingArgs
             ClassWeights = r.GetValue(ClassWeights),
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             SpecAugment = r.GetValue(SpecAugment),
+            Crop = r.GetValue(Crop) ?? training.Crop,
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
             SpeedPerturbation = Speeds(r),
         };

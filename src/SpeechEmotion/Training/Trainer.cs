@@ -112,6 +112,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     private double Step(SerModel<float> model, AdamOptimizer<float> adam, Workspace<float> ws, NormalizedSet set, int[] indices, Tensor<float>? weights)
     {
         var batch = set.Batch(indices);
+        if (options.Crop > 0) batch = RandomCrop.Apply(batch, options.Crop, (ulong)options.Seed, (ulong)adam.Step);
         if (options.SpecAugment) SpecAugment.Apply(batch, (ulong)options.Seed, (ulong)adam.Step);
         var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
         backend.Upload(batch.Features, input);
