@@ -70,6 +70,12 @@ public class GradientCheckTests
     public void Whole_model(bool attention, LossKind loss) =>
         AssertAll(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
 
+    /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to end.</summary>
+    [TestCase(true, LossKind.CrossEntropy, 0.3, 61)]
+    [TestCase(false, LossKind.L1, 0.6, 62)]
+    public void Whole_model_with_mixup_loss(bool attention, LossKind loss, double lambda, int seed) =>
+        AssertAll(GradientCheck.EndToEnd(attention, loss, seed, mixupLambda: lambda), attention ? 16 : 12);
+
     /// <summary>Convolution before the GRU: its weights get their gradient through the GRU's input gradient.</summary>
     [TestCase(true, 45)]
     [TestCase(false, 46)]

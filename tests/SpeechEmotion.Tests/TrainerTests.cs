@@ -26,13 +26,14 @@ public class TrainerTests
         Assert.That(other.Model.Parameters["fc2.weight"], Is.Not.EqualTo(first.Model.Parameters["fc2.weight"]));
     }
 
-    [TestCase(false, 0)]
-    [TestCase(true, 0)]
-    [TestCase(false, 8)]
-    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors, int crop)
+    [TestCase(false, 0, 0.0)]
+    [TestCase(true, 0, 0.0)]
+    [TestCase(false, 8, 0.0)]
+    [TestCase(false, 0, 0.4)]
+    public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors, int crop, double mixup)
     {
         var data = ToneCorpus.Examples(2, ["a", "b"], 2);
-        var options = (speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options) with { Crop = crop };
+        var options = (speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options) with { Crop = crop, Mixup = mixup };
         var uninterrupted = Train(options, data);
         using var dir = new TempDir();
         var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
@@ -129,6 +130,21 @@ public class TrainerTests
         using var model = cropped.Model.Instantiate(new CpuBackend<float>());
         Assert.That(Trainer.Evaluate(model, cropped.Model.Prepare(test), ToneCorpus.Labels).Ua, Is.GreaterThanOrEqualTo(0.99));
         Assert.That(() => Train(Options with { Crop = -1 }, train), Throws.ArgumentException.With.Message.Contains("a crop of -1 frames"));
+    }
+
+    /// <summary>Mixup trains on blends of two tones with blended labels, yet each pure tone is still recognised.</summary>
+    [Test]
+    public void Mixup_changes_training_and_the_model_still_learns()
+    {
+        var train = ToneCorpus.Examples(3, ["a", "b", "c"], 3);
+        var plain = Train(Options with { Epochs = 6 }, train);
+        var mixed = Train(Options with { Epochs = 6, Mixup = 0.4, ClassWeights = true }, train);
+        Assert.That(mixed.Model.Parameters["fc2.weight"], Is.Not.EqualTo(plain.Model.Parameters["fc2.weight"]));
+        Assert.That(mixed.History[^1].TrainLoss, Is.GreaterThan(plain.History[^1].TrainLoss), "mixed targets cannot be fitted as tightly");
+        var test = ToneCorpus.Examples(2, ["t"], 5);
+        using var model = mixed.Model.Instantiate(new CpuBackend<float>());
+        Assert.That(Trainer.Evaluate(model, mixed.Model.Prepare(test), ToneCorpus.Labels).Ua, Is.GreaterThanOrEqualTo(0.99));
+        Assert.That(() => Train(Options with { Mixup = -0.5 }, train), Throws.ArgumentException.With.Message.Contains("mixup α -0.5"));
     }
 
     [Test]

@@ -84,6 +84,15 @@ public class TrainingCliTests
         AssertLosoRefused(dir, "a crop of -2 frames", "--crop", "-2");
     }
 
+    [Test]
+    public void Loso_with_mixup_records_alpha()
+    {
+        using var dir = new TempDir();
+        var json = LosoOnSpeaker09(dir, "--mixup", "0.4");
+        Assert.That(json["training"]!["Mixup"]!.GetValue<double>(), Is.EqualTo(0.4));
+        AssertLosoRefused(dir, "mixup α -1", "--mixup", "-1");
+    }
+
     /// <summary>Writes the tone corpus and runs the small LOSO fold for speaker 09 with extra options; its report.json.</summary>
     private static JsonNode LosoOnSpeaker09(TempDir dir, params string[] options)
     {

@@ -39,6 +39,7 @@ internal sealed class TrainingArgs
     public readonly Option<bool> ClassWeights = new("--class-weights") { Description = "Weight classes by inverse frequency in the loss" };
     public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (each ≤ a tenth of the bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<int?> Crop = new("--crop") { Description = "Train on a random window of at most this many frames (10 ms each) of every utterance, drawn anew each epoch; evaluation reads whole utterances (default 0: off)" };
+    public readonly Option<double?> Mixup = new("--mixup") { Description = "Mixup's α: train on mixtures λ·a + (1 − λ)·b of utterance pairs of each batch and their labels (or scores), λ ~ Beta(α, α) (default 0: off; 0.4 is typical)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
     public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
@@ -52,7 +53,7 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Crop, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -116,6 +117,7 @@ internal sealed class TrainingArgs
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             SpecAugment = r.GetValue(SpecAugment),
             Crop = r.GetValue(Crop) ?? training.Crop,
+            Mixup = r.GetValue(Mixup) ?? training.Mixup,
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
             SpeedPerturbation = Speeds(r),
         };

@@ -30,7 +30,8 @@ public static class GradientCheck
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true));
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3)).Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -125,7 +126,7 @@ public static class GradientCheck
     }
 
     public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean,
-        bool inputStatistics = false, int convBandKernel = 0, int convLayers = 1)
+        bool inputStatistics = false, int convBandKernel = 0, int convLayers = 1, double mixupLambda = 0)
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
@@ -133,15 +134,22 @@ public static class GradientCheck
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
-        double Objective() => model.Loss(model.Forward(input, s.Context), targets, null, out _);
+        // With mixupLambda > 0 the objective is mixup's loss against a second, random target set (checks SerModel.MixedLoss).
+        var partnerTargets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
+        double Loss(out Tensor<double> d)
+        {
+            var logits = model.Forward(input, s.Context);
+            return mixupLambda > 0 ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, out d) : model.Loss(logits, targets, null, out d);
+        }
+        double Objective() => Loss(out _);
         Tensor<double>? Analytic()
         {
             model.Parameters.ZeroGrads();
-            model.Loss(model.Forward(input, s.Context), targets, null, out var d);
+            Loss(out var d);
             model.Backward(d);
             return null;
         }
-        string name = $"model ({config.Architecture}, {loss}, T {s.Steps})";
+        string name = $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}, T {s.Steps})";
         return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
     }
 

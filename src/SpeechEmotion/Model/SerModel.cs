@@ -66,6 +66,27 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         return Backend.SoftmaxLoss(logits, targets, classWeights, Config.Loss, _probs, dLogits);
     }
 
+    // Mixup's loss, L = λ·L(y_a) + (1 − λ)·L(y_b) (each term normalised over its own targets' class weights), so
+    // dL/dlogits = λ·dL(y_a)/dlogits + (1 − λ)·dL(y_b)/dlogits; the two B×C gradients are mixed on the host (a few
+    // hundred floats per step, beside the loss read-back the backend already does).
+    /// <summary>Loss of the last forward against a mixup of two target sets (see <see cref="Training.Mixup"/>).</summary>
+    public double MixedLoss(Tensor<T> logits, Tensor<int> targets, Tensor<int> partnerTargets, double lambda, Tensor<T>? classWeights,
+        out Tensor<T> dLogits)
+    {
+        double loss = lambda * Loss(logits, targets, classWeights, out dLogits);
+        var partnerGrad = _ws.Get("dlogits-partner", targets.Length, Config.Classes);
+        loss += (1 - lambda) * Backend.SoftmaxLoss(logits, partnerTargets, classWeights, Config.Loss,
+            _ws.Get("probs-partner", targets.Length, Config.Classes), partnerGrad);
+        var own = new T[dLogits.Length];
+        var partner = new T[dLogits.Length];
+        Backend.Download(dLogits, own);
+        Backend.Download(partnerGrad, partner);
+        T l = T.CreateChecked(lambda), rest = T.CreateChecked(1 - lambda);
+        for (int i = 0; i < own.Length; i++) own[i] = l * own[i] + rest * partner[i];
+        Backend.Upload(own, dLogits);
+        return loss;
+    }
+
     public Tensor<T> Probabilities => _probs;
 
     /// <summary>Regression loss of the last forward: L1 between ScoreRange·tanh(output) and the scores.</summary>

@@ -113,6 +113,9 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     {
         var batch = set.Batch(indices);
         if (options.Crop > 0) batch = RandomCrop.Apply(batch, options.Crop, (ulong)options.Seed, (ulong)adam.Step);
+        int[]? partners = null;
+        double lambda = 1;
+        if (options.Mixup > 0) (batch, partners, lambda) = Mixup.Apply(batch, options.Mixup, (ulong)options.Seed, (ulong)adam.Step);
         if (options.SpecAugment) SpecAugment.Apply(batch, (ulong)options.Seed, (ulong)adam.Step);
         var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
         backend.Upload(batch.Features, input);
@@ -125,14 +128,22 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         if (config.Task == SerTask.Regression)
         {
             var scores = ws.Get("scores", batch.Batch);
-            backend.Upload(indices.Select(i => (float)set.Examples[i].Score).ToArray(), scores);
+            // Mixup of scores: the mixed utterance's target is the same mixture of the two scores.
+            backend.Upload(indices.Select((i, b) => (float)(lambda * set.Examples[i].Score
+                + (partners is null ? 0 : (1 - lambda) * set.Examples[indices[partners[b]]].Score))).ToArray(), scores);
             loss = model.RegressionLoss(outputs, scores, out dLogits);
         }
         else
         {
             var targets = ws.Ints("targets", batch.Batch);
             backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
-            loss = model.Loss(outputs, targets, weights, out dLogits);
+            if (partners is null) loss = model.Loss(outputs, targets, weights, out dLogits);
+            else
+            {
+                var partnerTargets = ws.Ints("partner-targets", batch.Batch);
+                backend.Upload(partners.Select(p => set.Examples[indices[p]].Label).ToArray(), partnerTargets);
+                loss = model.MixedLoss(outputs, targets, partnerTargets, lambda, weights, out dLogits);
+            }
         }
         model.Parameters.ZeroGrads();
         model.Backward(dLogits);

@@ -16,6 +16,8 @@ public sealed record TrainingOptions
     public bool SpecAugment { get; init; }
     /// <summary>Cut each training utterance to a random window of at most this many frames (<see cref="RandomCrop"/>; 0: off).</summary>
     public int Crop { get; init; }
+    /// <summary>Mixup's α: mix each training batch with a shuffled copy of itself, λ ~ Beta(α, α) (<see cref="Mixup"/>; 0: off).</summary>
+    public double Mixup { get; init; }
     /// <summary>Speed factors of the perturbed training copies (<see cref="FeatureSet"/>); empty: none. Recorded in reports.</summary>
     public IReadOnlyList<double> SpeedPerturbation { get; init; } = [];
     /// <summary>Keep the mean of the weights after each of the last K epochs instead of one epoch's (0: off).</summary>
@@ -28,6 +30,7 @@ public sealed record TrainingOptions
         if (AverageLast < 0 || AverageLast > Epochs)
             throw new ArgumentException($"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)");
         if (Crop < 0) throw new ArgumentException($"a crop of {Crop} frames: it needs a positive frame count, or 0 for none");
+        if (!(Mixup >= 0) || !double.IsFinite(Mixup)) throw new ArgumentException($"mixup α {Mixup}: it needs a positive, finite α, or 0 for none");
     }
 }
 
