@@ -450,7 +450,8 @@ public class ShippedModelTests
             var labels = EmoDbCorpus.Emotions.ToDictionary(e => e.Code, e => e.Label);
             return lines.Average(l => l["emotion"]!.GetValue<string>() == labels[Path.GetFileName(l["path"]!.GetValue<string>())[5]] ? 1.0 : 0.0);
         }
-        Assert.That(Accuracy("emodb"), Is.GreaterThan(0.8), "speaker 03's 49 files normalised together, as in training");
-        Assert.That(Accuracy("file"), Is.LessThan(0.6), "one file's own statistics do not match training");
+        double grouped = Accuracy("emodb"), alone = Accuracy("file");
+        Assert.That(grouped, Is.GreaterThan(0.8), "speaker 03's 49 files normalised together, as in training");
+        Assert.That(alone, Is.LessThan(grouped - 0.2), "one file's own statistics do not match training");
     }
 }
