@@ -107,6 +107,22 @@ public class WavReaderTests
         yield return new TestCaseData("huge-fmt", hugeFmt, "truncated header").SetName("fmt chunk size 2^31");
         var badAlign = WavBytes.Build(1, 2, 16000, 16, new byte[64], blockAlign: 3);
         yield return new TestCaseData("align", badAlign, "block align").SetName("Inconsistent block align");
+        yield return new TestCaseData("align0", WavBytes.Build(1, 1, 16000, 16, new byte[64], blockAlign: 0), "block align 0")
+            .SetName("Block align 0");
+        var twoFmt = WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("fmt ", good.AsSpan(20, 16).ToArray()));
+        yield return new TestCaseData("two-fmt", twoFmt, "second fmt chunk").SetName("Duplicate fmt chunk");
+        var huge = (byte[])good.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(40), 2_000_000_000);
+        yield return new TestCaseData("huge-data", huge, "declares 2000000000 bytes but only 12 remain").SetName("Data size 2 GB");
+        var big = WavBytes.Build(3, 1, 16000, 64, new byte[16]);
+        BinaryPrimitives.WriteDoubleLittleEndian(big.AsSpan(52), 1e300);
+        yield return new TestCaseData("1e300", big, "sample 1 is 1E+300, outside").SetName("float64 sample 1e300");
+        var ghz = (byte[])good.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(ghz.AsSpan(24), uint.MaxValue);
+        yield return new TestCaseData("4ghz", ghz, "sample rate 4294967295 Hz").SetName("4 GHz sample rate");
+        var escape = WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("\u001b[2J", new byte[2]));
+        BinaryPrimitives.WriteUInt32LittleEndian(escape.AsSpan(40), 1_000_000);
+        yield return new TestCaseData("escape", escape, "'\\x1b[2J' chunk runs past").SetName("Control characters in a chunk id");
     }
 
     [TestCaseSource(nameof(BadFiles))]
@@ -118,6 +134,61 @@ public class WavReaderTests
         Assert.That(e.Message, Does.Contain(path));
         Assert.That(e.Message, Does.Contain(reason).IgnoreCase);
         Assert.That(e.FilePath, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void Data_size_0xFFFFFFFF_reads_to_the_end_of_the_file()
+    {
+        using var dir = new TempDir();
+        var bytes = WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), uint.MaxValue);
+        Assert.That(WavReader.ReadMono16k(dir.File("streamed.wav", bytes)), Is.EqualTo(Ramp).Within(1e-4));
+    }
+
+    [Test]
+    public void A_stream_reads_like_the_file_and_a_pipe_ends_where_its_bytes_end()
+    {
+        using var dir = new TempDir();
+        var tone = WavBytes.Tone(300, 22050, 30000);
+        var bytes = WavBytes.Build(1, 1, 22050, 16, WavBytes.Pcm16(tone));
+        var fromFile = WavReader.ReadMono16k(dir.File("tone.wav", bytes));
+        Assert.That(WavReader.ReadMono16k(new MemoryStream(bytes), "memory"), Is.EqualTo(fromFile));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), 0x7FFFFFFF); // as arecord writes to a pipe
+        Assert.That(WavReader.ReadMono16k(new PipeStream(bytes), "pipe"), Is.EqualTo(fromFile));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public void A_fifo_named_wav_is_refused_without_blocking()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("FIFOs are a Unix feature; this check runs on Linux");
+        using var dir = new TempDir();
+        string fifo = Path.Combine(dir.Path, "fifo.wav");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        var read = Task.Run(() => WavReader.ReadMono16k(fifo));
+        Assert.That(Task.WhenAny(read, Task.Delay(5000)).Result, Is.SameAs(read), "reading a FIFO blocked");
+        Assert.That(read.Exception?.InnerException, Is.TypeOf<AudioFormatException>().With.Message.Contains("not a regular file"));
+    }
+
+    [Test]
+    public void Chunked_resampling_equals_resampling_the_whole_signal()
+    {
+        var tone = WavBytes.Tone(440, 44100, 44100);
+        var whole = WavReader.Resample(tone, 44100);
+        var resampler = new Resampler(44100);
+        var chunked = new List<float>();
+        for (int i = 0; i < tone.Length; i += 1000) chunked.AddRange(resampler.Push(tone.AsSpan(i, Math.Min(1000, tone.Length - i))));
+        chunked.AddRange(resampler.Finish());
+        Assert.That(whole, Has.Length.EqualTo(16000));
+        Assert.That(chunked, Is.EqualTo(whole).Within(1e-6)); // the fractional read position rounds per call
+    }
+
+    /// <summary>A stream that cannot seek and returns at most 1000 bytes per read, like a pipe.</summary>
+    private sealed class PipeStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1000));
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1000)]);
     }
 
     [Test]

@@ -30,7 +30,8 @@ internal static class CorpusCommand
         {
             try
             {
-                seconds += WavReader.ReadInfo(u.Path).DurationSeconds;
+                // Decoded in full, as training decodes it, so a file that train would skip is reported here too.
+                seconds += WavReader.ReadMono16k(u.Path).Length / (double)WavReader.TargetSampleRate;
                 readable.Add(u);
             }
             catch (AudioFormatException e)
