@@ -11,6 +11,13 @@ public static class Backends
 {
     public const string Help = "auto | cpu | cuda | cuda:N | ilgpu-cpu";
 
+    /// <summary>Makes "cuda", "cuda:N" and "ilgpu-cpu" available to <see cref="Devices"/> (and so to the recognizer).</summary>
+    public static void Register()
+    {
+        Devices.Register("cuda", name => GpuDevice.CudaAvailable() ? Create(name) : throw new InvalidOperationException("no CUDA device"));
+        Devices.Register("ilgpu-cpu", Create);
+    }
+
     public static IBackend<float> Create(string device)
     {
         string resolved = Resolve(device);

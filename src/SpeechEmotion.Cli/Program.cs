@@ -19,6 +19,8 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LosoCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(SegmentsCommand.Create());
+root.Subcommands.Add(StreamCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());

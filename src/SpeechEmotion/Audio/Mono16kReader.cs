@@ -44,5 +44,15 @@ public sealed class Mono16kReader : IDisposable
         return written;
     }
 
+    /// <summary>All remaining samples.</summary>
+    public float[] ReadToEnd()
+    {
+        var all = new List<float>();
+        var chunk = new float[16384];
+        int n;
+        while ((n = Read(chunk)) > 0) all.AddRange(chunk.AsSpan(0, n));
+        return all.ToArray();
+    }
+
     public void Dispose() => _decoder.Dispose();
 }

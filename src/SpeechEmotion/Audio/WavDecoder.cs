@@ -44,7 +44,9 @@ public sealed class WavDecoder : IDisposable
         int want = (int)Math.Min(Math.Min(mono.Length, _buffer.Length / frameBytes), available / frameBytes);
         if (want <= 0) return 0;
         int have = _carry;
-        while (have < want * frameBytes)
+        // A file is read to fill the request; a pipe returns once a frame has arrived, so live audio is not held back.
+        int enough = _stream.CanSeek ? want * frameBytes : frameBytes;
+        while (have < enough)
         {
             int n = _stream.Read(_buffer, have, want * frameBytes - have);
             if (n == 0) break;
@@ -57,7 +59,6 @@ public sealed class WavDecoder : IDisposable
         _carry = have - frames * frameBytes;
         _buffer.AsSpan(frames * frameBytes, _carry).CopyTo(_buffer);
         if (frames < want && _stream.CanSeek) throw Truncated();
-        if (frames < want) _remaining = 0; // a pipe that ended early has no more
         _frame += frames;
         return frames;
     }

@@ -32,11 +32,7 @@ public static class WavReader
     public static float[] ReadMono16k(Stream stream, string name, bool leaveOpen = false)
     {
         using var reader = new Mono16kReader(new WavDecoder(stream, name, leaveOpen));
-        var all = new List<float>();
-        var chunk = new float[16384];
-        int n;
-        while ((n = reader.Read(chunk)) > 0) all.AddRange(chunk.AsSpan(0, n));
-        return all.ToArray();
+        return reader.ReadToEnd();
     }
 
     /// <summary>A whole mono signal at <paramref name="sampleRate"/> resampled to 16 kHz.</summary>

@@ -25,34 +25,9 @@ public sealed class FeatureNormalizer
     /// <summary>Fits on row-major [frames, bins] matrices; sums in double so long corpora do not lose precision.</summary>
     public static FeatureNormalizer Fit(IEnumerable<float[]> utterances, int bins)
     {
-        var sum = new double[bins];
-        var sumSq = new double[bins];
-        long frames = 0;
-        foreach (var u in utterances)
-        {
-            if (u.Length % bins != 0) throw new ArgumentException($"utterance of {u.Length} values is not a whole number of {bins}-bin frames");
-            for (int i = 0; i < u.Length; i += bins)
-            {
-                for (int b = 0; b < bins; b++)
-                {
-                    double v = u[i + b];
-                    sum[b] += v;
-                    sumSq[b] += v * v;
-                }
-            }
-            frames += u.Length / bins;
-        }
-        if (frames == 0) throw new ArgumentException("cannot fit a normaliser on zero frames");
-        var mean = new float[bins];
-        var std = new float[bins];
-        for (int b = 0; b < bins; b++)
-        {
-            double m = sum[b] / frames;
-            double variance = Math.Max(0, sumSq[b] / frames - m * m);
-            mean[b] = (float)m;
-            std[b] = (float)Math.Max(Math.Sqrt(variance), MinStd);
-        }
-        return new FeatureNormalizer(mean, std);
+        var statistics = new RunningStatistics(bins);
+        foreach (var u in utterances) statistics.Add(u);
+        return statistics.Frames > 0 ? statistics.ToNormalizer() : throw new ArgumentException("cannot fit a normaliser on zero frames");
     }
 
     /// <summary>Normalises a row-major [frames, bins] matrix in place.</summary>

@@ -12,23 +12,29 @@ public static class Predictor
     /// <summary>The raw network outputs (logits) per example, in the set's order.</summary>
     private static float[][] Outputs(SerModel<float> model, NormalizedSet set, int batchSize = 32)
     {
-        var backend = model.Backend;
-        var probs = new float[set.Count][];
-        using var ws = new Workspace<float>(backend);
+        var outputs = new float[set.Count][];
+        using var ws = new Workspace<float>(model.Backend);
         foreach (var indices in BatchPlan.Batches(set.Frames, batchSize))
         {
-            var batch = set.Batch(indices);
-            var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
-            backend.Upload(batch.Features, input);
-            var lens = ws.Ints("lengths", indices.Length);
-            backend.Upload(batch.Lengths, lens);
-            var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
-            var host = new float[logits.Length];
-            backend.Download(logits, host);
-            int classes = model.Config.Classes;
-            for (int b = 0; b < indices.Length; b++) probs[indices[b]] = host.AsSpan(b * classes, classes).ToArray();
+            var batch = Outputs(model, ws, set.Batch(indices));
+            for (int b = 0; b < indices.Length; b++) outputs[indices[b]] = batch[b];
         }
-        return probs;
+        return outputs;
+    }
+
+    /// <summary>One padded batch through the model in evaluation mode: the outputs of each item.</summary>
+    public static float[][] Outputs(SerModel<float> model, Workspace<float> ws, PaddedBatch batch)
+    {
+        var backend = model.Backend;
+        var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
+        backend.Upload(batch.Features, input);
+        var lens = ws.Ints("lengths", batch.Batch);
+        backend.Upload(batch.Lengths, lens);
+        var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
+        var host = new float[logits.Length];
+        backend.Download(logits, host);
+        int classes = model.Config.Classes;
+        return Enumerable.Range(0, batch.Batch).Select(b => host.AsSpan(b * classes, classes).ToArray()).ToArray();
     }
 
     /// <summary>Regression models: the predicted score ScoreRange·tanh(output) of every example.</summary>
@@ -42,7 +48,7 @@ public static class Predictor
         return best;
     }
 
-    private static float[] Softmax(ReadOnlySpan<float> logits)
+    public static float[] Softmax(ReadOnlySpan<float> logits)
     {
         var p = new float[logits.Length];
         Engine.Softmax.Apply(logits, p);
