@@ -119,4 +119,18 @@ public class RecognizerCliTests
         Assert.That(junk.ExitCode, Is.EqualTo(1));
         Assert.That(Json(junk.Output).Single()["error"]!.GetValue<string>(), Does.Contain("not a RIFF/WAVE"));
     }
+
+    [Test]
+    public void The_sample_application_recognises_a_file_a_stream_and_segments()
+    {
+        foreach (var model in new[] { "emodb", "emodb-speaker" })
+        {
+            var (code, output) = SerProcess.RunProgram("RecognizeEmotion.dll", RecognizerTests.ShippedModel(model), TestData.EmoDbWav("03a01Wa"));
+            Assert.That(code, Is.EqualTo(0), output);
+            Assert.That(output, Does.Contain($"model {model} on cpu"));
+            Assert.That(output, Does.Match(@"file: \w+ \(\d+"));
+            Assert.That(output, Does.Contain("live: "));
+            Assert.That(output, Does.Contain("segment: "));
+        }
+    }
 }

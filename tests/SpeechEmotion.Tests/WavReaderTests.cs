@@ -154,7 +154,7 @@ public class WavReaderTests
         var fromFile = WavReader.ReadMono16k(dir.File("tone.wav", bytes));
         Assert.That(WavReader.ReadMono16k(new MemoryStream(bytes), "memory"), Is.EqualTo(fromFile));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), 0x7FFFFFFF); // as arecord writes to a pipe
-        Assert.That(WavReader.ReadMono16k(new PipeStream(bytes), "pipe"), Is.EqualTo(fromFile));
+        Assert.That(WavReader.ReadMono16k(new PipeStream(bytes), "pipe"), Is.EqualTo(fromFile).Within(1e-6)); // other chunks: see below
     }
 
     [Test, CancelAfter(10_000)]

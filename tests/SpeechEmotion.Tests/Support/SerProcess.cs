@@ -21,7 +21,12 @@ public static class SerProcess
     public static (int ExitCode, string Output) RunUnprivileged(params string[] args) =>
         Start(new Dictionary<string, string>(), null, Environment.UserName == "root", args);
 
-    private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input, bool asNobody, string[] args)
+    /// <summary>Another program built next to the tests (e.g. the sample application).</summary>
+    public static (int ExitCode, string Output) RunProgram(string dll, params string[] args) =>
+        Start(new Dictionary<string, string>(), null, false, args, dll);
+
+    private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input, bool asNobody, string[] args,
+        string dll = "ser.dll")
     {
         var info = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet")
         {
@@ -29,7 +34,7 @@ public static class SerProcess
         };
         if (asNobody) foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "dotnet" }) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ser.dll"));
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "200";
         using var process = Process.Start(info)!;
@@ -43,7 +48,7 @@ public static class SerProcess
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"ser {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes");
+            Assert.Fail($"{dll} {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes");
         }
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);
