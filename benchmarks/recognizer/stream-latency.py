@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Feeds a 16 kHz 16-bit mono WAV to `ser stream --raw --json` at real time in 10 ms chunks and measures, for every
 segment, the time from the moment the audio that closes it had been written (segment end − padding + minimum
-silence, the detector's defaults 0.1 s and 0.3 s) to the moment its line was read. Prints median and 95th percentile.
-Usage: stream-latency.py FILE.wav -- ser-command... """
+silence, the detector's defaults 0.1 s and 0.3 s; the end itself for a segment cut at the 10 s maximum) to the
+moment its line was read. Prints median and 95th percentile.
+Usage: stream-latency.py FILE.wav [--verbose] -- ser-command... """
 import json, statistics, subprocess, sys, threading, time, wave
 
 path = sys.argv[1]
@@ -28,9 +29,13 @@ proc.stdin.close()
 proc.wait()
 lat = []
 for t, seg in arrivals:
-    closed = seg['end'] - 0.1 + 0.3
+    cut = seg['end'] - seg['start'] >= 9.99  # cut at the 10 s maximum: closed when its last sample arrived
+    closed = seg['end'] if cut else seg['end'] - 0.1 + 0.3
     if closed * 32000 < len(pcm):  # closed by a pause, not by the end of input
         lat.append(1000 * (t - (t0 + closed)))
+if '--verbose' in sys.argv[:sys.argv.index('--')]:
+    for t, seg in arrivals:
+        print(f"{seg['end'] - seg['start']:5.2f} s segment ends {seg['end']:7.2f} s, read {t - t0:7.2f} s", file=sys.stderr)
 lat.sort()
 p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
 longest = max(s['end'] - s['start'] for _, s in arrivals)

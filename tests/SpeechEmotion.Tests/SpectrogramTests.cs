@@ -25,6 +25,9 @@ public class SpectrogramTests
     [TestCase(12)]
     [TestCase(45)]
     [TestCase(49)]
+    [TestCase(10)]
+    [TestCase(100)]
+    [TestCase(800)]
     public void Mixed_radix_fft_matches_naive_dft(int n)
     {
         var random = new Random(n);
@@ -34,6 +37,21 @@ public class SpectrogramTests
         var slow = NaiveDft(x);
         double scale = slow.Max(c => c.Magnitude);
         Assert.That(fast.Zip(slow).Max(p => (p.First - p.Second).Magnitude) / scale, Is.LessThan(1e-12));
+    }
+
+    [TestCase(1600)]
+    [TestCase(2)]
+    [TestCase(90)]
+    [TestCase(98)]
+    public void Real_fft_matches_the_naive_dft_of_its_real_input(int n)
+    {
+        var random = new Random(n);
+        var x = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var spectrum = new Complex[n / 2 + 1];
+        new RealFft(n).Forward(x, spectrum, new Complex[n / 2], new Complex[n / 2]);
+        var slow = NaiveDft(x.Select(v => new Complex(v, 0)).ToArray());
+        double scale = slow.Max(c => c.Magnitude);
+        Assert.That(spectrum.Zip(slow).Max(p => (p.First - p.Second).Magnitude) / scale, Is.LessThan(1e-12));
     }
 
     [Test]

@@ -30,6 +30,7 @@ internal static class StreamCommand
         if (raw && rate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
             throw new ArgumentException($"--rate {rate} is outside {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
         using var recognizer = RecognizerFactory.Open(modelPath, device);
+        recognizer.WarmUp(); // before any audio: the first segments must not wait for the JIT
         var output = new ResultPrinter(recognizer, modelPath, json);
         var stream = recognizer.CreateStream(new SegmentOptions { MaxSegmentSeconds = maxSeconds });
         using var input = Console.OpenStandardInput();

@@ -42,12 +42,11 @@ public static class Spectrogram
         int frames = FrameCount(samples.Length);
         var output = new T[frames * width];
         var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
-        Parallel.For(0, frames, () => (new Complex[FftSize], new Complex[FftSize], new double[powerBins]), (f, _, buffers) =>
+        Parallel.For(0, frames, () => new FrameBuffers(powerBins), (f, _, buffers) =>
         {
-            var (frame, spectrum, power) = buffers;
-            Array.Clear(frame);
-            for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n];
-            Fft.Forward(frame, spectrum);
+            var (frame, spectrum, power) = (buffers.Frame, buffers.Spectrum, buffers.Power);
+            for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n]; // the rest stays zero
+            Fft.Forward(frame, spectrum, buffers.Packed, buffers.Work);
             for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real + spectrum[k].Imaginary * spectrum[k].Imaginary;
             map(power, output.AsSpan(f * width, width));
             return buffers;
@@ -57,7 +56,16 @@ public static class Spectrogram
 
     internal delegate void FrameMap<T>(ReadOnlySpan<double> power, Span<T> row);
 
-    private static readonly MixedRadixFft Fft = new(FftSize);
+    private static readonly RealFft Fft = new(FftSize);
+
+    /// <summary>One worker's buffers: the zero-padded frame, its half spectrum, FFT scratch, the power row.</summary>
+    private sealed class FrameBuffers(int powerBins)
+    {
+        public readonly double[] Frame = new double[FftSize];
+        public readonly Complex[] Spectrum = new Complex[OneSidedBins];
+        public readonly Complex[] Packed = new Complex[FftSize / 2], Work = new Complex[FftSize / 2];
+        public readonly double[] Power = new double[powerBins];
+    }
 
     private static float[] PadToWindow(ReadOnlySpan<float> samples)
     {

@@ -82,6 +82,20 @@ public sealed class EmotionRecognizer : IDisposable
     /// <summary>A new, empty speaker context for this model.</summary>
     public SpeakerContext CreateSpeakerContext() => new(_frontEnd);
 
+    /// <summary>
+    /// Runs the whole path (front end, model) a few times on two seconds of synthetic audio, so that the first real
+    /// calls do not pay for just-in-time compilation (a live stream's first segments would otherwise be late).
+    /// </summary>
+    public void WarmUp()
+    {
+        var random = new Random(1);
+        var audio = new float[2 * WavReader.TargetSampleRate];
+        for (int i = 0; i < audio.Length; i++) audio[i] = (float)(0.1 * Math.Sin(i * 0.05) * (random.NextDouble() - 0.5));
+        var speaker = NeedsSpeakerContext ? CreateSpeakerContext() : null;
+        speaker?.AddAudio(audio, WavReader.TargetSampleRate);
+        for (int round = 0; round < 3; round++) Recognize(audio, WavReader.TargetSampleRate, speaker);
+    }
+
     /// <summary>A live stream: push audio with <see cref="EmotionStream.AcceptWaveform"/>, get segments as they close.</summary>
     public EmotionStream CreateStream(SegmentOptions? options = null, SpeakerContext? speaker = null) =>
         new(this, options ?? new SegmentOptions(), speaker);
