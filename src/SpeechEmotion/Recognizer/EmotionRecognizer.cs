@@ -83,17 +83,20 @@ public sealed class EmotionRecognizer : IDisposable
     public SpeakerContext CreateSpeakerContext() => new(_frontEnd);
 
     /// <summary>
-    /// Runs the whole path (front end, model) a few times on two seconds of synthetic audio, so that the first real
-    /// calls do not pay for just-in-time compilation (a live stream's first segments would otherwise be late).
+    /// Runs the whole path (front end, model) on synthetic audio — 40 one-second clips, then one of the maximum window —
+    /// so that the first real calls find optimised code and grown buffers (the runtime recompiles a method hot after
+    /// about 30 calls; a live stream's first segments would otherwise be late). Takes a few hundred milliseconds.
     /// </summary>
     public void WarmUp()
     {
         var random = new Random(1);
-        var audio = new float[2 * WavReader.TargetSampleRate];
+        var audio = new float[_window];
         for (int i = 0; i < audio.Length; i++) audio[i] = (float)(0.1 * Math.Sin(i * 0.05) * (random.NextDouble() - 0.5));
         var speaker = NeedsSpeakerContext ? CreateSpeakerContext() : null;
         speaker?.AddAudio(audio, WavReader.TargetSampleRate);
-        for (int round = 0; round < 3; round++) Recognize(audio, WavReader.TargetSampleRate, speaker);
+        for (int round = 0; round < 40; round++) Recognize(audio.AsSpan(0, WavReader.TargetSampleRate), WavReader.TargetSampleRate, speaker);
+        Thread.Sleep(200); // the runtime's tier-up waits for 100 ms without new first calls
+        Recognize(audio, WavReader.TargetSampleRate, speaker);
     }
 
     /// <summary>A live stream: push audio with <see cref="EmotionStream.AcceptWaveform"/>, get segments as they close.</summary>
