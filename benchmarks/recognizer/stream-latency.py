@@ -35,7 +35,8 @@ for t, seg in arrivals:
         lat.append(1000 * (t - (t0 + closed)))
 if '--verbose' in sys.argv[:sys.argv.index('--')]:
     for t, seg in arrivals:
-        print(f"{seg['end'] - seg['start']:5.2f} s segment ends {seg['end']:7.2f} s, read {t - t0:7.2f} s", file=sys.stderr)
+        length = seg['end'] - seg['start']
+        print(f"{length:5.2f} s segment ends {seg['end']:7.2f} s, read {t - t0:7.2f} s", file=sys.stderr)
 lat.sort()
 p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
 longest = max(s['end'] - s['start'] for _, s in arrivals)

@@ -11,20 +11,24 @@ public static class Backends
 {
     public const string Help = "auto | cpu | cuda | cuda:N | ilgpu-cpu";
 
-    /// <summary>Makes "cuda", "cuda:N" and "ilgpu-cpu" available to <see cref="Devices"/> (and so to the recognizer).</summary>
+    /// <summary>Makes "cuda", "cuda:N" and "ilgpu-cpu" available to <see cref="Devices"/> (and so to the
+    /// recognizer).</summary>
     public static void Register()
     {
-        Devices.Register("cuda", name => GpuDevice.CudaAvailable() ? Create(name) : throw new InvalidOperationException("no CUDA device"));
+        Devices.Register("cuda", name =>
+            GpuDevice.CudaAvailable() ? Create(name) : throw new InvalidOperationException("no CUDA device"));
         Devices.Register("ilgpu-cpu", Create);
     }
 
     public static IBackend<float> Create(string device)
     {
         string resolved = Resolve(device);
-        return resolved == "cpu" ? new CpuBackend<float>() : new IlgpuBackend(GpuDevice.Create(resolved), ownsDevice: true);
+        return resolved == "cpu" ? new CpuBackend<float>() : new IlgpuBackend(GpuDevice.Create(resolved),
+            ownsDevice: true);
     }
 
-    /// <summary>"auto" becomes "cuda" when a CUDA device opens, else "cpu"; other names pass through after a check.</summary>
+    /// <summary>"auto" becomes "cuda" when a CUDA device opens, else "cpu"; other names pass through after a
+    /// check.</summary>
     public static string Resolve(string device) => device switch
     {
         "auto" => GpuDevice.CudaAvailable() ? "cuda" : "cpu",

@@ -3,7 +3,8 @@ using SpeechEmotion.Audio;
 
 namespace SpeechEmotion.Cli;
 
-/// <summary>`ser segments --png`: the recording's level over time with each speech segment shaded in its emotion's colour.</summary>
+/// <summary>`ser segments --png`: the recording's level over time with each speech segment shaded in its emotion's
+/// colour.</summary>
 internal static class TimelinePlot
 {
     /// <summary>Level in dBFS per 100 ms of a WAV file, read a second at a time.</summary>
@@ -25,7 +26,8 @@ internal static class TimelinePlot
         return (seconds.ToArray(), db.ToArray());
     }
 
-    public static void Save(string wavPath, IReadOnlyList<EmotionSegment> segments, IReadOnlyList<string> labels, string pngPath)
+    public static void Save(string wavPath, IReadOnlyList<EmotionSegment> segments, IReadOnlyList<string> labels,
+        string pngPath)
     {
         var (seconds, db) = Levels(wavPath);
         var plot = new Plot();

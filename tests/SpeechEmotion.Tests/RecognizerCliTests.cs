@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>`ser predict`, `ser segments` and `ser stream` as a user runs them, on real and deliberately broken files.</summary>
+/// <summary>`ser predict`, `ser segments` and `ser stream` as a user runs them, on real and deliberately broken
+/// files.</summary>
 [Category("Slow")]
 public class RecognizerCliTests
 {
@@ -16,7 +17,8 @@ public class RecognizerCliTests
     private static string PathOf(JsonNode line) => line["path"]!.GetValue<string>();
 
     /// <summary>A folder with good files among every kind of bad one: each bad one is a line naming it, the good ones
-    /// are all predicted once, nothing hangs (FIFO, links to "..") and control characters never reach the terminal.</summary>
+    /// are all predicted once, nothing hangs (FIFO, links to "..") and control characters never reach the
+    /// terminal.</summary>
     [Test, CancelAfter(300_000)]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Predict_reports_each_bad_file_and_predicts_the_rest()
@@ -31,7 +33,8 @@ public class RecognizerCliTests
         string longFile = dir.File("mix/long.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(long25)));
         string align0 = dir.File("mix/align0.wav", WavBytes.Build(1, 1, 16000, 16, new byte[64], blockAlign: 0));
         var ok = WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp));
-        string twoFmt = dir.File("mix/twofmt.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("fmt ", ok.AsSpan(20, 16).ToArray())));
+        string twoFmt = dir.File("mix/twofmt.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("fmt ",
+            ok.AsSpan(20, 16).ToArray())));
         var hugeBytes = (byte[])ok.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(hugeBytes.AsSpan(40), 2_000_000_000);
         string huge = dir.File("mix/huge.wav", hugeBytes);
@@ -47,7 +50,8 @@ public class RecognizerCliTests
         File.SetUnixFileMode(locked, UnixFileMode.None);
         File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101); // the unprivileged run must reach the folder
 
-        var (code, output) = SerProcess.RunUnprivileged("predict", "--model", RecognizerTests.ShippedModel("emodb"), mix, "--json");
+        var (code, output) = SerProcess.RunUnprivileged("predict", "--model", RecognizerTests.ShippedModel("emodb"),
+            mix, "--json");
         File.SetUnixFileMode(locked, (UnixFileMode)0b111_000_000);
         Assert.That(code, Is.EqualTo(1), output);
         var lines = Json(output);
@@ -60,7 +64,8 @@ public class RecognizerCliTests
         Assert.That(errors[locked], Does.Contain("cannot read folder"));
         Assert.That(errors, Has.Count.EqualTo(6));
         var results = lines.Where(l => l["error"] is null).ToList();
-        Assert.That(results.Select(PathOf), Is.EquivalentTo(new[] { Path.Combine(mix, "good.wav"), Path.Combine(mix, "sub", "good2.wav"), escaped, longFile }));
+        Assert.That(results.Select(PathOf), Is.EquivalentTo(new[] { Path.Combine(mix, "good.wav"), Path.Combine(mix,
+            "sub", "good2.wav"), escaped, longFile }));
         Assert.That(results.All(r => r["model"]!.GetValue<string>() == "emodb"));
         Assert.That(results.Single(r => PathOf(r) == longFile)["windows"]!.GetValue<int>(), Is.EqualTo(3));
 
@@ -72,7 +77,8 @@ public class RecognizerCliTests
 
     private static float[] Joined(out double[] starts)
     {
-        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f => WavReader.ReadMono16k(TestData.EmoDbWav(f))).ToList();
+        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f =>
+            WavReader.ReadMono16k(TestData.EmoDbWav(f))).ToList();
         var all = new List<float>(new float[16000]);
         starts = new double[clips.Count];
         for (int i = 0; i < clips.Count; i++)
@@ -91,11 +97,14 @@ public class RecognizerCliTests
         var joined = Joined(out var starts);
         string wav = dir.File("joined.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(joined)));
         string png = Path.Combine(dir.Path, "timeline.png");
-        var (code, output) = SerProcess.Run("segments", wav, "--json", "--png", png, "--model", RecognizerTests.ShippedModel("emodb"));
+        var (code, output) = SerProcess.Run("segments", wav, "--json", "--png", png, "--model",
+            RecognizerTests.ShippedModel("emodb"));
         Assert.That(code, Is.EqualTo(0), output);
         var lines = Json(output);
         Assert.That(lines.Select(l => l["start"]!.GetValue<double>()), Is.EqualTo(starts).Within(0.3));
-        Assert.That(lines.All(l => l["probabilities"]!.AsObject().Count == 7 && l["end"]!.GetValue<double>() > l["start"]!.GetValue<double>()));
+        Assert.That(lines.All(l =>
+            l["probabilities"]!.AsObject().Count == 7
+            && l["end"]!.GetValue<double>() > l["start"]!.GetValue<double>()));
         Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000));
     }
 
@@ -104,18 +113,22 @@ public class RecognizerCliTests
     {
         var joined = Joined(out var starts);
         var pcm = WavBytes.Pcm16(joined);
-        var raw = SerProcess.RunWithInput(pcm, "stream", "--raw", "--rate", "16000", "--json", "--model", RecognizerTests.ShippedModel("emodb"));
+        var raw = SerProcess.RunWithInput(pcm, "stream", "--raw", "--rate", "16000", "--json", "--model",
+            RecognizerTests.ShippedModel("emodb"));
         Assert.That(raw.ExitCode, Is.EqualTo(0), raw.Output);
         var rawLines = Json(raw.Output);
         Assert.That(rawLines.Select(l => l["start"]!.GetValue<double>()), Is.EqualTo(starts).Within(0.3));
 
         var wav = WavBytes.Build(1, 1, 16000, 16, pcm);
         BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), 0x7FFFFFFF); // as arecord writes to a pipe
-        var fromWav = SerProcess.RunWithInput(wav, "stream", "--json", "--model", RecognizerTests.ShippedModel("emodb"));
+        var fromWav = SerProcess.RunWithInput(wav, "stream", "--json", "--model",
+            RecognizerTests.ShippedModel("emodb"));
         Assert.That(fromWav.ExitCode, Is.EqualTo(0), fromWav.Output);
-        Assert.That(Json(fromWav.Output).Select(l => l.ToJsonString()), Is.EqualTo(rawLines.Select(l => l.ToJsonString())));
+        Assert.That(Json(fromWav.Output).Select(l => l.ToJsonString()), Is.EqualTo(rawLines.Select(l =>
+            l.ToJsonString())));
 
-        var junk = SerProcess.RunWithInput("not audio at all"u8.ToArray(), "stream", "--json", "--model", RecognizerTests.ShippedModel("emodb"));
+        var junk = SerProcess.RunWithInput("not audio at all"u8.ToArray(), "stream", "--json", "--model",
+            RecognizerTests.ShippedModel("emodb"));
         Assert.That(junk.ExitCode, Is.EqualTo(1));
         Assert.That(Json(junk.Output).Single()["error"]!.GetValue<string>(), Does.Contain("not a RIFF/WAVE"));
     }
@@ -125,7 +138,8 @@ public class RecognizerCliTests
     {
         foreach (var model in new[] { "emodb", "emodb-speaker" })
         {
-            var (code, output) = SerProcess.RunProgram("RecognizeEmotion.dll", RecognizerTests.ShippedModel(model), TestData.EmoDbWav("03a01Wa"));
+            var (code, output) = SerProcess.RunProgram("RecognizeEmotion.dll", RecognizerTests.ShippedModel(model),
+                TestData.EmoDbWav("03a01Wa"));
             Assert.That(code, Is.EqualTo(0), output);
             Assert.That(output, Does.Contain($"model {model} on cpu"));
             Assert.That(output, Does.Match(@"file: \w+ \(\d+"));

@@ -13,7 +13,8 @@ public class RecognizerTests
 {
     private static readonly string[] Files = ["03a01Wa", "08a02Tb", "11b02Na", "16b10Lb"];
 
-    internal static string ShippedModel(string name) => Path.Combine(DataPaths.RepositoryRoot()!, "models", name + ".ser");
+    internal static string ShippedModel(string name) =>
+        Path.Combine(DataPaths.RepositoryRoot()!, "models", name + ".ser");
 
     /// <summary>What the training-side code (normalised set, length-sorted batches) predicts for these files.</summary>
     private static float[][] InProcess(string model, IReadOnlyList<(string Path, string Speaker)> files)
@@ -27,7 +28,8 @@ public class RecognizerTests
         return Predictor.Probabilities(instance, saved.Prepare(examples));
     }
 
-    private static float[] Ordered(EmotionResult r, IReadOnlyList<string> labels) => labels.Select(l => r.Probabilities[l]).ToArray();
+    private static float[] Ordered(EmotionResult r, IReadOnlyList<string> labels) => labels.Select(l =>
+        r.Probabilities[l]).ToArray();
 
     [Test]
     public void File_stream_and_samples_give_what_the_training_code_predicts()
@@ -60,9 +62,11 @@ public class RecognizerTests
         using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"), new RecognizerOptions { Threads = 1 });
         var sequential = paths.Select(p => recognizer.Recognize(p)).ToList();
         var parallel = new EmotionResult[paths.Count];
-        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = recognizer.Recognize(paths[i]));
+        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            parallel[i] = recognizer.Recognize(paths[i]));
         for (int i = 0; i < paths.Count; i++)
-            Assert.That(Ordered(parallel[i], recognizer.Labels), Is.EqualTo(Ordered(sequential[i], recognizer.Labels)), paths[i]);
+            Assert.That(Ordered(parallel[i], recognizer.Labels), Is.EqualTo(Ordered(sequential[i], recognizer.Labels)),
+                paths[i]);
     }
 
     [Test]
@@ -70,7 +74,7 @@ public class RecognizerTests
     {
         using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"));
         var samples = WavReader.ReadMono16k(TestData.EmoDbWav("03a01Wa"));
-        var upsampled = new float[samples.Length * 3]; // 48 kHz by linear interpolation: band-limited enough for 0–4 kHz
+        var upsampled = new float[samples.Length * 3]; // 48 kHz by linear interpolation: clean enough below 4 kHz
         for (int i = 0; i < upsampled.Length; i++)
         {
             double t = i / 3.0;
@@ -89,15 +93,19 @@ public class RecognizerTests
         string model = ShippedModel("emodb-speaker");
         using var recognizer = EmotionRecognizer.FromFile(model);
         Assert.That(recognizer.NeedsSpeakerContext, Is.True);
-        var speaker = Directory.GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"), "03*.wav").Order(StringComparer.Ordinal).Take(12).ToList();
-        Assert.That(() => recognizer.Recognize(speaker[0]), Throws.InvalidOperationException.With.Message.Contains("SpeakerContext"));
+        var speaker = Directory.GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"),
+            "03*.wav").Order(StringComparer.Ordinal).Take(12).ToList();
+        Assert.That(() =>
+            recognizer.Recognize(speaker[0]), Throws.InvalidOperationException.With.Message.Contains("SpeakerContext"));
         var context = recognizer.CreateSpeakerContext();
-        Assert.That(() => recognizer.Recognize(speaker[0], context), Throws.InvalidOperationException.With.Message.Contains("empty"));
+        Assert.That(() =>
+            recognizer.Recognize(speaker[0], context), Throws.InvalidOperationException.With.Message.Contains("empty"));
         foreach (var f in speaker) context.AddFile(f);
         Assert.That(context.Seconds, Is.GreaterThan(15));
         var expected = InProcess(model, speaker.Select(f => (f, "03")).ToList());
         for (int i = 0; i < speaker.Count; i++)
-            Assert.That(Ordered(recognizer.Recognize(speaker[i], context), recognizer.Labels), Is.EqualTo(expected[i]).Within(2e-6), speaker[i]);
+            Assert.That(Ordered(recognizer.Recognize(speaker[i], context), recognizer.Labels),
+                Is.EqualTo(expected[i]).Within(2e-6), speaker[i]);
     }
 
     [Test]
@@ -107,13 +115,15 @@ public class RecognizerTests
         var joined = Enumerable.Range(0, 4).SelectMany(_ => clips.SelectMany(c => c)).ToArray(); // ≈ 25–35 s
         using var dir = new TempDir();
         var path = dir.File("long.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(joined)));
-        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"), new RecognizerOptions { MaxWindowSeconds = 10 });
+        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"),
+            new RecognizerOptions { MaxWindowSeconds = 10 });
         var fromFile = recognizer.Recognize(path);
         var fromSamples = recognizer.Recognize(joined, 16000);
         int expectedWindows = (int)Math.Ceiling(joined.Length / 160000.0);
         Assert.That(fromFile.Windows, Is.EqualTo(expectedWindows));
         Assert.That(fromSamples.Windows, Is.EqualTo(expectedWindows));
-        Assert.That(Ordered(fromFile, recognizer.Labels), Is.EqualTo(Ordered(fromSamples, recognizer.Labels)).Within(1e-6));
+        Assert.That(Ordered(fromFile, recognizer.Labels), Is.EqualTo(Ordered(fromSamples,
+            recognizer.Labels)).Within(1e-6));
         Assert.That(fromFile.Probabilities.Values.Sum(), Is.EqualTo(1).Within(1e-5));
         Assert.That(WindowSplit.Sizes(joined.Length, 160000).Sum(), Is.EqualTo(joined.Length));
         Assert.That(WindowSplit.Sizes(joined.Length, 160000).Max(), Is.LessThanOrEqualTo(160000));
@@ -122,15 +132,24 @@ public class RecognizerTests
     [Test]
     public void Bad_input_and_devices_give_clear_errors_or_a_stated_fallback()
     {
-        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"), new RecognizerOptions { Device = "nosuchdevice" });
+        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"),
+            new RecognizerOptions { Device = "nosuchdevice" });
         Assert.That(recognizer.DeviceFallback, Does.Contain("nosuchdevice"));
         Assert.That(recognizer.Device, Does.StartWith("cpu"));
-        Assert.That(() => recognizer.Recognize(ReadOnlySpan<float>.Empty, 16000), Throws.ArgumentException.With.Message.Contains("no samples"));
-        Assert.That(() => recognizer.Recognize(new float[] { 0.1f, float.NaN }, 16000), Throws.ArgumentException.With.Message.Contains("NaN"));
+        Assert.That(() =>
+            recognizer.Recognize(ReadOnlySpan<float>.Empty, 16000),
+            Throws.ArgumentException.With.Message.Contains("no samples"));
+        Assert.That(() =>
+            recognizer.Recognize(new float[] { 0.1f, float.NaN }, 16000),
+            Throws.ArgumentException.With.Message.Contains("NaN"));
         Assert.That(() => recognizer.Recognize(new float[1600], 100), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => recognizer.Recognize("/nonexistent/x.wav"), Throws.InstanceOf<AudioFormatException>().With.Message.Contains("/nonexistent/x.wav"));
+        Assert.That(() =>
+            recognizer.Recognize("/nonexistent/x.wav"),
+            Throws.InstanceOf<AudioFormatException>().With.Message.Contains("/nonexistent/x.wav"));
         using var dir = new TempDir();
         var junk = dir.File("junk.ser", new byte[100]);
-        Assert.That(() => EmotionRecognizer.FromFile(junk), Throws.InstanceOf<ModelFileException>().With.Message.Contains("junk.ser"));
+        Assert.That(() =>
+            EmotionRecognizer.FromFile(junk),
+            Throws.InstanceOf<ModelFileException>().With.Message.Contains("junk.ser"));
     }
 }

@@ -11,10 +11,18 @@ internal static class CorpusCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Corpus folder (Emo-DB, IEMOCAP) or CSV manifest" };
-        var format = new Option<CorpusFormat?>("--format") { Description = "emodb | iemocap | csv (default: detected from the path)" };
+        var format = new Option<CorpusFormat?>("--format")
+        {
+            Description = "emodb | iemocap | csv (default: detected from the path)",
+        };
         var strict = new Option<bool>("--strict") { Description = "Stop at the first problem instead of listing them" };
-        var improvised = new Option<bool>("--improvised-only") { Description = "IEMOCAP: keep improvised dialogues only" };
-        var command = new Command("corpus", "Count utterances per speaker and label, total duration, and problems") { path, format, strict, improvised };
+        var improvised = new Option<bool>("--improvised-only")
+        {
+            Description = "IEMOCAP: keep improvised dialogues only",
+        };
+        var command = new Command("corpus",
+            "Count utterances per speaker and label, total duration, and problems") { path, format, strict,
+            improvised };
         command.SetAction(r => CliRunner.Run(() =>
             Run(r.GetValue(path)!, r.GetValue(format), r.GetValue(strict), r.GetValue(improvised))));
         return command;
@@ -41,16 +49,19 @@ internal static class CorpusCommand
             }
         }
 
-        var table = new Table().Title($"{corpus.Name}: {readable.Count} utterances, {corpus.Speakers.Count} speakers, {seconds:F1} s");
+        var table = new Table()
+            .Title($"{corpus.Name}: {readable.Count} utterances, {corpus.Speakers.Count} speakers, {seconds:F1} s");
         table.AddColumn("speaker");
         foreach (var label in corpus.Labels) table.AddColumn(new TableColumn(label).RightAligned());
         table.AddColumn(new TableColumn("total").RightAligned());
         foreach (var speaker in corpus.Speakers)
         {
             var row = readable.Where(u => u.Speaker == speaker).ToList();
-            table.AddRow([speaker, .. corpus.Labels.Select(l => row.Count(u => u.Label == l).ToString()), row.Count.ToString()]);
+            table.AddRow([speaker, .. corpus.Labels.Select(l => row.Count(u =>
+                u.Label == l).ToString()), row.Count.ToString()]);
         }
-        table.AddRow([.. new[] { "total" }.Concat(corpus.Labels.Select(l => readable.Count(u => u.Label == l).ToString())), readable.Count.ToString()]);
+        table.AddRow([.. new[] { "total" }.Concat(corpus.Labels.Select(l => readable.Count(u =>
+            u.Label == l).ToString())), readable.Count.ToString()]);
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"Total duration: {seconds:F1} s ({seconds / 60:F1} min)");
         if (problems.Count == 0)

@@ -8,6 +8,7 @@ internal static class ModelPaths
     public static string Default()
     {
         string path = Path.Combine(DataPaths.RepositoryRoot() ?? ".", "models", "emodb.ser");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"no --model given and the default {path} does not exist");
+        return File.Exists(path) ? path
+            : throw new FileNotFoundException($"no --model given and the default {path} does not exist");
     }
 }

@@ -17,21 +17,29 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "Model file (default: models/emodb.ser of this repository)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Model file (default: models/emodb.ser of this repository)",
+        };
         var paths = new Argument<string[]>("paths")
         {
-            Description = "WAV files or folders (searched recursively; links to folders are not followed)", Arity = ArgumentArity.OneOrMore,
+            Description = "WAV files or folders (searched recursively; links to folders are not followed)",
+                Arity = ArgumentArity.OneOrMore,
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per file on stdout" };
         var speakerOf = new Option<SpeakerGrouping>("--speaker-of")
         {
-            Description = "For speaker-normalised models: which files share a speaker (folder, emodb = the file name's two-digit prefix, all, file)",
+            Description = "For speaker-normalised models: which files share a speaker (folder, emodb = the file " +
+                          "name's two-digit prefix, all, file)",
             DefaultValueFactory = _ => SpeakerGrouping.Folder,
         };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "cpu" };
-        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model, paths, json, speakerOf, device };
+        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
+            "cpu" };
+        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model,
+            paths, json, speakerOf, device };
         command.SetAction(r => CliRunner.Run(() =>
-            Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf), r.GetValue(device)!)));
+            Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf),
+                r.GetValue(device)!)));
         return command;
     }
 
@@ -46,13 +54,15 @@ internal static class PredictCommand
         {
             var audio = new (float[]? Samples, string? Error)[batch.Length];
             Parallel.For(0, batch.Length, i => audio[i] = batch[i].Error is { } e ? (null, e)
-                : errors.TryGetValue(batch[i].Path, out var known) ? (null, known) : Read(batch[i].Path, recognizer.MaxWindowSeconds));
+                : errors.TryGetValue(batch[i].Path, out var known) ? (null, known) : Read(batch[i].Path,
+                    recognizer.MaxWindowSeconds));
             SpeakerContext? Speaker(int i) => contexts?.GetValueOrDefault(SpeakerGroups.Key(grouping, batch[i].Path));
             var results = new EmotionResult?[batch.Length];
             var whole = Enumerable.Range(0, batch.Length).Where(i => audio[i].Samples is { Length: > 0 }).ToList();
             try
             {
-                var together = recognizer.RecognizeBatch(whole.Select(i => audio[i].Samples!).ToList(), whole.Select(Speaker).ToList());
+                var together = recognizer.RecognizeBatch(whole.Select(i =>
+                    audio[i].Samples!).ToList(), whole.Select(Speaker).ToList());
                 for (int k = 0; k < whole.Count; k++) results[whole[k]] = together[k];
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
@@ -97,7 +107,8 @@ internal static class PredictCommand
     }
 
     /// <summary>First pass for a speaker-normalised model: each group's statistics over all its files.</summary>
-    private static Dictionary<string, SpeakerContext> SpeakerPass(EmotionRecognizer recognizer, string[] paths, SpeakerGrouping grouping,
+    private static Dictionary<string, SpeakerContext> SpeakerPass(EmotionRecognizer recognizer, string[] paths,
+        SpeakerGrouping grouping,
         Dictionary<string, string> errors)
     {
         var contexts = new Dictionary<string, SpeakerContext>();
@@ -106,7 +117,8 @@ internal static class PredictCommand
             try
             {
                 string key = SpeakerGroups.Key(grouping, entry.Path);
-                if (!contexts.TryGetValue(key, out var context)) contexts[key] = context = recognizer.CreateSpeakerContext();
+                if (!contexts.TryGetValue(key,
+                    out var context)) contexts[key] = context = recognizer.CreateSpeakerContext();
                 context.AddFile(entry.Path);
             }
             catch (Exception e) when (e is AudioFormatException or ArgumentException)
@@ -115,8 +127,9 @@ internal static class PredictCommand
             }
         }
         foreach (var (key, context) in contexts.Where(c => c.Value.Seconds < SpeakerContext.RecommendedSeconds))
-            Console.Error.WriteLine($"warning: speaker-normalised model, speaker '{Printable.Escape(key)}' (--speaker-of " +
-                $"{grouping.ToString().ToLowerInvariant()}) has {context.Seconds:F1} s of audio; its statistics need about " +
+            Console.Error.WriteLine($"warning: speaker-normalised model, speaker '{Printable.Escape(key)}' " +
+                $"(--speaker-of {grouping.ToString().ToLowerInvariant()}) has {context.Seconds:F1} s of audio; " +
+                "its statistics need about " +
                 $"{SpeakerContext.RecommendedSeconds:F0} s, so predictions are less reliable");
         return contexts;
     }

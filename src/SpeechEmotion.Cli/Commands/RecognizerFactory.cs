@@ -1,6 +1,7 @@
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>Opens a recognizer for a command: the GPU devices registered, a fallback to the CPU said on stderr.</summary>
+/// <summary>Opens a recognizer for a command: the GPU devices registered, a fallback to the CPU said on
+/// stderr.</summary>
 internal static class RecognizerFactory
 {
     public static EmotionRecognizer Open(string modelPath, string device)

@@ -17,19 +17,23 @@ internal sealed class ResultPrinter
     {
         _recognizer = recognizer;
         _json = json;
-        if (!json) AnsiConsole.MarkupLineInterpolated($"[grey]model {recognizer.ModelName} ({Printable.Escape(modelPath)}), {recognizer.Device}[/]");
+        (string name, string path) = (recognizer.ModelName, Printable.Escape(modelPath));
+        if (!json) AnsiConsole.MarkupLineInterpolated($"[grey]model {name} ({path}), {recognizer.Device}[/]");
     }
 
     public void Error(string path, string reason)
     {
-        if (_json) Console.WriteLine(new JsonObject { ["path"] = path, ["model"] = _recognizer.ModelName, ["error"] = reason }.ToJsonString());
+        if (_json) Console.WriteLine(new JsonObject { ["path"] = path, ["model"] = _recognizer.ModelName,
+            ["error"] = reason }.ToJsonString());
         else AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {Printable.Escape(path)}: {Printable.Escape(reason)}");
     }
 
-    public void Result(string path, EmotionResult result) => Line(new JsonObject { ["path"] = path }, Printable.Escape(path), result);
+    public void Result(string path, EmotionResult result) =>
+        Line(new JsonObject { ["path"] = path }, Printable.Escape(path), result);
 
     public void Segment(EmotionSegment segment) =>
-        Line(new JsonObject { ["start"] = Math.Round(segment.Start.TotalSeconds, 3), ["end"] = Math.Round(segment.End.TotalSeconds, 3) },
+        Line(new JsonObject { ["start"] = Math.Round(segment.Start.TotalSeconds, 3),
+            ["end"] = Math.Round(segment.End.TotalSeconds, 3) },
             $"{segment.Start.TotalSeconds,8:F2}–{segment.End.TotalSeconds,8:F2} s", segment.Result);
 
     private void Line(JsonObject head, string label, EmotionResult result)
@@ -57,7 +61,8 @@ internal sealed class ResultPrinter
         {
             var ranked = result.Probabilities.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:P1}");
             string windows = result.Windows > 1 ? $" [{result.Windows} windows]" : "";
-            AnsiConsole.MarkupLineInterpolated($"{label}: [bold]{result.Label}[/] ({string.Join(", ", ranked)}){windows}");
+            string all = string.Join(", ", ranked);
+            AnsiConsole.MarkupLineInterpolated($"{label}: [bold]{result.Label}[/] ({all}){windows}");
         }
     }
 }

@@ -13,13 +13,23 @@ internal static class SegmentsCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "WAV file (any length)" };
-        var model = new Option<string?>("--model") { Description = "Model file (default: models/emodb.ser of this repository)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Model file (default: models/emodb.ser of this repository)",
+        };
         var json = new Option<bool>("--json") { Description = "One JSON object per segment on stdout" };
-        var png = new Option<string?>("--png") { Description = "Also draw the level over time with the segments coloured by emotion" };
-        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)", DefaultValueFactory = _ => 10 };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "cpu" };
-        var command = new Command("segments", "Split a recording into speech segments and recognise each") { file, model, json, png, maxSeconds, device };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(file)!, r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(json),
+        var png = new Option<string?>("--png")
+        {
+            Description = "Also draw the level over time with the segments coloured by emotion",
+        };
+        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
+            DefaultValueFactory = _ => 10 };
+        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
+            "cpu" };
+        var command = new Command("segments", "Split a recording into speech segments and recognise each") { file,
+            model, json, png, maxSeconds, device };
+        command.SetAction(r => CliRunner.Run(() =>
+            Run(r.GetValue(file)!, r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(json),
             r.GetValue(png), r.GetValue(maxSeconds), r.GetValue(device)!)));
         return command;
     }

@@ -13,14 +13,26 @@ internal static class StreamCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "Model file (default: models/emodb.ser of this repository)" };
-        var raw = new Option<bool>("--raw") { Description = "Standard input is raw signed 16-bit little-endian mono PCM, not WAV" };
-        var rate = new Option<int>("--rate") { Description = "Sample rate of --raw input (Hz)", DefaultValueFactory = _ => 16000 };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Model file (default: models/emodb.ser of this repository)",
+        };
+        var raw = new Option<bool>("--raw")
+        {
+            Description = "Standard input is raw signed 16-bit little-endian mono PCM, not WAV",
+        };
+        var rate = new Option<int>("--rate") { Description = "Sample rate of --raw input (Hz)",
+            DefaultValueFactory = _ => 16000 };
         var json = new Option<bool>("--json") { Description = "One JSON object per segment" };
-        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)", DefaultValueFactory = _ => 10 };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "cpu" };
-        var command = new Command("stream", "Recognise live audio from standard input, one line per speech segment") { model, raw, rate, json, maxSeconds, device };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(raw), r.GetValue(rate),
+        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
+            DefaultValueFactory = _ => 10 };
+        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
+            "cpu" };
+        var command = new Command("stream",
+            "Recognise live audio from standard input, one line per speech segment") { model, raw, rate, json,
+            maxSeconds, device };
+        command.SetAction(r => CliRunner.Run(() =>
+            Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(raw), r.GetValue(rate),
             r.GetValue(json), r.GetValue(maxSeconds), r.GetValue(device)!)));
         return command;
     }
@@ -28,7 +40,8 @@ internal static class StreamCommand
     private static int Run(string modelPath, bool raw, int rate, bool json, double maxSeconds, string device)
     {
         if (raw && rate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
-            throw new ArgumentException($"--rate {rate} is outside {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
+            throw new ArgumentException(
+                $"--rate {rate} is outside {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
         using var recognizer = RecognizerFactory.Open(modelPath, device);
         recognizer.WarmUp(); // before any audio: the first segments must not wait for the JIT
         var output = new ResultPrinter(recognizer, modelPath, json);
@@ -58,7 +71,8 @@ internal static class StreamCommand
         {
             int have = carry + n, samples = have / 2;
             var chunk = new float[samples];
-            for (int i = 0; i < samples; i++) chunk[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(2 * i)) / 32768f;
+            for (int i = 0; i < samples; i++)
+                chunk[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(2 * i)) / 32768f;
             carry = have - 2 * samples;
             if (carry > 0) bytes[0] = bytes[have - 1];
             if (samples > 0) yield return (chunk, rate);

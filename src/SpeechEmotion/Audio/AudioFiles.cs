@@ -17,7 +17,8 @@ public static class AudioFiles
         {
             if (!Directory.Exists(path))
             {
-                yield return File.Exists(path) || IsLink(path) ? new AudioEntry(path) : new AudioEntry(path, "no such file or folder");
+                yield return File.Exists(path) || IsLink(path) ? new AudioEntry(path) : new AudioEntry(path,
+                    "no such file or folder");
                 continue;
             }
             var found = new List<AudioEntry>();
@@ -39,7 +40,8 @@ public static class AudioFiles
             found.Add(new AudioEntry(folder, $"cannot read folder: {e.Message}"));
             return;
         }
-        found.AddRange(files.Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Select(f => new AudioEntry(f)));
+        found.AddRange(files.Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Select(f =>
+            new AudioEntry(f)));
         foreach (var sub in folders.Where(d => !IsLink(d))) Walk(sub, found);
     }
 

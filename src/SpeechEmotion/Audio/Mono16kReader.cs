@@ -1,6 +1,7 @@
 namespace SpeechEmotion.Audio;
 
-/// <summary>A WAV decoder followed by the resampler: reads 16 kHz mono samples chunk by chunk, in bounded memory.</summary>
+/// <summary>A WAV decoder followed by the resampler: reads 16 kHz mono samples chunk by chunk, in bounded
+/// memory.</summary>
 public sealed class Mono16kReader : IDisposable
 {
     private readonly WavDecoder _decoder;
@@ -37,7 +38,8 @@ public sealed class Mono16kReader : IDisposable
             }
             if (_finished) break;
             int frames = _decoder.Read(_native);
-            _pending = frames > 0 ? _resampler.Push(_native.AsSpan(0, frames)).ToArray() : _resampler.Finish().ToArray();
+            _pending = frames > 0 ? _resampler.Push(_native.AsSpan(0,
+                frames)).ToArray() : _resampler.Finish().ToArray();
             _pendingStart = 0;
             _finished = frames == 0;
         }

@@ -5,11 +5,14 @@ namespace SpeechEmotion.Audio;
 /// <summary>Turns interleaved PCM or IEEE-float bytes into mono float samples (channels averaged).</summary>
 internal static class PcmDecoder
 {
-    /// <summary>IEEE-float samples are nominally within ±1; beyond this they are corrupt (and overflow the features).</summary>
+    /// <summary>IEEE-float samples are nominally within ±1; beyond this they are corrupt (and overflow the
+    /// features).</summary>
     public const double MaxFloatMagnitude = 65536;
 
-    /// <summary>Decodes whole frames of <paramref name="data"/> into <paramref name="mono"/>; firstFrame numbers them in errors.</summary>
-    public static void ToMono(string path, ReadOnlySpan<byte> data, Span<float> mono, int channels, int bits, bool isFloat, long firstFrame)
+    /// <summary>Decodes whole frames of <paramref name="data"/> into <paramref name="mono"/>; firstFrame numbers them
+    /// in errors.</summary>
+    public static void ToMono(string path, ReadOnlySpan<byte> data, Span<float> mono, int channels, int bits,
+        bool isFloat, long firstFrame)
     {
         int bytesPerSample = bits / 8;
         int frameBytes = bytesPerSample * channels;
@@ -24,7 +27,8 @@ internal static class PcmDecoder
                 double v = Sample(frame.Slice(c * bytesPerSample, bytesPerSample), bits, isFloat);
                 if (isFloat && !(Math.Abs(v) <= MaxFloatMagnitude))
                     throw new AudioFormatException(path, double.IsFinite(v)
-                        ? $"sample {firstFrame + f} is {v:G4}, outside ±{MaxFloatMagnitude} (IEEE-float samples are nominally within ±1)"
+                        ? $"sample {firstFrame + f} is {v:G4}, outside ±{MaxFloatMagnitude} " +
+                          "(IEEE-float samples are nominally within ±1)"
                         : $"sample {firstFrame + f} is NaN or infinite");
                 sum += v;
             }

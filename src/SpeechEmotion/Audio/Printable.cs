@@ -2,7 +2,8 @@ using System.Text;
 
 namespace SpeechEmotion.Audio;
 
-/// <summary>Text from files (names, chunk ids) made safe for a terminal: control characters become \xNN escapes.</summary>
+/// <summary>Text from files (names, chunk ids) made safe for a terminal: control characters become \xNN
+/// escapes.</summary>
 public static class Printable
 {
     public static string Escape(string text)
@@ -18,5 +19,6 @@ public static class Printable
         return sb.ToString();
     }
 
-    private static bool IsControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u202e' or '\u200e' or '\u200f';
+    private static bool IsControl(char c) =>
+        char.IsControl(c) || c is '\u2028' or '\u2029' or '\u202e' or '\u200e' or '\u200f';
 }

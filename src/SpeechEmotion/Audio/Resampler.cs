@@ -17,7 +17,8 @@ public sealed class Resampler
     public Resampler(int sampleRate)
     {
         if (sampleRate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
-            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"sample rate must be {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate,
+                $"sample rate must be {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
         SampleRate = sampleRate;
         _ratio = (double)WavReader.TargetSampleRate / sampleRate;
         _wdl.SetMode(true, 2, false);
@@ -50,14 +51,16 @@ public sealed class Resampler
         return _output.AsSpan(0, produced);
     }
 
-    /// <summary>The filter's tail: zeros are pushed until the output reaches round(inputs·ratio), then it is cut there.</summary>
+    /// <summary>The filter's tail: zeros are pushed until the output reaches round(inputs·ratio), then it is cut
+    /// there.</summary>
     public ReadOnlySpan<float> Finish()
     {
         long expected = (long)Math.Round(_in * _ratio);
         if (SampleRate == WavReader.TargetSampleRate || _out >= expected) return [];
         var tail = new List<float>();
         var zeros = new float[256];
-        for (int guard = 0; _out < expected && guard < 100_000; guard++) // the filter's latency is a few hundred samples
+        for (int guard = 0; _out < expected
+            && guard < 100_000; guard++) // the filter's latency is a few hundred samples
         {
             var chunk = Resample(zeros);
             tail.AddRange(chunk[..(int)Math.Min(chunk.Length, expected - (_out - chunk.Length))]);

@@ -5,7 +5,8 @@ namespace SpeechEmotion.Audio;
 
 /// <summary>
 /// Opens a file for reading only if it is a regular file. A FIFO named *.wav would block <c>open(2)</c> until a writer
-/// appears, so on Linux the file is opened with O_NONBLOCK (which returns at once for a FIFO) and then refused unless it
+/// appears, so on Linux the file is opened with O_NONBLOCK (which returns at once for a FIFO) and then refused unless
+/// it
 /// can seek: pipes, sockets and terminals cannot. Errors are <see cref="AudioFormatException"/>s naming the file.
 /// </summary>
 public static partial class SafeFile
@@ -38,7 +39,8 @@ public static partial class SafeFile
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            string reason = errno switch { 2 => "no such file", 13 => "permission denied", 40 => "too many symbolic links", _ => $"errno {errno}" };
+            string reason = errno switch { 2 => "no such file", 13 => "permission denied", 40 =>
+                "too many symbolic links", _ => $"errno {errno}" };
             throw new IOException(reason);
         }
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);

@@ -5,7 +5,8 @@ namespace SpeechEmotion.Audio;
 /// level is at least <see cref="ThresholdDb"/> above the noise floor — the quietest frame of the last
 /// <see cref="NoiseWindowSeconds"/> (minimum statistics) — and above <see cref="FloorDbfs"/>. A pause of
 /// <see cref="MinSilenceSeconds"/> ends a segment; segments are padded by <see cref="PaddingSeconds"/> each side,
-/// cut at <see cref="MaxSegmentSeconds"/>, and dropped when they hold less than <see cref="MinSpeechSeconds"/> of speech.
+/// cut at <see cref="MaxSegmentSeconds"/>, and dropped when they hold less than <see cref="MinSpeechSeconds"/> of
+/// speech.
 /// </summary>
 public sealed record SegmentOptions
 {
@@ -26,12 +27,19 @@ public sealed record SegmentOptions
 
     internal void Validate()
     {
-        if (!(MaxSegmentSeconds is >= 0.5 and <= 600)) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, "must be 0.5 to 600 s");
-        if (!(MinSpeechSeconds is >= 0 && MinSpeechSeconds < MaxSegmentSeconds)) throw new ArgumentOutOfRangeException(nameof(MinSpeechSeconds), MinSpeechSeconds, "must be 0 or more and below the maximum segment");
-        if (!(MinSilenceSeconds is >= 0.01 and <= 10)) throw new ArgumentOutOfRangeException(nameof(MinSilenceSeconds), MinSilenceSeconds, "must be 0.01 to 10 s");
+        if (!(MaxSegmentSeconds is >= 0.5 and <= 600)) throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds),
+            MaxSegmentSeconds, "must be 0.5 to 600 s");
+        if (!(MinSpeechSeconds is >= 0
+            && MinSpeechSeconds < MaxSegmentSeconds)) throw new ArgumentOutOfRangeException(nameof(MinSpeechSeconds),
+            MinSpeechSeconds, "must be 0 or more and below the maximum segment");
+        if (!(MinSilenceSeconds is >= 0.01 and <= 10)) throw new ArgumentOutOfRangeException(nameof(MinSilenceSeconds),
+            MinSilenceSeconds, "must be 0.01 to 10 s");
         if (!(PaddingSeconds >= 0 && PaddingSeconds <= MinSilenceSeconds && 2 * PaddingSeconds < MaxSegmentSeconds))
-            throw new ArgumentOutOfRangeException(nameof(PaddingSeconds), PaddingSeconds, "must be 0 or more, at most the minimum silence");
-        if (!(NoiseWindowSeconds is >= 0.1 and <= 600)) throw new ArgumentOutOfRangeException(nameof(NoiseWindowSeconds), NoiseWindowSeconds, "must be 0.1 to 600 s");
-        if (!double.IsFinite(ThresholdDb) || !double.IsFinite(FloorDbfs)) throw new ArgumentException("thresholds must be finite");
+            throw new ArgumentOutOfRangeException(nameof(PaddingSeconds), PaddingSeconds,
+                "must be 0 or more, at most the minimum silence");
+        if (!(NoiseWindowSeconds is >= 0.1 and <= 600))
+            throw new ArgumentOutOfRangeException(nameof(NoiseWindowSeconds), NoiseWindowSeconds, "must be 0.1–600 s");
+        if (!double.IsFinite(ThresholdDb)
+            || !double.IsFinite(FloorDbfs)) throw new ArgumentException("thresholds must be finite");
     }
 }

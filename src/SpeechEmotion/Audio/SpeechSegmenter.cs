@@ -116,12 +116,14 @@ public sealed class SpeechSegmenter
     private void Close(long end, List<SpeechRegion> closed)
     {
         if (_speechFrames >= Math.Max(1, _minSpeechFrames) && end > _segStart)
-            closed.Add(new SpeechRegion(_segStart, _buffer.AsSpan((int)(_segStart - _bufferStart), (int)(end - _segStart)).ToArray()));
+            closed.Add(new SpeechRegion(_segStart, _buffer.AsSpan((int)(_segStart - _bufferStart),
+                (int)(end - _segStart)).ToArray()));
         _lastEmittedEnd = end;
         _segStart = -1;
     }
 
-    /// <summary>Drops audio no region can need: all before the open region, or all but the padding when none is open.</summary>
+    /// <summary>Drops audio no region can need: all before the open region, or all but the padding when none is
+    /// open.</summary>
     private void Trim()
     {
         long keep = _segStart >= 0 ? _segStart : Math.Max(_bufferStart, _position - _pad);

@@ -28,7 +28,8 @@ public sealed class WavDecoder : IDisposable
         _name = name;
         (_format, _remaining) = ReadHeader();
         long frames = _remaining == long.MaxValue ? -1 : _remaining / _format.BlockAlign;
-        if (frames == 0) throw new AudioFormatException(name, "zero samples: the data chunk holds less than one sample frame");
+        if (frames == 0) throw new AudioFormatException(name,
+            "zero samples: the data chunk holds less than one sample frame");
         Info = new WavInfo(name, _format.SampleRate, _format.Channels, _format.BitsPerSample, _format.IsFloat, frames);
         _buffer = new byte[Math.Max(1, 65536 / _format.BlockAlign) * _format.BlockAlign];
     }
@@ -55,7 +56,8 @@ public sealed class WavDecoder : IDisposable
         }
         int frames = have / frameBytes;
         if (frames == 0 && _stream.CanSeek) throw Truncated();
-        PcmDecoder.ToMono(_name, _buffer.AsSpan(0, frames * frameBytes), mono, _format.Channels, _format.BitsPerSample, _format.IsFloat, _frame);
+        PcmDecoder.ToMono(_name, _buffer.AsSpan(0, frames * frameBytes), mono, _format.Channels, _format.BitsPerSample,
+            _format.IsFloat, _frame);
         _carry = have - frames * frameBytes;
         _buffer.AsSpan(frames * frameBytes, _carry).CopyTo(_buffer);
         if (frames < want && _stream.CanSeek) throw Truncated();
@@ -63,7 +65,8 @@ public sealed class WavDecoder : IDisposable
         return frames;
     }
 
-    private AudioFormatException Truncated() => new(_name, $"truncated data: the file ended after {_frame} sample frames");
+    private AudioFormatException Truncated() =>
+        new(_name, $"truncated data: the file ended after {_frame} sample frames");
 
     private (WavFormat, long) ReadHeader()
     {
@@ -71,11 +74,16 @@ public sealed class WavDecoder : IDisposable
         Span<byte> head = stackalloc byte[12];
         int got = ReadUpTo(head);
         if (got < 12)
-            throw new AudioFormatException(_name, $"truncated header: {(_stream.CanSeek ? "file" : "stream")} has {got} bytes, a WAV header needs at least 44");
+        {
+            string source = _stream.CanSeek ? "file" : "stream";
+            throw new AudioFormatException(_name,
+                $"truncated header: {source} has {got} bytes, a WAV header needs at least 44");
+        }
         bool rf64 = head[..4].SequenceEqual("RF64"u8);
         if (!head[..4].SequenceEqual("RIFF"u8) && !rf64)
             throw new AudioFormatException(_name, "not a RIFF/WAVE file (no 'RIFF' tag at offset 0)");
-        if (!head[8..12].SequenceEqual("WAVE"u8)) throw new AudioFormatException(_name, "not a RIFF/WAVE file (no 'WAVE' form type at offset 8)");
+        if (!head[8..12].SequenceEqual("WAVE"u8)) throw new AudioFormatException(_name,
+            "not a RIFF/WAVE file (no 'WAVE' form type at offset 8)");
 
         WavFormat? format = null;
         long pos = 12, rf64DataSize = -1;
@@ -95,17 +103,20 @@ public sealed class WavDecoder : IDisposable
                 if (declared == 0) throw new AudioFormatException(_name, "zero samples: the data chunk is empty");
                 if (toEnd) return (format, left);
                 if (declared > left)
-                    throw new AudioFormatException(_name, $"truncated data: data chunk declares {declared} bytes but only {left} remain");
+                    throw new AudioFormatException(_name,
+                        $"truncated data: data chunk declares {declared} bytes but only {left} remain");
                 return (format, declared);
             }
             if (size > left) throw new AudioFormatException(_name, id == "fmt "
                 ? "truncated header: fmt chunk runs past the end of the file"
                 : $"truncated header: '{id.Trim()}' chunk runs past the end of the file");
             int taken = (int)Math.Min(size, body.Length);
-            if (ReadUpTo(body[..taken]) < taken) throw new AudioFormatException(_name, $"truncated header: '{id.Trim()}' chunk is cut short");
+            if (ReadUpTo(body[..taken]) < taken) throw new AudioFormatException(_name,
+                $"truncated header: '{id.Trim()}' chunk is cut short");
             if (id == "fmt ")
             {
-                if (format is not null) throw new AudioFormatException(_name, $"a second fmt chunk at byte {pos - 8} (a WAV has one)");
+                if (format is not null) throw new AudioFormatException(_name,
+                    $"a second fmt chunk at byte {pos - 8} (a WAV has one)");
                 if (size < 16) throw new AudioFormatException(_name, $"fmt chunk is {size} bytes, needs at least 16");
                 format = WavFormat.Parse(_name, body[..taken]);
             }
@@ -117,7 +128,8 @@ public sealed class WavDecoder : IDisposable
             Skip(size - taken + (size & 1)); // chunks are word aligned
             pos += size + (size & 1);
         }
-        throw new AudioFormatException(_name, format is not null ? "truncated: no data chunk found" : "truncated header: no fmt chunk found");
+        throw new AudioFormatException(_name,
+            format is not null ? "truncated: no data chunk found" : "truncated header: no fmt chunk found");
     }
 
     private int ReadUpTo(Span<byte> buffer) => _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);

@@ -12,21 +12,25 @@ public static class Devices
 {
     private static readonly ConcurrentDictionary<string, Func<string, IBackend<float>>> Providers = new();
 
-    /// <summary>Makes <paramref name="name"/> (and "name:N") open through <paramref name="factory"/>, which gets the full name.</summary>
+    /// <summary>Makes <paramref name="name"/> (and "name:N") open through <paramref name="factory"/>, which gets the
+    /// full name.</summary>
     public static void Register(string name, Func<string, IBackend<float>> factory) => Providers[name] = factory;
 
-    /// <summary>Opens a device; when it is unknown or fails to open, the CPU, with the reason in <paramref name="fallback"/>.</summary>
+    /// <summary>Opens a device; when it is unknown or fails to open, the CPU, with the reason in <paramref
+    /// name="fallback"/>.</summary>
     public static IBackend<float> OpenOrCpu(string device, int? cpuThreads, out string? fallback)
     {
         fallback = null;
         if (device == "cpu") return new CpuBackend<float>(cpuThreads);
-        var names = device == "auto" ? Providers.Keys.Where(k => k.StartsWith("cuda", StringComparison.Ordinal)).ToList() : [device];
+        var names = device == "auto" ? Providers.Keys.Where(k =>
+            k.StartsWith("cuda", StringComparison.Ordinal)).ToList() : [device];
         foreach (var name in names)
         {
             string family = name.Split(':')[0];
             if (!Providers.TryGetValue(family, out var factory))
             {
-                fallback = $"device '{device}' is not available in this build (registered: cpu{string.Concat(Providers.Keys.Select(k => ", " + k))})";
+                string known = string.Join(", ", ["cpu", .. Providers.Keys]);
+                fallback = $"device '{device}' is not available in this build (registered: {known})";
                 continue;
             }
             try

@@ -15,25 +15,29 @@ public sealed class FeatureNormalizer
 
     public FeatureNormalizer(float[] mean, float[] std)
     {
-        if (mean.Length != std.Length || mean.Length == 0) throw new ArgumentException("mean and std must be non-empty and the same length");
+        if (mean.Length != std.Length
+            || mean.Length == 0) throw new ArgumentException("mean and std must be non-empty and the same length");
         if (mean.Any(v => !float.IsFinite(v)) || std.Any(v => !float.IsFinite(v) || v <= 0))
             throw new ArgumentException("normaliser statistics must be finite, std positive");
         Mean = mean;
         Std = std;
     }
 
-    /// <summary>Fits on row-major [frames, bins] matrices; sums in double so long corpora do not lose precision.</summary>
+    /// <summary>Fits on row-major [frames, bins] matrices; sums in double so long corpora do not lose
+    /// precision.</summary>
     public static FeatureNormalizer Fit(IEnumerable<float[]> utterances, int bins)
     {
         var statistics = new RunningStatistics(bins);
         foreach (var u in utterances) statistics.Add(u);
-        return statistics.Frames > 0 ? statistics.ToNormalizer() : throw new ArgumentException("cannot fit a normaliser on zero frames");
+        return statistics.Frames > 0 ? statistics.ToNormalizer()
+            : throw new ArgumentException("cannot fit a normaliser on zero frames");
     }
 
     /// <summary>Normalises a row-major [frames, bins] matrix in place.</summary>
     public void Apply(Span<float> features)
     {
-        if (features.Length % Bins != 0) throw new ArgumentException($"feature length {features.Length} is not a multiple of {Bins} bins");
+        if (features.Length % Bins != 0)
+            throw new ArgumentException($"feature length {features.Length} is not a multiple of {Bins} bins");
         for (int i = 0; i < features.Length; i += Bins)
         {
             var row = features.Slice(i, Bins);

@@ -28,21 +28,25 @@ public sealed class MixedRadixFft
     /// <summary>output = DFT(input); both of length N, distinct arrays.</summary>
     public void Forward(ReadOnlySpan<Complex> input, Span<Complex> output)
     {
-        if (input.Length != _n || output.Length != _n) throw new ArgumentException($"FFT of size {_n} needs spans of that length");
+        if (input.Length != _n
+            || output.Length != _n) throw new ArgumentException($"FFT of size {_n} needs spans of that length");
         Span<Complex> scratch = stackalloc Complex[_factors.DefaultIfEmpty(1).Max()];
         Transform(input, 1, output, 0, scratch);
     }
 
-    private void Transform(ReadOnlySpan<Complex> input, int stride, Span<Complex> output, int level, Span<Complex> scratch)
+    private void Transform(ReadOnlySpan<Complex> input, int stride, Span<Complex> output, int level,
+        Span<Complex> scratch)
     {
         int n = output.Length;
         if (n == 1) { output[0] = input[0]; return; }
         int p = _factors[level], m = n / p;
-        // Sub-transform q takes samples q, q+p, q+2p, ... and lands in output[q*m .. (q+1)*m); a 1-point one is the sample.
+        // Sub-transform q takes samples q, q+p, q+2p, ... and lands in output[q*m .. (q+1)*m); a 1-point one is the
+        // sample.
         if (m == 1)
             for (int q = 0; q < p; q++) output[q] = input[q * stride];
         else
-            for (int q = 0; q < p; q++) Transform(input[(q * stride)..], stride * p, output.Slice(q * m, m), level + 1, scratch);
+            for (int q = 0; q < p; q++) Transform(input[(q * stride)..], stride * p, output.Slice(q * m, m), level + 1,
+                scratch);
         int step = _n / n; // this level's twiddle e^{-2πi/n} is _twiddles[step]
         switch (p)
         {
@@ -86,7 +90,8 @@ public sealed class MixedRadixFft
     private static readonly double S1 = Math.Sin(2 * Math.PI / 5), S2 = Math.Sin(4 * Math.PI / 5);
 
     // A 5-point DFT of t_q = w^{qk} X_q[k] by its symmetry W^q + W^{5−q} = 2cos(2πq/5), W^q − W^{5−q} = −2i sin(2πq/5):
-    // X1,4 = t0 + C1(t1+t4) + C2(t2+t3) ∓ i[S1(t1−t4) + S2(t2−t3)], X2,3 = t0 + C2(t1+t4) + C1(t2+t3) ∓ i[S2(t1−t4) − S1(t2−t3)].
+    // X1,4 = t0 + C1(t1+t4) + C2(t2+t3) ∓ i[S1(t1−t4) + S2(t2−t3)], X2,3 = t0 + C2(t1+t4) + C1(t2+t3) ∓ i[S2(t1−t4) −
+    // S1(t2−t3)].
     private void Radix5(Span<Complex> x, int m, int step)
     {
         for (int k = 0; k < m; k++)

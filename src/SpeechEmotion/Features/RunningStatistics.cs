@@ -8,14 +8,16 @@ public sealed class RunningStatistics(int bins)
 {
     private readonly double[] _sum = new double[bins], _sumSq = new double[bins];
 
-    public int Bins { get; } = bins > 0 ? bins : throw new ArgumentOutOfRangeException(nameof(bins), bins, "bins must be positive");
+    public int Bins { get; } = bins > 0 ? bins : throw new ArgumentOutOfRangeException(nameof(bins), bins,
+        "bins must be positive");
 
     public long Frames { get; private set; }
 
     /// <summary>Adds a row-major [frames, Bins] matrix.</summary>
     public void Add(ReadOnlySpan<float> rows)
     {
-        if (rows.Length % Bins != 0) throw new ArgumentException($"utterance of {rows.Length} values is not a whole number of {Bins}-bin frames");
+        if (rows.Length % Bins != 0)
+            throw new ArgumentException($"{rows.Length} values are not a whole number of {Bins}-bin frames");
         for (int i = 0; i < rows.Length; i += Bins)
         {
             for (int b = 0; b < Bins; b++)
@@ -28,7 +30,8 @@ public sealed class RunningStatistics(int bins)
         Frames += rows.Length / Bins;
     }
 
-    /// <summary>Mean and population standard deviation per bin; bins spread less than MinStd are only centred.</summary>
+    /// <summary>Mean and population standard deviation per bin; bins spread less than MinStd are only
+    /// centred.</summary>
     public FeatureNormalizer ToNormalizer()
     {
         if (Frames == 0) throw new InvalidOperationException("cannot fit a normaliser on zero frames");

@@ -35,10 +35,12 @@ public static class Spectrogram
         });
 
     /// <summary>Power |X_k|² of bins 0..<paramref name="powerBins"/>−1 of every frame, turned into a row of
-    /// <paramref name="width"/> values by <paramref name="map"/> (frames in parallel, each with its own buffers).</summary>
+    /// <paramref name="width"/> values by <paramref name="map"/> (frames in parallel, each with its own
+    /// buffers).</summary>
     internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins, FrameMap<T> map)
     {
-        if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples", nameof(samples));
+        if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples",
+            nameof(samples));
         int frames = FrameCount(samples.Length);
         var output = new T[frames * width];
         var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
@@ -47,7 +49,8 @@ public static class Spectrogram
             var (frame, spectrum, power) = (buffers.Frame, buffers.Spectrum, buffers.Power);
             for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n]; // the rest stays zero
             Fft.Forward(frame, spectrum, buffers.Packed, buffers.Work);
-            for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real + spectrum[k].Imaginary * spectrum[k].Imaginary;
+            for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real
+                + spectrum[k].Imaginary * spectrum[k].Imaginary;
             map(power, output.AsSpan(f * width, width));
             return buffers;
         }, _ => { });

@@ -9,7 +9,8 @@ namespace SpeechEmotion;
 
 /// <summary>
 /// Recognises emotion in speech with a trained model file: load once with <see cref="FromFile"/>, then call
-/// <see cref="Recognize(string, SpeakerContext?)"/> for a WAV file, a stream or samples, <see cref="RecognizeSegmentsAsync(string, SegmentOptions?, SpeakerContext?, CancellationToken)"/>
+/// <see cref="Recognize(string, SpeakerContext?)"/> for a WAV file, a stream or samples, <see
+/// cref="RecognizeSegmentsAsync(string, SegmentOptions?, SpeakerContext?, CancellationToken)"/>
 /// for a long recording, or <see cref="CreateStream"/> for live audio. Thread-safe: calls from several threads run
 /// at once on the CPU (each borrows a model instance from a pool that grows to the number of concurrent callers;
 /// weights are copied once per instance, not per call) and take turns on a GPU. Dispose when done.
@@ -49,7 +50,8 @@ public sealed class EmotionRecognizer : IDisposable
         var saved = SavedModel.Load(modelPath);
         try
         {
-            return new EmotionRecognizer(saved, Path.GetFileNameWithoutExtension(modelPath), options ?? new RecognizerOptions());
+            return new EmotionRecognizer(saved, Path.GetFileNameWithoutExtension(modelPath),
+                options ?? new RecognizerOptions());
         }
         catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
         {
@@ -70,7 +72,8 @@ public sealed class EmotionRecognizer : IDisposable
     public string? DeviceFallback { get; }
 
     /// <summary>The model standardises each speaker with that speaker's statistics: recognition needs a
-    /// <see cref="SpeakerContext"/> (segments and streams build one from the audio they hear when none is given).</summary>
+    /// <see cref="SpeakerContext"/> (segments and streams build one from the audio they hear when none is
+    /// given).</summary>
     public bool NeedsSpeakerContext => _saved.Normalization == FeatureNormalization.Speaker;
 
     /// <summary>Longest audio recognised in one piece (<see cref="RecognizerOptions.MaxWindowSeconds"/>).</summary>
@@ -83,7 +86,8 @@ public sealed class EmotionRecognizer : IDisposable
     public SpeakerContext CreateSpeakerContext() => new(_frontEnd);
 
     /// <summary>
-    /// Runs the whole path (front end, model) on synthetic audio — 40 one-second clips, then one of the maximum window —
+    /// Runs the whole path (front end, model) on synthetic audio — 40 one-second clips, then one of the maximum window
+    /// —
     /// so that the first real calls find optimised code and grown buffers (the runtime recompiles a method hot after
     /// about 30 calls; a live stream's first segments would otherwise be late). Takes a few hundred milliseconds.
     /// </summary>
@@ -91,15 +95,18 @@ public sealed class EmotionRecognizer : IDisposable
     {
         var random = new Random(1);
         var audio = new float[_window];
-        for (int i = 0; i < audio.Length; i++) audio[i] = (float)(0.1 * Math.Sin(i * 0.05) * (random.NextDouble() - 0.5));
+        for (int i = 0; i < audio.Length; i++)
+            audio[i] = (float)(0.1 * Math.Sin(i * 0.05) * (random.NextDouble() - 0.5));
         var speaker = NeedsSpeakerContext ? CreateSpeakerContext() : null;
         speaker?.AddAudio(audio, WavReader.TargetSampleRate);
-        for (int round = 0; round < 40; round++) Recognize(audio.AsSpan(0, WavReader.TargetSampleRate), WavReader.TargetSampleRate, speaker);
+        for (int round = 0; round < 40; round++) Recognize(audio.AsSpan(0, WavReader.TargetSampleRate),
+            WavReader.TargetSampleRate, speaker);
         Thread.Sleep(200); // the runtime's tier-up waits for 100 ms without new first calls
         Recognize(audio, WavReader.TargetSampleRate, speaker);
     }
 
-    /// <summary>A live stream: push audio with <see cref="EmotionStream.AcceptWaveform"/>, get segments as they close.</summary>
+    /// <summary>A live stream: push audio with <see cref="EmotionStream.AcceptWaveform"/>, get segments as they
+    /// close.</summary>
     public EmotionStream CreateStream(SegmentOptions? options = null, SpeakerContext? speaker = null) =>
         new(this, options ?? new SegmentOptions(), speaker);
 
@@ -116,9 +123,11 @@ public sealed class EmotionRecognizer : IDisposable
     /// for a WAV stream (left open; a pipe is read to its end).</summary>
     public IAsyncEnumerable<EmotionSegment> RecognizeSegmentsAsync(Stream wav, SegmentOptions? options = null,
         SpeakerContext? speaker = null, CancellationToken cancellation = default) =>
-        Segments(() => new Mono16kReader(new WavDecoder(wav, "stream", leaveOpen: true)), options, speaker, cancellation);
+        Segments(() =>
+            new Mono16kReader(new WavDecoder(wav, "stream", leaveOpen: true)), options, speaker, cancellation);
 
-    private async IAsyncEnumerable<EmotionSegment> Segments(Func<Mono16kReader> open, SegmentOptions? options, SpeakerContext? speaker,
+    private async IAsyncEnumerable<EmotionSegment> Segments(Func<Mono16kReader> open, SegmentOptions? options,
+        SpeakerContext? speaker,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         await Task.Yield(); // the caller gets its enumerator back before any audio is read
@@ -129,12 +138,14 @@ public sealed class EmotionRecognizer : IDisposable
         while ((n = reader.Read(chunk)) > 0)
         {
             cancellation.ThrowIfCancellationRequested();
-            foreach (var segment in stream.AcceptWaveform(chunk.AsSpan(0, n), WavReader.TargetSampleRate)) yield return segment;
+            foreach (var segment in stream.AcceptWaveform(chunk.AsSpan(0, n),
+                WavReader.TargetSampleRate)) yield return segment;
         }
         foreach (var segment in stream.Flush()) yield return segment;
     }
 
-    /// <summary>Recognises a WAV file (read in windows; see <see cref="RecognizerOptions.MaxWindowSeconds"/>).</summary>
+    /// <summary>Recognises a WAV file (read in windows; see <see
+    /// cref="RecognizerOptions.MaxWindowSeconds"/>).</summary>
     /// <exception cref="AudioFormatException">The file cannot be read; the message names it and says why.</exception>
     public EmotionResult Recognize(string wavPath, SpeakerContext? speaker = null)
     {
@@ -156,10 +167,13 @@ public sealed class EmotionRecognizer : IDisposable
         return RecognizeBatch([mono16k], [speaker])[0];
     }
 
-    /// <summary>Recognises several clips of 16 kHz mono samples together (length-sorted batches: faster than one by one).</summary>
-    public IReadOnlyList<EmotionResult> RecognizeBatch(IReadOnlyList<float[]> samples16k, IReadOnlyList<SpeakerContext?>? speakers = null)
+    /// <summary>Recognises several clips of 16 kHz mono samples together (length-sorted batches: faster than one by
+    /// one).</summary>
+    public IReadOnlyList<EmotionResult> RecognizeBatch(IReadOnlyList<float[]> samples16k,
+        IReadOnlyList<SpeakerContext?>? speakers = null)
     {
-        if (speakers is not null && speakers.Count != samples16k.Count) throw new ArgumentException("one speaker context (or null) per clip");
+        if (speakers is not null && speakers.Count != samples16k.Count)
+            throw new ArgumentException("one speaker context (or null) per clip");
         var windows = new List<(int Clip, int Samples, float[] Audio)>();
         for (int c = 0; c < samples16k.Count; c++)
         {
@@ -175,7 +189,8 @@ public sealed class EmotionRecognizer : IDisposable
         foreach (var group in windows.Chunk(4 * BatchSize)) // features of a bounded number of windows at a time
         {
             var features = new float[group.Length][];
-            Parallel.For(0, group.Length, w => features[w] = Normalized(_frontEnd.Compute(group[w].Audio), speakers?[group[w].Clip]));
+            Parallel.For(0, group.Length, w =>
+                features[w] = Normalized(_frontEnd.Compute(group[w].Audio), speakers?[group[w].Clip]));
             outputs.AddRange(Outputs(features));
         }
         return windows.Select((w, i) => (w.Clip, w.Samples, Output: outputs[i])).GroupBy(w => w.Clip)
@@ -210,9 +225,17 @@ public sealed class EmotionRecognizer : IDisposable
     internal static float[] To16k(ReadOnlySpan<float> samples, int sampleRate)
     {
         if (samples.IsEmpty) throw new ArgumentException("no samples");
+        CheckSamples(samples);
+        var copy = samples.ToArray();
+        return sampleRate == WavReader.TargetSampleRate ? copy : WavReader.Resample(copy, sampleRate);
+    }
+
+    /// <summary>Samples from a caller obey the rule for WAV float samples: finite, within ±MaxFloatMagnitude.</summary>
+    internal static void CheckSamples(ReadOnlySpan<float> samples)
+    {
         foreach (float v in samples)
-            if (!float.IsFinite(v) || Math.Abs(v) > 65536) throw new ArgumentException($"sample {v} is not a finite value within ±65536");
-        return sampleRate == WavReader.TargetSampleRate ? samples.ToArray() : WavReader.Resample(samples.ToArray(), sampleRate);
+            if (!(Math.Abs(v) <= PcmDecoder.MaxFloatMagnitude))
+                throw new ArgumentException($"sample {v} is not a finite value within ±{PcmDecoder.MaxFloatMagnitude}");
     }
 
     /// <summary>Features of 16 kHz samples standardised as the model was trained (in place).</summary>
@@ -224,10 +247,12 @@ public sealed class EmotionRecognizer : IDisposable
             return features;
         }
         if (speaker is null)
-            throw new InvalidOperationException($"model '{ModelName}' is speaker-normalised: it standardises each speaker with that speaker's own " +
-                $"statistics, so pass a SpeakerContext fed with about {SpeakerContext.RecommendedSeconds:F0} s of the speaker's audio " +
+            throw new InvalidOperationException($"model '{ModelName}' is speaker-normalised: it standardises each " +
+                "speaker with that speaker's own statistics, so pass a SpeakerContext fed with about " +
+                $"{SpeakerContext.RecommendedSeconds:F0} s of the speaker's audio " +
                 "(CreateSpeakerContext, then AddFile or AddAudio)");
-        if (!speaker.Serves(_frontEnd)) throw new ArgumentException("the speaker context was made for a model with other features");
+        if (!speaker.Serves(_frontEnd))
+            throw new ArgumentException("the speaker context was made for a model with other features");
         speaker.Normalizer().Apply(features);
         return features;
     }
@@ -269,7 +294,8 @@ public sealed class EmotionRecognizer : IDisposable
         if (batch.Count > 0) yield return [.. batch];
     }
 
-    /// <summary>One result from windows: probabilities (or scores) averaged, weighted by each window's samples.</summary>
+    /// <summary>One result from windows: probabilities (or scores) averaged, weighted by each window's
+    /// samples.</summary>
     internal EmotionResult Combine(IReadOnlyList<(float[] Output, int Samples)> parts)
     {
         long total = parts.Sum(p => (long)p.Samples);
@@ -277,7 +303,8 @@ public sealed class EmotionRecognizer : IDisposable
         if (_saved.Config.Task == SerTask.Regression)
         {
             double score = parts.Sum(p => _saved.Config.ScoreRange * Math.Tanh(p.Output[0]) * p.Samples) / total;
-            return new EmotionResult("", new Dictionary<string, float>(), duration, ModelName) { Score = score, Windows = parts.Count };
+            return new EmotionResult("", new Dictionary<string, float>(), duration, ModelName) { Score = score,
+                Windows = parts.Count };
         }
         var mean = new double[Labels.Count];
         foreach (var (output, samples) in parts)
@@ -288,7 +315,8 @@ public sealed class EmotionRecognizer : IDisposable
         var probabilities = new float[mean.Length];
         for (int c = 0; c < mean.Length; c++) probabilities[c] = (float)mean[c];
         var dictionary = Labels.Select((l, c) => (l, c)).ToDictionary(x => x.l, x => probabilities[x.c]);
-        return new EmotionResult(Labels[Predictor.ArgMax(probabilities)], dictionary, duration, ModelName) { Windows = parts.Count };
+        return new EmotionResult(Labels[Predictor.ArgMax(probabilities)], dictionary, duration,
+            ModelName) { Windows = parts.Count };
     }
 
     /// <summary>Releases the model instances and the device.</summary>

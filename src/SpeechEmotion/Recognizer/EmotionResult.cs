@@ -2,10 +2,12 @@ namespace SpeechEmotion;
 
 /// <summary>What a model heard in one piece of audio.</summary>
 /// <param name="Label">The most probable emotion (empty for a regression model; see <see cref="Score"/>).</param>
-/// <param name="Probabilities">Probability of every label of the model, in the model's label order; they sum to 1.</param>
+/// <param name="Probabilities">Probability of every label of the model, in the model's label order; they sum to
+/// 1.</param>
 /// <param name="Duration">Length of the audio.</param>
 /// <param name="ModelName">The model that produced it (its file name without extension).</param>
-public sealed record EmotionResult(string Label, IReadOnlyDictionary<string, float> Probabilities, TimeSpan Duration, string ModelName)
+public sealed record EmotionResult(string Label, IReadOnlyDictionary<string, float> Probabilities, TimeSpan Duration,
+    string ModelName)
 {
     /// <summary>Probability of <see cref="Label"/> (NaN for a regression model).</summary>
     public float Confidence => Probabilities.TryGetValue(Label, out var p) ? p : float.NaN;

@@ -29,16 +29,16 @@ public sealed class EmotionStream
     /// <summary>Audio taken so far (at 16 kHz).</summary>
     public TimeSpan Position => TimeSpan.FromSeconds(_segmenter.Position / (double)WavReader.TargetSampleRate);
 
-    /// <summary>Takes a chunk of mono samples (nominally ±1; the rate must stay the same for the whole stream).</summary>
+    /// <summary>Takes a chunk of mono samples (nominally ±1; the rate must stay the same for the whole
+    /// stream).</summary>
     /// <returns>The segments this chunk closed, oldest first (usually none).</returns>
     public IReadOnlyList<EmotionSegment> AcceptWaveform(ReadOnlySpan<float> chunk, int sampleRate)
     {
         if (chunk.IsEmpty) return [];
         _resampler ??= new Resampler(sampleRate);
         if (sampleRate != _resampler.SampleRate)
-            throw new ArgumentException($"the stream started at {_resampler.SampleRate} Hz; got a chunk at {sampleRate} Hz");
-        foreach (float v in chunk)
-            if (!float.IsFinite(v) || Math.Abs(v) > 65536) throw new ArgumentException($"sample {v} is not a finite value within ±65536");
+            throw new ArgumentException($"the stream is at {_resampler.SampleRate} Hz, this chunk at {sampleRate} Hz");
+        EmotionRecognizer.CheckSamples(chunk);
         return Recognize(_segmenter.Push(_resampler.Push(chunk)));
     }
 

@@ -35,7 +35,8 @@ public sealed class SpeakerContext
     /// <summary>Adds samples at any rate from 1 to 768 kHz (resampled to 16 kHz).</summary>
     public void AddAudio(ReadOnlySpan<float> samples, int sampleRate)
     {
-        var mono16k = sampleRate == WavReader.TargetSampleRate ? samples : WavReader.Resample(samples.ToArray(), sampleRate);
+        var mono16k = sampleRate == WavReader.TargetSampleRate ? samples : WavReader.Resample(samples.ToArray(),
+            sampleRate);
         if (mono16k.IsEmpty) return;
         AddFeatures(_frontEnd.Compute(mono16k));
     }
@@ -59,7 +60,8 @@ public sealed class SpeakerContext
     {
         lock (_lock)
         {
-            if (_statistics.Frames == 0) throw new InvalidOperationException("the speaker context is empty: add some of the speaker's audio first");
+            if (_statistics.Frames == 0)
+                throw new InvalidOperationException("the speaker context is empty: add the speaker's audio first");
             return _statistics.ToNormalizer();
         }
     }

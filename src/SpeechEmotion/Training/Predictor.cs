@@ -3,7 +3,8 @@ using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Training;
 
-/// <summary>Runs a model in evaluation mode (no dropout) over a set, in length-sorted batches; returns softmax probabilities.</summary>
+/// <summary>Runs a model in evaluation mode (no dropout) over a set, in length-sorted batches; returns softmax
+/// probabilities.</summary>
 public static class Predictor
 {
     public static float[][] Probabilities(SerModel<float> model, NormalizedSet set, int batchSize = 32) =>

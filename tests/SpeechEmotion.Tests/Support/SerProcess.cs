@@ -2,22 +2,27 @@ using System.Diagnostics;
 
 namespace SpeechEmotion.Tests.Support;
 
-/// <summary>Runs the built `ser` CLI (ser.dll next to the tests) as a child process; one that hangs is killed and fails.</summary>
+/// <summary>Runs the built `ser` CLI (ser.dll next to the tests) as a child process; one that hangs is killed and
+/// fails.</summary>
 public static class SerProcess
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static (int ExitCode, string Output) Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+    public static (int ExitCode, string Output) Run(params string[] args) =>
+        RunWith(new Dictionary<string, string>(), args);
 
-    /// <summary>With extra environment variables (e.g. DOTNET_EnableAVX=0 to run the portable 128-bit SIMD path).</summary>
-    public static (int ExitCode, string Output) RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+    /// <summary>With extra environment variables (e.g. DOTNET_EnableAVX=0 to run the portable 128-bit SIMD
+    /// path).</summary>
+    public static (int ExitCode, string Output) RunWith(IReadOnlyDictionary<string, string> environment,
+        params string[] args) =>
         Start(environment, null, false, args);
 
     /// <summary>With bytes on standard input (closed after them).</summary>
     public static (int ExitCode, string Output) RunWithInput(byte[] input, params string[] args) =>
         Start(new Dictionary<string, string>(), input, false, args);
 
-    /// <summary>As an unprivileged user when the tests run as root (permissions do not stop root), else as is.</summary>
+    /// <summary>As an unprivileged user when the tests run as root (permissions do not stop root), else as
+    /// is.</summary>
     public static (int ExitCode, string Output) RunUnprivileged(params string[] args) =>
         Start(new Dictionary<string, string>(), null, Environment.UserName == "root", args);
 
@@ -25,14 +30,16 @@ public static class SerProcess
     public static (int ExitCode, string Output) RunProgram(string dll, params string[] args) =>
         Start(new Dictionary<string, string>(), null, false, args, dll);
 
-    private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input, bool asNobody, string[] args,
+    private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input,
+        bool asNobody, string[] args,
         string dll = "ser.dll")
     {
         var info = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null,
         };
-        if (asNobody) foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "dotnet" }) info.ArgumentList.Add(a);
+        if (asNobody) foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+            "dotnet" }) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) info.ArgumentList.Add(a);

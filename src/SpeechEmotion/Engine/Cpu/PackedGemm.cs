@@ -37,7 +37,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         finally { packed.Dispose(); }
     }
 
-    /// <summary>B packed once for many products with the same right operand (a GRU's recurrent weight over all steps).</summary>
+    /// <summary>B packed once for many products with the same right operand (a GRU's recurrent weight over all
+    /// steps).</summary>
     public static PackedB Pack(MatrixView<T> b, int k, int n)
     {
         int panels = (n + NR - 1) / NR, blocks = (k + KC - 1) / KC;
@@ -60,12 +61,14 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
     }
 
     /// <summary>C = α·A·B + β·C with B from <see cref="Pack"/>.</summary>
-    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, PackedB b, T beta, MatrixView<T> c, int threads = 1)
+    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, PackedB b, T beta, MatrixView<T> c,
+        int threads = 1)
     {
         if (b.K != k || b.N != n) throw new ArgumentException($"packed B is {b.K}×{b.N}, the product needs {k}×{n}");
         if (m <= 0 || n <= 0) return;
         if (c.Transposed || c.Offset < 0 || c.Stride < n || c.Offset + (long)(m - 1) * c.Stride + n > c.Data.Length)
-            throw new ArgumentException($"C view (offset {c.Offset}, stride {c.Stride}) does not hold {m}×{n} in {c.Data.Length} elements");
+            throw new ArgumentException(
+                $"C view (offset {c.Offset}, stride {c.Stride}) does not hold {m}×{n} in {c.Data.Length} elements");
         // Row blocks: at most MaxMC rows (the packed A block stays in L2), at least four blocks per core when m allows.
         int workers = threads > 1 && (long)m * n * k >= 1 << 18 ? threads : 1;
         int mc = Math.Clamp((m + 4 * workers - 1) / (4 * workers), 1, MaxMC);
@@ -87,18 +90,22 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
                         for (int ip = 0; ip < fullRows; ip += MR)
                         {
                             var cView = c with { Offset = c.Offset + (i0 + ip) * c.Stride + jp * NR };
-                            Kernel6(kc, ap, ip * kc, b.Data, at + jp * kc * NR, alpha, cView, Math.Min(NR, n - jp * NR));
+                            Kernel6(kc, ap, ip * kc, b.Data, at + jp * kc * NR, alpha, cView, Math.Min(NR,
+                                n - jp * NR));
                         }
-                    // Rows left over (all of them for a matrix-vector product): four panels at a time, for 8 accumulator chains.
+                    // Rows left over (all of them for a matrix-vector product): four panels at a time, for 8
+                    // accumulator chains.
                     for (int r = fullRows; r < rows; r++)
                     {
                         int aAt = fullRows * kc + (r - fullRows);
                         var cRow = c with { Offset = c.Offset + (i0 + r) * c.Stride };
                         int jp = 0;
                         for (; (jp + 4) * NR <= n; jp += 4)
-                            Kernel1x4(kc, ap, aAt, b.Data, at + jp * kc * NR, kc * NR, alpha, cRow with { Offset = cRow.Offset + jp * NR });
+                            Kernel1x4(kc, ap, aAt, b.Data, at + jp * kc * NR, kc * NR, alpha,
+                                cRow with { Offset = cRow.Offset + jp * NR });
                         for (; jp < panels; jp++)
-                            Kernel1(kc, ap, aAt, b.Data, at + jp * kc * NR, alpha, cRow with { Offset = cRow.Offset + jp * NR },
+                            Kernel1(kc, ap, aAt, b.Data, at + jp * kc * NR, alpha,
+                                cRow with { Offset = cRow.Offset + jp * NR },
                                 Math.Min(NR, n - jp * NR));
                     }
                     at += panels * kc * NR;
@@ -121,7 +128,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         }
     }
 
-    /// <summary>Rows [i0, i0+rows) × k-range [k0, k0+kc) of A into MR-high panels: panel ip, step p, row r at (ip·kc + p)·MR + r.</summary>
+    /// <summary>Rows [i0, i0+rows) × k-range [k0, k0+kc) of A into MR-high panels: panel ip, step p, row r at (ip·kc +
+    /// p)·MR + r.</summary>
     private static void PackA(MatrixView<T> a, int i0, int rows, int k0, int kc, T[] ap)
     {
         for (int ip = 0; ip * MR < rows; ip++)
@@ -147,11 +155,13 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         if (typeof(T) == typeof(float))
             return Vector.MultiplyAddEstimate(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
         if (typeof(T) == typeof(double))
-            return Vector.MultiplyAddEstimate(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+            return Vector.MultiplyAddEstimate(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double,
+                T>();
         return x * y + acc;
     }
 
-    /// <summary>C[0..6, 0..cols) += α·(A panel)·(B panel) over kc steps; the 6×NR accumulators live in registers.</summary>
+    /// <summary>C[0..6, 0..cols) += α·(A panel)·(B panel) over kc steps; the 6×NR accumulators live in
+    /// registers.</summary>
     private static void Kernel6(int kc, T[] ap, int aAt, T[] bp, int bAt, T alpha, MatrixView<T> c, int cols)
     {
         int w = Vector<T>.Count;
@@ -176,7 +186,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         Store(c, 3, c30 * s, c31 * s, cols); Store(c, 4, c40 * s, c41 * s, cols); Store(c, 5, c50 * s, c51 * s, cols);
     }
 
-    /// <summary>One row of a partial panel (row r of the packed panel, stride MR): C[0, 0..cols) += α·a·(B panel).</summary>
+    /// <summary>One row of a partial panel (row r of the packed panel, stride MR): C[0, 0..cols) += α·a·(B
+    /// panel).</summary>
     private static void Kernel1(int kc, T[] ap, int aAt, T[] bp, int bAt, T alpha, MatrixView<T> c, int cols)
     {
         int w = Vector<T>.Count;
@@ -203,7 +214,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         ref T b1 = ref Unsafe.Add(ref b0, panelStride);
         ref T b2 = ref Unsafe.Add(ref b1, panelStride);
         ref T b3 = ref Unsafe.Add(ref b2, panelStride);
-        Vector<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default,
+            c7 = default;
         for (int p = 0; p < kc; p++)
         {
             var x = new Vector<T>(Unsafe.Add(ref a, p * MR));
@@ -221,7 +233,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         Store(c with { Offset = c.Offset + 3 * nr }, 0, c6 * s, c7 * s, nr);
     }
 
-    /// <summary>Adds the two accumulator vectors to row r of C, element by element where the panel is cut by n.</summary>
+    /// <summary>Adds the two accumulator vectors to row r of C, element by element where the panel is cut by
+    /// n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(MatrixView<T> c, int r, Vector<T> v0, Vector<T> v1, int cols)
     {
