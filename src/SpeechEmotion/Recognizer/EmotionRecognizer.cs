@@ -40,6 +40,7 @@ public sealed class EmotionRecognizer : IDisposable
         _backend = Devices.OpenOrCpu(options.Device, options.Threads, out var fallback);
         DeviceFallback = fallback;
         _pool = new ModelPool(saved, _backend);
+        _pool.Use(_ => 0); // one instance now: a file that lacks a parameter fails here, not at the first call
         Labels = saved.Config.Task == SerTask.Regression ? [] : saved.Labels;
     }
 
@@ -53,7 +54,7 @@ public sealed class EmotionRecognizer : IDisposable
             return new EmotionRecognizer(saved, Path.GetFileNameWithoutExtension(modelPath),
                 options ?? new RecognizerOptions());
         }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException and not ArgumentOutOfRangeException or InvalidDataException)
         {
             throw new ModelFileException(modelPath, $"unusable model: {e.Message}", e);
         }

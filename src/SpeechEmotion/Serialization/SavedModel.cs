@@ -17,9 +17,13 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     public FeatureNormalization Normalization { get; init; }
 
     /// <summary>The examples standardised the way this model was trained.</summary>
-    public Training.NormalizedSet Prepare(IReadOnlyList<Training.Example> examples) => new(examples, Normalizer, Normalization);
+    public Training.NormalizedSet Prepare(IReadOnlyList<Training.Example> examples) =>
+        new(examples, Normalizer, Normalization);
 
-    public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() }, WriteIndented = true };
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() }, WriteIndented = true,
+    };
 
     public void Save(string path, JsonObject? extraHeader = null, IReadOnlyList<(string, float[])>? extraTensors = null)
     {
@@ -32,7 +36,10 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             ["normalization"] = Normalization.ToString(),
         };
         if (extraHeader is not null) header["state"] = extraHeader.DeepClone();
-        var tensors = new List<(string, float[])> { ("normalizer.mean", Normalizer.Mean), ("normalizer.std", Normalizer.Std) };
+        var tensors = new List<(string, float[])>
+        {
+            ("normalizer.mean", Normalizer.Mean), ("normalizer.std", Normalizer.Std),
+        };
         tensors.AddRange(Parameters.Select(p => ("param:" + p.Key, p.Value)));
         if (extraTensors is not null) tensors.AddRange(extraTensors);
         ModelFile.Write(path, header, tensors);
@@ -40,7 +47,8 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
 
     public static SavedModel Load(string path) => Load(path, out _, out _);
 
-    public static SavedModel Load(string path, out JsonObject? state, out IReadOnlyDictionary<string, float[]> extraTensors)
+    public static SavedModel Load(string path, out JsonObject? state,
+        out IReadOnlyDictionary<string, float[]> extraTensors)
     {
         var (header, tensors) = ModelFile.Read(path);
         try
@@ -48,14 +56,20 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             var config = header["config"].Deserialize<ModelConfig>(Json) ?? throw new InvalidDataException("no config");
             config.Validate();
             var labels = header["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
-            if (labels.Count != config.Classes) throw new InvalidDataException($"{labels.Count} labels for {config.Classes} classes");
+            if (labels.Count != config.Classes)
+                throw new InvalidDataException($"{labels.Count} labels for {config.Classes} classes");
+            if (labels.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InvalidDataException($"label '{twice.Key}' appears twice");
             var normalizer = new FeatureNormalizer(tensors["normalizer.mean"], tensors["normalizer.std"]);
-            var parameters = tensors.Where(t => t.Key.StartsWith("param:", StringComparison.Ordinal)).ToDictionary(t => t.Key[6..], t => t.Value);
+            static bool Is(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal);
+            var parameters = tensors.Where(t => Is(t.Key, "param:")).ToDictionary(t => t.Key[6..], t => t.Value);
             state = header["state"]?.AsObject();
-            extraTensors = tensors.Where(t => !t.Key.StartsWith("param:", StringComparison.Ordinal) && !t.Key.StartsWith("normalizer.", StringComparison.Ordinal))
+            extraTensors = tensors.Where(t => !Is(t.Key, "param:") && !Is(t.Key, "normalizer."))
                 .ToDictionary(t => t.Key, t => t.Value);
-            var normalization = Enum.Parse<FeatureNormalization>(header["normalization"]?.GetValue<string>() ?? nameof(FeatureNormalization.Global));
-            return new SavedModel(config, labels, normalizer, parameters, header["summary"]?.AsObject() ?? []) { Normalization = normalization };
+            var normalization = Enum.Parse<FeatureNormalization>(header["normalization"]?.GetValue<string>()
+                ?? nameof(FeatureNormalization.Global));
+            return new SavedModel(config, labels, normalizer, parameters,
+                header["summary"]?.AsObject() ?? []) { Normalization = normalization };
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or ArgumentException or InvalidOperationException or NullReferenceException)
         {
@@ -63,15 +77,18 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         }
     }
 
-    /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact size.</summary>
+    /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact
+    /// size.</summary>
     public SerModel<float> Instantiate(Engine.IBackend<float> backend)
     {
         var model = new SerModel<float>(backend, Config, seed: 0);
         var values = new float[model.Parameters.Count];
         foreach (var p in model.Parameters.All)
         {
-            if (!Parameters.TryGetValue(p.Name, out var data)) throw new InvalidDataException($"model file lacks parameter {p.Name}");
-            if (data.Length != p.Length) throw new InvalidDataException($"parameter {p.Name} has {data.Length} values, expected {p.Length}");
+            if (!Parameters.TryGetValue(p.Name, out var data))
+                throw new InvalidDataException($"model file lacks parameter {p.Name}");
+            if (data.Length != p.Length)
+                throw new InvalidDataException($"parameter {p.Name} has {data.Length} values, expected {p.Length}");
             data.CopyTo(values, p.Offset);
         }
         model.Parameters.UploadValues(values);
