@@ -5,10 +5,11 @@ namespace SpeechEmotion.Cli.Commands;
 /// <summary>Where commands find a model when none is given.</summary>
 internal static class ModelPaths
 {
-    public static string Default()
+    /// <summary>models/emodb.ser of this repository when the program runs from a clone; otherwise null: the model
+    /// built into the library (the same file), as for an installed tool.</summary>
+    public static string? Default()
     {
         string path = Path.Combine(DataPaths.RepositoryRoot() ?? ".", "models", "emodb.ser");
-        return File.Exists(path) ? path
-            : throw new FileNotFoundException($"no --model given and the default {path} does not exist");
+        return File.Exists(path) ? path : null;
     }
 }

@@ -19,7 +19,7 @@ internal static class PredictCommand
     {
         var model = new Option<string?>("--model")
         {
-            Description = "Model file (default: models/emodb.ser of this repository)",
+            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
         };
         var paths = new Argument<string[]>("paths")
         {
@@ -43,7 +43,7 @@ internal static class PredictCommand
         return command;
     }
 
-    private static int Run(string modelPath, string[] paths, bool json, SpeakerGrouping grouping, string device)
+    private static int Run(string? modelPath, string[] paths, bool json, SpeakerGrouping grouping, string device)
     {
         using var recognizer = RecognizerFactory.Open(modelPath, device);
         var output = new ResultPrinter(recognizer, modelPath, json);

@@ -4,11 +4,13 @@ namespace SpeechEmotion.Cli.Commands;
 /// stderr.</summary>
 internal static class RecognizerFactory
 {
-    public static EmotionRecognizer Open(string modelPath, string device)
+    /// <summary>A model file, or with no path the model built into the library.</summary>
+    public static EmotionRecognizer Open(string? modelPath, string device)
     {
         Kernels.Backends.Resolve(device); // an unknown name is a usage error, not a fallback
         Kernels.Backends.Register();
-        var recognizer = EmotionRecognizer.FromFile(modelPath, new RecognizerOptions { Device = device });
+        var options = new RecognizerOptions { Device = device };
+        var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel(options) : EmotionRecognizer.FromFile(modelPath, options);
         if (recognizer.DeviceFallback is { } why) Console.Error.WriteLine($"warning: {why}; running on the CPU");
         return recognizer;
     }

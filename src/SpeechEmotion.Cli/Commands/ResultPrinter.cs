@@ -13,11 +13,11 @@ internal sealed class ResultPrinter
     private readonly EmotionRecognizer _recognizer;
     private readonly bool _json;
 
-    public ResultPrinter(EmotionRecognizer recognizer, string modelPath, bool json)
+    public ResultPrinter(EmotionRecognizer recognizer, string? modelPath, bool json)
     {
         _recognizer = recognizer;
         _json = json;
-        (string name, string path) = (recognizer.ModelName, Printable.Escape(modelPath));
+        (string name, string path) = (recognizer.ModelName, modelPath is null ? "built in" : Printable.Escape(modelPath));
         if (!json) AnsiConsole.MarkupLineInterpolated($"[grey]model {name} ({path}), {recognizer.Device}[/]");
     }
 

@@ -15,7 +15,7 @@ internal static class SegmentsCommand
         var file = new Argument<string>("file") { Description = "WAV file (any length)" };
         var model = new Option<string?>("--model")
         {
-            Description = "Model file (default: models/emodb.ser of this repository)",
+            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per segment on stdout" };
         var png = new Option<string?>("--png")
@@ -34,7 +34,7 @@ internal static class SegmentsCommand
         return command;
     }
 
-    private static int Run(string file, string modelPath, bool json, string? png, double maxSeconds, string device)
+    private static int Run(string file, string? modelPath, bool json, string? png, double maxSeconds, string device)
     {
         using var recognizer = RecognizerFactory.Open(modelPath, device);
         var output = new ResultPrinter(recognizer, modelPath, json);

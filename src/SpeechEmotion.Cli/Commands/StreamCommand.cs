@@ -15,7 +15,7 @@ internal static class StreamCommand
     {
         var model = new Option<string?>("--model")
         {
-            Description = "Model file (default: models/emodb.ser of this repository)",
+            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
         };
         var raw = new Option<bool>("--raw")
         {
@@ -37,7 +37,7 @@ internal static class StreamCommand
         return command;
     }
 
-    private static int Run(string modelPath, bool raw, int rate, bool json, double maxSeconds, string device)
+    private static int Run(string? modelPath, bool raw, int rate, bool json, double maxSeconds, string device)
     {
         if (raw && rate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
             throw new ArgumentException(

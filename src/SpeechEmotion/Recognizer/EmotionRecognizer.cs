@@ -60,6 +60,20 @@ public sealed class EmotionRecognizer : IDisposable
         }
     }
 
+    /// <summary>The name of the built-in model (<see cref="FromDefaultModel"/>).</summary>
+    public const string DefaultModelName = "emodb";
+
+    /// <summary>
+    /// Loads the model built into the library (no file needed): trained on all ten Emo-DB speakers (German, seven
+    /// emotions), global normalisation, so it works on single files of unknown speakers.
+    /// </summary>
+    public static EmotionRecognizer FromDefaultModel(RecognizerOptions? options = null)
+    {
+        using var stream = typeof(EmotionRecognizer).Assembly.GetManifestResourceStream("SpeechEmotion.default.ser")
+            ?? throw new InvalidOperationException("the built-in model is missing from this build of SpeechEmotion");
+        return new EmotionRecognizer(SavedModel.Load(stream, "built-in model"), DefaultModelName, options ?? new RecognizerOptions());
+    }
+
     /// <summary>The model's name (its file name without extension), also given in every result.</summary>
     public string ModelName { get; }
 

@@ -63,7 +63,12 @@ public static class ModelFile
         FileStream stream;
         try { stream = Audio.SafeFile.OpenRegular(path); }
         catch (Audio.AudioFormatException e) { throw new ModelFileException(path, e.Reason, e); }
-        using (stream)
+        using (stream) return Read(stream, path);
+    }
+
+    /// <summary>As <see cref="Read(string)"/> from a seekable stream (e.g. an embedded resource); path labels errors.</summary>
+    public static (JsonObject Header, Dictionary<string, float[]> Tensors) Read(Stream stream, string path)
+    {
         using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
         {
             long length = stream.Length;

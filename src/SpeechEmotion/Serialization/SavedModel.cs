@@ -47,10 +47,23 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
 
     public static SavedModel Load(string path) => Load(path, out _, out _);
 
+    /// <summary>A model from a seekable stream (e.g. an embedded resource); name labels errors.</summary>
+    public static SavedModel Load(Stream stream, string name)
+    {
+        var (header, tensors) = ModelFile.Read(stream, name);
+        return FromParts(name, header, tensors, out _, out _);
+    }
+
     public static SavedModel Load(string path, out JsonObject? state,
         out IReadOnlyDictionary<string, float[]> extraTensors)
     {
         var (header, tensors) = ModelFile.Read(path);
+        return FromParts(path, header, tensors, out state, out extraTensors);
+    }
+
+    private static SavedModel FromParts(string path, JsonObject header, Dictionary<string, float[]> tensors,
+        out JsonObject? state, out IReadOnlyDictionary<string, float[]> extraTensors)
+    {
         try
         {
             var config = header["config"].Deserialize<ModelConfig>(Json) ?? throw new InvalidDataException("no config");

@@ -26,6 +26,17 @@ public static class SerProcess
     public static (int ExitCode, string Output) RunUnprivileged(params string[] args) =>
         Start(new Dictionary<string, string>(), null, Environment.UserName == "root", args);
 
+    /// <summary>Any program (dotnet, the C compiler, an installed tool) in a working folder, with extra environment.</summary>
+    public static (int ExitCode, string Output) RunCommand(string program, string workingDirectory,
+        IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = workingDirectory };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        return Wait(info, program, args, null);
+    }
+
     /// <summary>Another program built next to the tests (e.g. the sample application).</summary>
     public static (int ExitCode, string Output) RunProgram(string dll, params string[] args) =>
         Start(new Dictionary<string, string>(), null, false, args, dll);
@@ -44,6 +55,11 @@ public static class SerProcess
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "200";
+        return Wait(info, dll, args, input);
+    }
+
+    private static (int ExitCode, string Output) Wait(ProcessStartInfo info, string name, string[] args, byte[]? input)
+    {
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -55,7 +71,7 @@ public static class SerProcess
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{dll} {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes");
+            Assert.Fail($"{name} {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes");
         }
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);
