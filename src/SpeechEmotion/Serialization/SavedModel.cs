@@ -30,7 +30,7 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         var header = new JsonObject
         {
             ["kind"] = extraHeader is null ? "model" : "checkpoint",
-            ["config"] = JsonSerializer.SerializeToNode(Config, Json),
+            ["config"] = JsonSerializer.SerializeToNode(Config, ModelJsonContext.Default.ModelConfig),
             ["labels"] = new JsonArray(Labels.Select(l => (JsonNode)l).ToArray()),
             ["summary"] = Summary.DeepClone(),
             ["normalization"] = Normalization.ToString(),
@@ -66,7 +66,7 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     {
         try
         {
-            var config = header["config"].Deserialize<ModelConfig>(Json) ?? throw new InvalidDataException("no config");
+            var config = ReadConfig(header["config"]);
             config.Validate();
             var labels = header["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
             if (labels.Count != config.Classes)
@@ -88,6 +88,18 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         {
             throw new ModelFileException(path, $"corrupted: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The config of a model file. Source-generated JSON sets every init-only property, so a setting missing from an
+    /// older file would become 0 instead of its default: the file's values are laid over a default config first.
+    /// </summary>
+    private static ModelConfig ReadConfig(JsonNode? stored)
+    {
+        if (stored is not JsonObject values) throw new InvalidDataException("no config");
+        var merged = JsonSerializer.SerializeToNode(new ModelConfig(), ModelJsonContext.Default.ModelConfig)!.AsObject();
+        foreach (var (name, value) in values) merged[name] = value?.DeepClone();
+        return merged.Deserialize(ModelJsonContext.Default.ModelConfig) ?? throw new InvalidDataException("no config");
     }
 
     /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact
