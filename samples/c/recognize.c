@@ -56,7 +56,8 @@ static int check_errors(ser_recognizer *r) {
     good &= expect_error("zero samples", ser_recognize_pcm(r, ok, 0, 16000, &out));
     good &= expect_error("NaN sample", ser_recognize_pcm(r, bad, 1600, 16000, &out));
     good &= expect_error("sample rate 7", ser_recognize_pcm(r, ok, 1600, 7, &out));
-    good &= expect_error("unknown handle", ser_recognize_pcm((ser_recognizer *)(intptr_t)987654, ok, 1600, 16000, &out));
+    ser_recognizer *unknown = (ser_recognizer *)(intptr_t)987654;
+    good &= expect_error("unknown handle", ser_recognize_pcm(unknown, ok, 1600, 16000, &out));
     ser_recognizer *missing = ser_open("/nonexistent/model.ser");
     good &= expect_error("missing model", missing == NULL ? -3 : 0);
     good &= ser_label(r, 99) == NULL;

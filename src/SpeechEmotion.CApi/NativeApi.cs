@@ -70,14 +70,17 @@ public static unsafe class NativeApi
         try
         {
             if (Find(handle) is not { } entry) return Fail(ErrorArgument, "unknown recognizer handle");
-            if (samples is null || result is null) return Fail(ErrorArgument, samples is null ? "samples is NULL" : "out is NULL");
-            if (count <= 0 || count > int.MaxValue) return Fail(ErrorArgument, $"sample count {count} is outside 1..{int.MaxValue}");
+            if (samples is null || result is null)
+                return Fail(ErrorArgument, samples is null ? "samples is NULL" : "out is NULL");
+            if (count <= 0 || count > int.MaxValue)
+                return Fail(ErrorArgument, $"sample count {count} is outside 1..{int.MaxValue}");
             var r = entry.Recognizer.Recognize(new ReadOnlySpan<float>(samples, (int)count), sampleRate);
             var labels = entry.Recognizer.Labels;
             result->LabelCount = labels.Count;
             result->Label = Enumerable.Range(0, labels.Count).First(i => labels[i] == r.Label);
             result->DurationSeconds = r.Duration.TotalSeconds;
-            for (int i = 0; i < MaxLabels; i++) result->Probabilities[i] = i < labels.Count ? r.Probabilities[labels[i]] : 0f;
+            for (int i = 0; i < MaxLabels; i++)
+                result->Probabilities[i] = i < labels.Count ? r.Probabilities[labels[i]] : 0f;
             return Ok;
         }
         catch (AudioFormatException e) { return Fail(ErrorAudio, e.Message); }
@@ -91,7 +94,8 @@ public static unsafe class NativeApi
     {
         SetError(null);
         if (Find(handle) is not { } entry) return FailNull("unknown recognizer handle");
-        return index >= 0 && index < entry.Labels.Length ? entry.Labels[index] : FailNull($"label index {index} is outside 0..{entry.Labels.Length - 1}");
+        return index >= 0 && index < entry.Labels.Length ? entry.Labels[index]
+            : FailNull($"label index {index} is outside 0..{entry.Labels.Length - 1}");
     }
 
     [UnmanagedCallersOnly(EntryPoint = "ser_last_error")]

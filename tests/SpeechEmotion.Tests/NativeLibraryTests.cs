@@ -18,7 +18,8 @@ public class NativeLibraryTests
         var publish = SerProcess.RunCommand("dotnet", root, none, "publish", "src/SpeechEmotion.CApi", "-c", "Release",
             "-r", "linux-x64", "-o", native);
         Assert.That(publish.ExitCode, Is.EqualTo(0), publish.Output);
-        Assert.That(publish.Output, Does.Not.Contain("warning"), "the CPU path compiles with NativeAOT without warnings");
+        Assert.That(publish.Output, Does.Not.Contain("warning"),
+            "the CPU path compiles with NativeAOT without warnings");
         string exe = Path.Combine(dir.Path, "recognize");
         var compile = SerProcess.RunCommand("cc", root, none, "-O2", "-Wall", "-Werror", "samples/c/recognize.c",
             "-Isrc/SpeechEmotion.CApi", "-L" + native, "-lspeechemotion", "-lm", "-o", exe);

@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 namespace SpeechEmotion.Tests;
 
 /// <summary>The NuGet packages as a user gets them: packed into a folder feed, referenced by version from a fresh
-/// application outside the repository, and the ser tool installed from the same feed and run from another folder.</summary>
+/// application outside the repository, and the ser tool installed from the same feed and run from another
+/// folder.</summary>
 [Category("Slow")]
 public class PackageTests
 {
@@ -32,7 +33,8 @@ public class PackageTests
         string wav = TestData.EmoDbWav("03a01Wa");
         using var dir = new TempDir();
         string feed = Path.Combine(dir.Path, "feed");
-        Run(root, NoEnvironment, "dotnet", "pack", "SpeechEmotion.Native.sln", "-c", Configuration, "--no-build", "-o", feed,
+        Run(root, NoEnvironment, "dotnet", "pack", "SpeechEmotion.Native.sln", "-c", Configuration, "--no-build",
+            "-o", feed,
             $"-p:PackageVersion={Version}");
         Assert.That(Directory.GetFiles(feed).Select(Path.GetFileName), Is.SupersetOf(new[]
         {
@@ -71,7 +73,10 @@ public class PackageTests
         Assert.That(line, Is.EqualTo($"{expected.Label} {expected.Confidence:F6} emodb"));
 
         // The tool, installed from the feed into its own folder and run where no repository is in sight.
-        var toolEnvironment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(dir.Path, "tool-cache") };
+        var toolEnvironment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(dir.Path, "tool-cache"),
+        };
         string tools = Path.Combine(dir.Path, "tools");
         Run(dir.Path, toolEnvironment, "dotnet", "tool", "install", "ser", "--tool-path", tools, "--add-source", feed,
             "--version", Version);
@@ -79,6 +84,7 @@ public class PackageTests
         var result = TrainingCliTests.JsonLines(json).Single();
         Assert.That(result["model"]!.GetValue<string>(), Is.EqualTo("emodb"));
         Assert.That(result["emotion"]!.GetValue<string>(), Is.EqualTo(expected.Label));
-        Assert.That(result["probabilities"]![expected.Label]!.GetValue<double>(), Is.EqualTo(expected.Confidence).Within(1e-6));
+        Assert.That(result["probabilities"]![expected.Label]!.GetValue<double>(),
+            Is.EqualTo(expected.Confidence).Within(1e-6));
     }
 }

@@ -10,7 +10,8 @@ internal static class RecognizerFactory
         Kernels.Backends.Resolve(device); // an unknown name is a usage error, not a fallback
         Kernels.Backends.Register();
         var options = new RecognizerOptions { Device = device };
-        var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel(options) : EmotionRecognizer.FromFile(modelPath, options);
+        var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel(options)
+            : EmotionRecognizer.FromFile(modelPath, options);
         if (recognizer.DeviceFallback is { } why) Console.Error.WriteLine($"warning: {why}; running on the CPU");
         return recognizer;
     }

@@ -17,7 +17,8 @@ internal sealed class ResultPrinter
     {
         _recognizer = recognizer;
         _json = json;
-        (string name, string path) = (recognizer.ModelName, modelPath is null ? "built in" : Printable.Escape(modelPath));
+        (string name, string path) = (recognizer.ModelName,
+            modelPath is null ? "built in" : Printable.Escape(modelPath));
         if (!json) AnsiConsole.MarkupLineInterpolated($"[grey]model {name} ({path}), {recognizer.Device}[/]");
     }
 

@@ -66,7 +66,8 @@ public static class ModelFile
         using (stream) return Read(stream, path);
     }
 
-    /// <summary>As <see cref="Read(string)"/> from a seekable stream (e.g. an embedded resource); path labels errors.</summary>
+    /// <summary>As <see cref="Read(string)"/> from a seekable stream (e.g. an embedded resource); path labels
+    /// errors.</summary>
     public static (JsonObject Header, Dictionary<string, float[]> Tensors) Read(Stream stream, string path)
     {
         using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))

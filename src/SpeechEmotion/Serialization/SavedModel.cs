@@ -97,7 +97,8 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     private static ModelConfig ReadConfig(JsonNode? stored)
     {
         if (stored is not JsonObject values) throw new InvalidDataException("no config");
-        var merged = JsonSerializer.SerializeToNode(new ModelConfig(), ModelJsonContext.Default.ModelConfig)!.AsObject();
+        var merged = JsonSerializer.SerializeToNode(new ModelConfig(),
+            ModelJsonContext.Default.ModelConfig)!.AsObject();
         foreach (var (name, value) in values) merged[name] = value?.DeepClone();
         return merged.Deserialize(ModelJsonContext.Default.ModelConfig) ?? throw new InvalidDataException("no config");
     }
