@@ -27,4 +27,6 @@ root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(DownloadCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(ExportCommand.CreateImport());
 return root.Parse(args).Invoke();

@@ -61,7 +61,7 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         return FromParts(path, header, tensors, out state, out extraTensors);
     }
 
-    private static SavedModel FromParts(string path, JsonObject header, Dictionary<string, float[]> tensors,
+    internal static SavedModel FromParts(string path, JsonObject header, Dictionary<string, float[]> tensors,
         out JsonObject? state, out IReadOnlyDictionary<string, float[]> extraTensors)
     {
         try

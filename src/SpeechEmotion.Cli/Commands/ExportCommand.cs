@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Spectre.Console;
+using SpeechEmotion.Serialization;
+
+namespace SpeechEmotion.Cli.Commands;
+
+/// <summary>Which file format `ser export` writes.</summary>
+internal enum ExportFormat { Safetensors }
+
+/// <summary>
+/// `ser export MODEL OUT [--format safetensors]` and `ser import IN OUT`: a model as safetensors (PyTorch names and
+/// shapes, config and labels in the metadata) and back, value for value.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "Model file (.ser)" };
+        var output = new Argument<string>("output") { Description = "File to write" };
+        var format = new Option<ExportFormat>("--format")
+        {
+            Description = "safetensors (PyTorch names and shapes; load_state_dict reads it)",
+            DefaultValueFactory = _ => ExportFormat.Safetensors,
+        };
+        var command = new Command("export", "Write a model in another format") { model, output, format };
+        command.SetAction(r => CliRunner.Run(() =>
+        {
+            ModelExport.ToSafeTensors(SavedModel.Load(r.GetValue(model)!), r.GetValue(output)!);
+            AnsiConsole.MarkupLineInterpolated($"wrote {r.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command CreateImport()
+    {
+        var input = new Argument<string>("input") { Description = "safetensors file written by `ser export`" };
+        var output = new Argument<string>("output") { Description = "Model file to write (.ser)" };
+        var command = new Command("import", "Read a model exported with `ser export` back into a .ser file") { input,
+            output };
+        command.SetAction(r => CliRunner.Run(() =>
+        {
+            ModelExport.FromSafeTensors(r.GetValue(input)!).Save(r.GetValue(output)!);
+            AnsiConsole.MarkupLineInterpolated($"wrote {r.GetValue(output)}");
+            return 0;
+        }));
+        return command;
+    }
+}
