@@ -60,7 +60,8 @@ public class DownloadTests
         int files = await Serve(zip, url => EmoDbDownload.RunAsync(url, dir.Path));
         Assert.That(files, Is.EqualTo(535));
         Assert.That(Directory.GetFiles(Path.Combine(dir.Path, "wav")), Has.Length.EqualTo(535));
-        Assert.That(File.ReadAllBytes(Path.Combine(dir.Path, "wav", "03a01Fa.wav")), Is.EqualTo(File.ReadAllBytes(Path.Combine(wav, "03a01Fa.wav"))));
+        Assert.That(File.ReadAllBytes(Path.Combine(dir.Path, "wav", "03a01Fa.wav")),
+            Is.EqualTo(File.ReadAllBytes(Path.Combine(wav, "03a01Fa.wav"))));
     }
 
     [Test]
@@ -69,8 +70,52 @@ public class DownloadTests
         string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
         using var dir = new TempDir();
         var zip = Zip(name => name == "11b03Wb.wav" ? [1, 2, 3] : File.ReadAllBytes(Path.Combine(wav, name)));
-        var e = Assert.ThrowsAsync<InvalidDataException>(() => Serve(zip, url => EmoDbDownload.RunAsync(url, dir.Path)))!;
+        var e = Assert.ThrowsAsync<InvalidDataException>(() => Serve(zip, url =>
+            EmoDbDownload.RunAsync(url, dir.Path)))!;
         Assert.That(e.Message, Does.Contain("11b03Wb.wav"));
+        Assert.That(Directory.Exists(Path.Combine(dir.Path, "wav")), Is.False);
+    }
+
+    /// <summary>A local archive (path or file:// URL) works; a run never deletes what the user has in wav/; a file
+    /// with an Emo-DB name but other contents stops the run with nothing changed; leftovers of a killed run
+    /// go.</summary>
+    [Test]
+    public async Task Local_archives_keep_the_users_files_and_clean_up_after_a_killed_run()
+    {
+        string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
+        using var dir = new TempDir();
+        string archive = dir.File("emodb.zip", Zip(name => File.ReadAllBytes(Path.Combine(wav, name))));
+        string target = Path.Combine(dir.Path, "emodb");
+        string mine = dir.File("emodb/wav/my-recording.wav", [1, 2, 3]);
+        dir.File("emodb/wav/03a01Fa.wav", File.ReadAllBytes(Path.Combine(wav, "03a01Fa.wav"))); // identical: kept
+        string leftover = dir.File("emodb/.download-999999/archive.zip", new byte[10]);
+
+        Assert.That(await EmoDbDownload.RunAsync(archive, target), Is.EqualTo(535));
+        Assert.That(File.ReadAllBytes(mine), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(Directory.GetFiles(Path.Combine(target, "wav")), Has.Length.EqualTo(536));
+        Assert.That(Directory.Exists(Path.GetDirectoryName(leftover)), Is.False);
+        Assert.That(await EmoDbDownload.RunAsync(new Uri(archive).AbsoluteUri, target), Is.EqualTo(535),
+            "file:// and a rerun");
+
+        string clash = dir.File("emodb/wav/08a01Ab.wav", [9, 9]);
+        var e = Assert.ThrowsAsync<IOException>(() => EmoDbDownload.RunAsync(archive, target))!;
+        Assert.That(e.Message, Does.Contain("08a01Ab.wav").And.Contain("nothing was changed"));
+        Assert.That(File.ReadAllBytes(clash), Is.EqualTo(new byte[] { 9, 9 }));
+        Assert.That(Directory.GetDirectories(target), Has.Length.EqualTo(1), "no staging left behind");
+    }
+
+    [Test]
+    public void Archive_and_entry_sizes_are_capped_while_streaming()
+    {
+        string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
+        using var dir = new TempDir();
+        string archive = dir.File("emodb.zip", Zip(name => File.ReadAllBytes(Path.Combine(wav, name))));
+        var whole = Assert.ThrowsAsync<InvalidDataException>(() =>
+            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(ArchiveBytes: 100_000)))!;
+        Assert.That(whole.Message, Does.Contain("larger than 100000 bytes"));
+        var entry = Assert.ThrowsAsync<InvalidDataException>(() =>
+            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(EntryBytes: 1000)))!;
+        Assert.That(entry.Message, Does.Contain("in the archive is larger than 1000 bytes"));
         Assert.That(Directory.Exists(Path.Combine(dir.Path, "wav")), Is.False);
     }
 
@@ -78,7 +123,8 @@ public class DownloadTests
     public void Offline_says_what_to_do()
     {
         using var dir = new TempDir();
-        var e = Assert.ThrowsAsync<IOException>(() => EmoDbDownload.RunAsync($"http://127.0.0.1:{FreePort()}/download.zip", dir.Path))!;
+        var e = Assert.ThrowsAsync<IOException>(() =>
+            EmoDbDownload.RunAsync($"http://127.0.0.1:{FreePort()}/download.zip", dir.Path))!;
         Assert.That(e.Message, Does.Contain("could not download"));
         Assert.That(e.Message, Does.Contain("unpack its wav/ folder"));
     }
@@ -101,17 +147,21 @@ public class DownloadTests
         string local = Path.Combine(dir.Path, "data", "emodb"), shared = Path.Combine(dir.Path, "shared", "emodb");
         var questions = new List<string>();
 
-        var declined = Assert.Throws<DirectoryNotFoundException>(() => Cli.Commands.EmoDbOffer.Resolve(local, shared, q => { questions.Add(q); return false; }))!;
+        var declined = Assert.Throws<DirectoryNotFoundException>(() =>
+            Cli.Commands.EmoDbOffer.Resolve(local, shared, q => { questions.Add(q); return false; }))!;
         Assert.That(declined.Message, Does.Contain("ser download emodb"));
         Assert.That(questions.Single(), Does.Contain("Download Emo-DB"));
-        var script = Assert.Throws<DirectoryNotFoundException>(() => Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null))!;
+        var script = Assert.Throws<DirectoryNotFoundException>(() =>
+            Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null))!;
         Assert.That(script.Message, Does.Contain($"neither {local} nor {shared} exists"));
 
         var zip = Zip(name => File.ReadAllBytes(Path.Combine(wav, name)));
         string? resolved = null;
-        await Serve(zip, url => Task.FromResult((resolved = Cli.Commands.EmoDbOffer.Resolve(local, shared, _ => true, url)).Length));
+        await Serve(zip, url => Task.FromResult((resolved = Cli.Commands.EmoDbOffer.Resolve(local, shared, _ =>
+            true, url)).Length));
         Assert.That(resolved, Is.EqualTo(local));
         Assert.That(Directory.GetFiles(Path.Combine(local, "wav")), Has.Length.EqualTo(535));
-        Assert.That(Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null), Is.EqualTo(local), "found now, nothing asked");
+        Assert.That(Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null), Is.EqualTo(local),
+            "found now, nothing asked");
     }
 }

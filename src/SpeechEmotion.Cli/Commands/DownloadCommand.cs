@@ -11,7 +11,10 @@ internal static class DownloadCommand
     {
         var corpus = new Argument<string>("corpus") { Description = "emodb (the only corpus that may be downloaded freely)" };
         var to = new Option<string>("--to") { Description = "Target folder", DefaultValueFactory = _ => Path.Combine("data", "emodb") };
-        var url = new Option<string>("--url") { Description = "Archive address", DefaultValueFactory = _ => EmoDbDownload.OfficialUrl };
+        var url = new Option<string>("--url")
+        {
+            Description = "Archive: an http(s) or file:// address, or a local path", DefaultValueFactory = _ => EmoDbDownload.OfficialUrl,
+        };
         var command = new Command("download", "Download and verify a public corpus") { corpus, to, url };
         command.SetAction(r => CliRunner.Run(() =>
         {
