@@ -15,7 +15,7 @@ internal static class CliRunner
         }
         catch (Exception e) when (e is AudioFormatException or CorpusException or IOException or ArgumentException
                                       or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
-                                      or Serialization.ModelFileException)
+                                      or Serialization.ModelFileException or NotSupportedException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;

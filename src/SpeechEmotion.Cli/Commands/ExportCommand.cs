@@ -5,10 +5,11 @@ using SpeechEmotion.Serialization;
 namespace SpeechEmotion.Cli.Commands;
 
 /// <summary>Which file format `ser export` writes.</summary>
-internal enum ExportFormat { Safetensors }
+internal enum ExportFormat { Onnx, Safetensors }
 
 /// <summary>
-/// `ser export MODEL OUT [--format safetensors]` and `ser import IN OUT`: a model as safetensors (PyTorch names and
+/// `ser export MODEL OUT [--format onnx|safetensors]` (ONNX for ONNX Runtime; safetensors for PyTorch) and `ser import
+/// IN OUT`: a model as safetensors (PyTorch names and
 /// shapes, config and labels in the metadata) and back, value for value.
 /// </summary>
 internal static class ExportCommand
@@ -19,13 +20,17 @@ internal static class ExportCommand
         var output = new Argument<string>("output") { Description = "File to write" };
         var format = new Option<ExportFormat>("--format")
         {
-            Description = "safetensors (PyTorch names and shapes; load_state_dict reads it)",
+            Description = "onnx (opset 17: inputs features [batch, frames, F], standardised, and lengths [batch] " +
+                          "int32, " +
+                          "output logits) or safetensors (PyTorch names and shapes; load_state_dict reads it)",
             DefaultValueFactory = _ => ExportFormat.Safetensors,
         };
         var command = new Command("export", "Write a model in another format") { model, output, format };
         command.SetAction(r => CliRunner.Run(() =>
         {
-            ModelExport.ToSafeTensors(SavedModel.Load(r.GetValue(model)!), r.GetValue(output)!);
+            var saved = SavedModel.Load(r.GetValue(model)!);
+            if (r.GetValue(format) == ExportFormat.Onnx) OnnxExport.Write(saved, r.GetValue(output)!);
+            else ModelExport.ToSafeTensors(saved, r.GetValue(output)!);
             AnsiConsole.MarkupLineInterpolated($"wrote {r.GetValue(output)}");
             return 0;
         }));
