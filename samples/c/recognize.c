@@ -1,5 +1,5 @@
 /* recognize.c: calls libspeechemotion from C.
- *   recognize MODEL.ser|- FILE.wav     prints the top label and every probability (%.9g), one per line
+ *   recognize MODEL.ser|- FILE.wav...  per file: the top label, then every label and probability (%.9g), a line each
  *   recognize MODEL.ser|- --errors     checks that bad input gets an error code and a message, never a crash
  * "-" is the model built into the library. The WAV reader handles 16-bit PCM mono, as the corpus files are.
  * Build: cc recognize.c -I../../src/SpeechEmotion.CApi -L<dir of libspeechemotion.so> -lspeechemotion -o recognize */
@@ -67,8 +67,8 @@ static int check_errors(ser_recognizer *r) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: recognize MODEL.ser|- FILE.wav|--errors\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: recognize MODEL.ser|- FILE.wav...|--errors\n");
         return 2;
     }
     ser_recognizer *r = ser_open(strcmp(argv[1], "-") ? argv[1] : NULL);
@@ -82,24 +82,27 @@ int main(int argc, char **argv) {
         printf(good ? "all errors reported\n" : "an error was not reported\n");
         return good ? 0 : 1;
     }
-    int64_t count = 0;
-    int32_t rate = 0;
-    float *samples = read_wav(argv[2], &count, &rate);
-    if (!samples) {
-        fprintf(stderr, "%s: not a 16-bit PCM mono WAV\n", argv[2]);
-        ser_close(r);
-        return 1;
+    int failed = 0;
+    for (int file = 2; file < argc; file++) {
+        int64_t count = 0;
+        int32_t rate = 0;
+        float *samples = read_wav(argv[file], &count, &rate);
+        if (!samples) {
+            fprintf(stderr, "%s: not a 16-bit PCM mono WAV\n", argv[file]);
+            failed = 1;
+            continue;
+        }
+        ser_result out;
+        int32_t code = ser_recognize_pcm(r, samples, count, rate, &out);
+        free(samples);
+        if (code != SER_OK) {
+            fprintf(stderr, "%s: ser_recognize_pcm: %d %s\n", argv[file], code, ser_last_error());
+            failed = 1;
+            continue;
+        }
+        printf("%s\n", ser_label(r, out.label));
+        for (int i = 0; i < out.label_count; i++) printf("%s %.9g\n", ser_label(r, i), out.probabilities[i]);
     }
-    ser_result out;
-    int32_t code = ser_recognize_pcm(r, samples, count, rate, &out);
-    free(samples);
-    if (code != SER_OK) {
-        fprintf(stderr, "ser_recognize_pcm: %d %s\n", code, ser_last_error());
-        ser_close(r);
-        return 1;
-    }
-    printf("%s\n", ser_label(r, out.label));
-    for (int i = 0; i < out.label_count; i++) printf("%s %.9g\n", ser_label(r, i), out.probabilities[i]);
     ser_close(r);
-    return 0;
+    return failed;
 }

@@ -58,4 +58,45 @@ public class OnnxExportTests
         var one = alone.Single().AsTensor<float>();
         for (int c = 0; c < saved.Config.Classes; c++) Assert.That(one[0, c], Is.EqualTo(ours[1][c]).Within(1e-4));
     }
+
+    /// <summary>Every Emo-DB file through the exported default model in length-sorted padded batches of 16: the same
+    /// top label as our engine and logits within 1e-4.</summary>
+    [Test, Category("Slow")]
+    public void All_535_Emo_DB_files_get_our_top_label_and_logits_from_onnx_runtime()
+    {
+        string modelPath = RecognizerTests.ShippedModel("emodb");
+        var saved = SavedModel.Load(modelPath);
+        using var dir = new TempDir();
+        string onnx = Path.Combine(dir.Path, "emodb.onnx");
+        OnnxExport.Write(saved, onnx);
+        var corpus = EmoDbCorpus.Load(TestData.EmoDbFolder());
+        var set = saved.Prepare(FeatureSet.Load(corpus, frontEnd: FrontEnd.For(saved.Config)).Examples);
+        Assert.That(set.Count, Is.EqualTo(535));
+        using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
+        using var model = saved.Instantiate(backend);
+        using var ws = new SpeechEmotion.Model.Workspace<float>(backend);
+        using var session = new InferenceSession(onnx);
+        int compared = 0;
+        double worst = 0;
+        foreach (var indices in BatchPlan.Batches(set.Frames, 16))
+        {
+            var batch = set.Batch(indices);
+            var ours = Predictor.Outputs(model, ws, batch);
+            using var results = session.Run([
+                NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(batch.Features, [batch.Batch,
+                    batch.Steps, batch.Width])),
+                NamedOnnxValue.CreateFromTensor("lengths", new DenseTensor<int>(batch.Lengths, [batch.Batch]))]);
+            var logits = results.Single().AsTensor<float>();
+            for (int b = 0; b < batch.Batch; b++, compared++)
+            {
+                var theirs = Enumerable.Range(0, saved.Config.Classes).Select(c => logits[b, c]).ToArray();
+                Assert.That(Predictor.ArgMax(theirs), Is.EqualTo(Predictor.ArgMax(ours[b])),
+                    set.Examples[indices[b]].Utterance.Path);
+                worst = Math.Max(worst, theirs.Zip(ours[b]).Max(p => Math.Abs(p.First - p.Second)));
+            }
+        }
+        Assert.That(compared, Is.EqualTo(535));
+        Assert.That(worst, Is.LessThan(1e-4));
+        TestContext.Out.WriteLine($"largest logit difference over 535 files: {worst:G3}");
+    }
 }
