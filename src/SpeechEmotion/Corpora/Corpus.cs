@@ -29,10 +29,15 @@ internal sealed class CorpusBuilder(bool strict)
         Problems.Add(problem);
     }
 
-    /// <summary>Adds the utterance if its file exists, else records the problem.</summary>
-    public void Add(Utterance utterance)
+    /// <summary>Adds the utterance if its file exists (true), else records the problem.</summary>
+    public bool Add(Utterance utterance)
     {
-        if (File.Exists(utterance.Path)) Utterances.Add(utterance);
-        else Problem(utterance.Path, "file not found");
+        if (File.Exists(utterance.Path))
+        {
+            Utterances.Add(utterance);
+            return true;
+        }
+        Problem(utterance.Path, "file not found");
+        return false;
     }
 }

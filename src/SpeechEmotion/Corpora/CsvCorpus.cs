@@ -2,8 +2,10 @@ namespace SpeechEmotion.Corpora;
 
 /// <summary>
 /// A CSV manifest "path,label,speaker[,split]" (a header row with those names is optional; paths are relative to the
-/// CSV). Fields may be double-quoted. Labels are ordered by first appearance unless a label list is given; a label
-/// outside that list is reported as a problem.
+/// CSV). Fields may be double-quoted. Labels are ordered by first appearance among the rows whose file exists (so a
+/// stray header or a missing file cannot invent a class) unless a label list is given; a label outside that list is
+/// reported as a problem. A path listed twice is reported and its later rows skipped; a path listed under two
+/// speakers is an error, since it would sit on both sides of a speaker-grouped split.
 /// </summary>
 public static class CsvCorpus
 {
@@ -13,6 +15,7 @@ public static class CsvCorpus
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
         var builder = new CorpusBuilder(strict);
         var seen = labels?.ToList() ?? [];
+        var rows = new Dictionary<string, (int Line, string Speaker)>();
         var lines = File.ReadAllLines(csvPath);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -26,15 +29,28 @@ public static class CsvCorpus
                 continue;
             }
             string path = Path.GetFullPath(Path.Combine(baseDir, fields[0]));
-            string label = fields[1];
-            if (!seen.Contains(label))
+            string label = fields[1], speaker = fields[2];
+            if (rows.TryGetValue(path, out var first))
             {
-                if (labels is not null) { builder.Problem(path, $"unknown label '{label}' (line {i + 1})"); continue; }
-                seen.Add(label);
+                if (first.Speaker != speaker)
+                    throw new InvalidDataException($"{path} is listed under speaker '{first.Speaker}' (line {first.Line}) " +
+                        $"and '{speaker}' (line {i + 1}): it would leak across speaker-grouped folds");
+                builder.Problem(path, $"listed twice (lines {first.Line} and {i + 1}); the later row is skipped");
+                continue;
             }
-            builder.Add(new Utterance(path, label, fields[2], fields.Count == 4 && fields[3].Length > 0 ? fields[3] : null));
+            rows[path] = (i + 1, speaker);
+            if (labels is not null && !seen.Contains(label))
+            {
+                builder.Problem(path, $"unknown label '{label}' (line {i + 1})");
+                continue;
+            }
+            if (builder.Add(new Utterance(path, label, speaker,
+                fields.Count == 4 && fields[3].Length > 0 ? fields[3] : null))
+                && !seen.Contains(label))
+                seen.Add(label);
         }
-        return new Corpus(Path.GetFileNameWithoutExtension(csvPath), baseDir, seen, builder.Utterances, builder.Problems);
+        return new Corpus(Path.GetFileNameWithoutExtension(csvPath), baseDir, seen, builder.Utterances,
+            builder.Problems);
     }
 
     /// <summary>RFC 4180 fields of one line (no embedded newlines).</summary>

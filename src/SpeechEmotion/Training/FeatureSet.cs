@@ -39,7 +39,8 @@ public sealed class FeatureSet
     public IReadOnlyList<CorpusProblem> Problems { get; }
 
     /// <summary>For regression the label column holds the score (invariant culture); a label that is not a number is a problem.</summary>
-    public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null, IReadOnlyList<double>? speeds = null,
+    public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null,
+        IReadOnlyList<double>? speeds = null,
         IProgress<int>? progress = null)
     {
         frontEnd ??= FrontEnd.Paper;
@@ -54,13 +55,15 @@ public sealed class FeatureSet
             try
             {
                 double score = 0;
-                if (regression && !double.TryParse(u.Label, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out score))
+                if (regression && !double.TryParse(u.Label, System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture, out score))
                 {
                     errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
                     return;
                 }
                 var audio = WavReader.ReadMono16k(u.Path);
-                var example = new Example(u, frontEnd.Compute(audio), regression ? 0 : corpus.LabelIndex(u.Label), score) { Width = frontEnd.Width };
+                var example = new Example(u, frontEnd.Compute(audio), regression ? 0 : corpus.LabelIndex(u.Label),
+                    score) { Width = frontEnd.Width };
                 copies[i] = speeds.Select(s => example with
                 {
                     Utterance = u with { Speaker = $"{u.Speaker} sp{s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
@@ -78,17 +81,27 @@ public sealed class FeatureSet
                 progress?.Report(Interlocked.Increment(ref done));
             }
         });
-        return new FeatureSet(corpus, results.OfType<Example>().ToList(), [.. corpus.Problems, .. errors.OfType<CorpusProblem>()])
+        var readable = results.OfType<Example>().ToList();
+        // A label whose listed files all failed would be a class with no example (a corpus's fixed label set, as
+        // Emo-DB's seven, may still name emotions that have no files at all).
+        bool Unreadable(string label) =>
+            corpus.Utterances.Any(u => u.Label == label) && readable.All(e => e.Utterance.Label != label);
+        if (!regression && corpus.Labels.FirstOrDefault(Unreadable) is { } phantom)
+            throw new InvalidDataException($"{corpus.Name}: label '{phantom}' has no readable example " +
+                $"({corpus.Utterances.Count(u => u.Label == phantom)} listed, none could be read); fix or remove its rows");
+        return new FeatureSet(corpus, readable, [.. corpus.Problems, .. errors.OfType<CorpusProblem>()])
         {
             Perturbed = copies.Where(c => c is not null).SelectMany(c => c).ToList(),
         };
     }
 
-    public IReadOnlyList<Example> Speakers(IReadOnlyCollection<string> speakers) => Examples.Where(e => speakers.Contains(e.Utterance.Speaker)).ToList();
+    public IReadOnlyList<Example> Speakers(IReadOnlyCollection<string> speakers) => Examples.Where(e =>
+        speakers.Contains(e.Utterance.Speaker)).ToList();
 
     /// <summary>Training examples without the given speakers: everyone else's utterances and their perturbed copies.</summary>
     public IReadOnlyList<Example> Except(IReadOnlyCollection<string> speakers) =>
-        [.. Examples.Where(e => !speakers.Contains(e.Utterance.Speaker)), .. Perturbed.Where(e => !speakers.Contains(e.PerturbedFrom!))];
+        [.. Examples.Where(e => !speakers.Contains(e.Utterance.Speaker)), .. Perturbed.Where(e =>
+            !speakers.Contains(e.PerturbedFrom!))];
 
     /// <summary>Training examples from the given utterances and their perturbed copies (a random split's training part).</summary>
     public IReadOnlyList<Example> With(IReadOnlyCollection<Example> utterances)
