@@ -33,9 +33,17 @@ internal static class EvaluateCommand
                 MetricsView.Print(Trainer.EvaluateRegression(m, saved.Prepare(examples)), $"{r.GetValue(model)} on {corpus.Name}");
                 return 0;
             }
-            if (!corpus.Labels.SequenceEqual(saved.Labels))
-                throw new ArgumentException($"the corpus labels ({string.Join(", ", corpus.Labels)}) differ from the model's ({string.Join(", ", saved.Labels)})");
-            MetricsView.Print(Trainer.Evaluate(m, saved.Prepare(examples), saved.Labels), $"{r.GetValue(model)} on {corpus.Name}");
+            var prepared = saved.Prepare(examples);
+            bool same = corpus.Labels.SequenceEqual(saved.Labels);
+            if (!same)
+            {
+                string labels = string.Join(", ", corpus.Labels);
+                Console.Error.WriteLine($"note: scored on the corpus's {corpus.Labels.Count} labels ({labels}): each " +
+                    $"utterance gets the most probable of those, out of the model's {saved.Labels.Count}");
+            }
+            var metrics = same ? Trainer.Evaluate(m, prepared, saved.Labels)
+                : Trainer.EvaluateOnLabels(m, prepared, saved.Labels, corpus.Labels);
+            MetricsView.Print(metrics, $"{r.GetValue(model)} on {corpus.Name}");
             return 0;
         }));
         return command;

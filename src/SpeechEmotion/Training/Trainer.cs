@@ -17,9 +17,11 @@ public sealed record TrainingResult(SavedModel Model, IReadOnlyList<EpochRecord>
 /// <summary>
 /// Trains the model on a backend. Model selection never looks at test data (<see cref="WeightSelection"/>): the mean of
 /// the last epochs' weights, the epoch with the best validation UA on speakers held out of the training speakers, or
-/// the last epoch. Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed by
+/// the last epoch. Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed
+/// by
 /// (seed, step); so the same seed on the same device gives identical weights, and a run resumed from its checkpoint
-/// (saved after every epoch and on cancellation, mid-epoch included) ends with the same weights as an uninterrupted one.
+/// (saved after every epoch and on cancellation, mid-epoch included) ends with the same weights as an uninterrupted
+/// one.
 /// </summary>
 public sealed class Trainer(IBackend<float> backend, ModelConfig config, TrainingOptions options, IReadOnlyList<string> labels)
 {
@@ -103,6 +105,23 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         var probs = Predictor.Probabilities(model, set);
         var names = labels ?? Enumerable.Range(0, model.Config.Classes).Select(i => i.ToString()).ToList();
         return ClassificationMetrics.From(names, set.Examples.Select((e, i) => (e.Label, Predictor.ArgMax(probs[i]))));
+    }
+
+    /// <summary>
+    /// Metrics on a corpus whose labels are a subset of the model's (the cross-corpus case): each utterance gets the
+    /// most probable of the corpus's labels, and the metrics run over those labels. Example labels index
+    /// <paramref name="corpusLabels"/>; a corpus label the model does not know is an error naming it.
+    /// </summary>
+    public static ClassificationMetrics EvaluateOnLabels(SerModel<float> model, NormalizedSet set,
+        IReadOnlyList<string> modelLabels, IReadOnlyList<string> corpusLabels)
+    {
+        var columns = corpusLabels.Select(l => modelLabels.ToList().IndexOf(l)).ToArray();
+        if (Array.IndexOf(columns, -1) is int missing and >= 0)
+            throw new ArgumentException($"the corpus label '{corpusLabels[missing]}' is not one of the model's " +
+                $"({string.Join(", ", modelLabels)})");
+        var probs = Predictor.Probabilities(model, set);
+        return ClassificationMetrics.From(corpusLabels,
+            set.Examples.Select((e, i) => (e.Label, Predictor.ArgMax(columns.Select(c => probs[i][c]).ToArray()))));
     }
 
     /// <summary>Sentiment metrics of a regression model on a normalised set.</summary>
@@ -193,7 +212,8 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             throw new ModelFileException(path, "checkpoint was written for a different model configuration or label set");
         // Compared as JSON: record equality would compare list-valued options (speed factors) by reference.
         var savedOptions = state["options"].Deserialize<TrainingOptions>(SavedModel.Json);
-        // More epochs may be asked for on resume, unless weights are averaged over the last epochs (the window would move).
+        // More epochs may be asked for on resume, unless weights are averaged over the last epochs (the window would
+        // move).
         var expected = JsonSerializer.SerializeToNode(options with
         {
             CheckpointPath = null,
