@@ -11,7 +11,11 @@ public sealed record AudioEntry(string Path, string? Error = null);
 /// </summary>
 public static class AudioFiles
 {
-    public static IEnumerable<AudioEntry> Enumerate(IEnumerable<string> paths)
+    public static IEnumerable<AudioEntry> Enumerate(IEnumerable<string> paths) => Enumerate(paths, List);
+
+    /// <summary>As <see cref="Enumerate(IEnumerable{string})"/> with the folder listing given (tests make a folder
+    /// unreadable this way: permissions do not stop root).</summary>
+    internal static IEnumerable<AudioEntry> Enumerate(IEnumerable<string> paths, Lister list)
     {
         foreach (var path in paths)
         {
@@ -22,18 +26,23 @@ public static class AudioFiles
                 continue;
             }
             var found = new List<AudioEntry>();
-            Walk(path, found);
+            Walk(path, found, list);
             foreach (var entry in found.OrderBy(e => e.Path, StringComparer.Ordinal)) yield return entry;
         }
     }
 
-    private static void Walk(string folder, List<AudioEntry> found)
+    /// <summary>The files and the folders directly inside a folder.</summary>
+    internal delegate (string[] Files, string[] Folders) Lister(string folder);
+
+    private static (string[], string[]) List(string folder) =>
+        (Directory.GetFiles(folder), Directory.GetDirectories(folder));
+
+    private static void Walk(string folder, List<AudioEntry> found, Lister list)
     {
         string[] files, folders;
         try
         {
-            files = Directory.GetFiles(folder);
-            folders = Directory.GetDirectories(folder);
+            (files, folders) = list(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -42,7 +51,7 @@ public static class AudioFiles
         }
         found.AddRange(files.Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Select(f =>
             new AudioEntry(f)));
-        foreach (var sub in folders.Where(d => !IsLink(d))) Walk(sub, found);
+        foreach (var sub in folders.Where(d => !IsLink(d))) Walk(sub, found, list);
     }
 
     private static bool IsLink(string path)

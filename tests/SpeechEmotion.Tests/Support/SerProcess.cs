@@ -15,23 +15,21 @@ public static class SerProcess
     /// path).</summary>
     public static (int ExitCode, string Output) RunWith(IReadOnlyDictionary<string, string> environment,
         params string[] args) =>
-        Start(environment, null, false, args);
+        Start(environment, null, args);
 
     /// <summary>With bytes on standard input (closed after them).</summary>
     public static (int ExitCode, string Output) RunWithInput(byte[] input, params string[] args) =>
-        Start(new Dictionary<string, string>(), input, false, args);
+        Start(new Dictionary<string, string>(), input, args);
 
-    /// <summary>As an unprivileged user when the tests run as root (permissions do not stop root), else as
-    /// is.</summary>
-    public static (int ExitCode, string Output) RunUnprivileged(params string[] args) =>
-        Start(new Dictionary<string, string>(), null, Environment.UserName == "root", args);
-
-    /// <summary>Any program (dotnet, the C compiler, an installed tool) in a working folder, with extra environment.</summary>
+    /// <summary>Any program (dotnet, the C compiler, an installed tool) in a working folder, with extra
+    /// environment.</summary>
     public static (int ExitCode, string Output) RunCommand(string program, string workingDirectory,
         IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true,
-            WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory,
+        };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         return Wait(info, program, args, null);
@@ -39,18 +37,15 @@ public static class SerProcess
 
     /// <summary>Another program built next to the tests (e.g. the sample application).</summary>
     public static (int ExitCode, string Output) RunProgram(string dll, params string[] args) =>
-        Start(new Dictionary<string, string>(), null, false, args, dll);
+        Start(new Dictionary<string, string>(), null, args, dll);
 
     private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input,
-        bool asNobody, string[] args,
-        string dll = "ser.dll")
+        string[] args, string dll = "ser.dll")
     {
-        var info = new ProcessStartInfo(asNobody ? "setpriv" : "dotnet")
+        var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null,
         };
-        if (asNobody) foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-            "dotnet" }) info.ArgumentList.Add(a);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) info.ArgumentList.Add(a);
