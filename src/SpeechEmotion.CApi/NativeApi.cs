@@ -45,7 +45,8 @@ public static unsafe class NativeApi
             if (recognizer.Labels.Count is 0 or > MaxLabels)
             {
                 recognizer.Dispose();
-                SetError($"the model has {recognizer.Labels.Count} labels; this interface serves 1..{MaxLabels} (no regression models)");
+                SetError($"the model has {recognizer.Labels.Count} labels; this interface serves 1..{MaxLabels} " +
+                    "(no regression models)");
                 return IntPtr.Zero;
             }
             var labels = recognizer.Labels.Select(l => Utf8(l)).ToArray();

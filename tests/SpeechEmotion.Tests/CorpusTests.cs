@@ -93,7 +93,8 @@ public class CorpusTests
     }
 
     /// <summary>A stray header, a missing file, a duplicate row: reported, and none of them invents a class; a file
-    /// under two speakers is an error; a label whose only files cannot be decoded stops feature loading, named.</summary>
+    /// under two speakers is an error; a label whose only files cannot be decoded stops feature loading,
+    /// named.</summary>
     [Test]
     public void Csv_manifest_problems_never_become_classes_and_a_file_under_two_speakers_is_refused()
     {

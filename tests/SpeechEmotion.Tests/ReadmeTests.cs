@@ -18,7 +18,7 @@ public class ReadmeTests
             if (!fence.Success) continue;
             if (open is null) open = i + 1;
             else if (fence.Groups[1].Length == 0) open = null;
-            else Assert.Fail($"{file}:{i + 1} opens a ```{fence.Groups[1].Value} block inside the block opened at line {open}");
+            else Assert.Fail($"{file}:{i + 1} opens a ```{fence.Groups[1].Value} block inside the one of line {open}");
         }
         Assert.That(open, Is.Null, $"{file}: the code block opened at line {open} never closes");
     }

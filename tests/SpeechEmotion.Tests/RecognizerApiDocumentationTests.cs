@@ -20,7 +20,8 @@ public class RecognizerApiDocumentationTests
         var types = assembly.GetExportedTypes().Where(t => t.Namespace == "SpeechEmotion").ToList();
         Assert.That(types.Select(t => t.Name), Is.SupersetOf(new[]
         {
-            "EmotionRecognizer", "EmotionResult", "EmotionSegment", "EmotionStream", "RecognizerOptions", "SpeakerContext",
+            "EmotionRecognizer", "EmotionResult", "EmotionSegment", "EmotionStream", "RecognizerOptions",
+            "SpeakerContext",
         }));
         var missing = new List<string>();
         foreach (var type in types)

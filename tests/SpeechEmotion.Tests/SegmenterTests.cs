@@ -8,8 +8,8 @@ public class SegmenterTests
 {
     private const int Rate = 16000;
 
-    /// <summary>Noise at −70 dBFS with tone bursts (−15 dBFS) at the given [start, end) seconds; with syllables, the
-    /// bursts are modulated at 4 Hz down to silence, as speech is (a steady tone longer than the noise window would
+    /// <summary>Noise at −70 dBFS with tone bursts (−15 dBFS) at the given [start, end) seconds; with syllables,
+    /// the bursts are modulated at 4 Hz down to silence, as speech is (a steady tone longer than the noise window would
     /// become the noise floor, as a hum should).</summary>
     private static float[] Bursts(double seconds, params (double Start, double End)[] bursts) =>
         Bursts(seconds, false, bursts);

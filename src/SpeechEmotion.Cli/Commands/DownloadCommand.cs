@@ -13,7 +13,8 @@ internal static class DownloadCommand
         var to = new Option<string>("--to") { Description = "Target folder", DefaultValueFactory = _ => Path.Combine("data", "emodb") };
         var url = new Option<string>("--url")
         {
-            Description = "Archive: an http(s) or file:// address, or a local path", DefaultValueFactory = _ => EmoDbDownload.OfficialUrl,
+            Description = "Archive: an http(s) or file:// address, or a local path",
+            DefaultValueFactory = _ => EmoDbDownload.OfficialUrl,
         };
         var command = new Command("download", "Download and verify a public corpus") { corpus, to, url };
         command.SetAction(r => CliRunner.Run(() =>

@@ -38,7 +38,7 @@ public sealed record SegmentOptions
             throw new ArgumentOutOfRangeException(nameof(PaddingSeconds), PaddingSeconds,
                 "must be 0 or more, at most the minimum silence");
         if (!(NoiseWindowSeconds is >= 0.1 and <= 600))
-            throw new ArgumentOutOfRangeException(nameof(NoiseWindowSeconds), NoiseWindowSeconds, "must be 0.1–600 s");
+            throw new ArgumentOutOfRangeException(nameof(NoiseWindowSeconds), NoiseWindowSeconds, "must be 0.1-600 s");
         if (!double.IsFinite(ThresholdDb)
             || !double.IsFinite(FloorDbfs)) throw new ArgumentException("thresholds must be finite");
     }

@@ -33,7 +33,8 @@ public static class CsvCorpus
             if (rows.TryGetValue(path, out var first))
             {
                 if (first.Speaker != speaker)
-                    throw new InvalidDataException($"{path} is listed under speaker '{first.Speaker}' (line {first.Line}) " +
+                    throw new InvalidDataException(
+                        $"{path} is listed under speaker '{first.Speaker}' (line {first.Line}) " +
                         $"and '{speaker}' (line {i + 1}): it would leak across speaker-grouped folds");
                 builder.Problem(path, $"listed twice (lines {first.Line} and {i + 1}); the later row is skipped");
                 continue;

@@ -33,7 +33,7 @@ public static class EmoDbDownload
     /// Downloads <paramref name="url"/> (http, https, file:// or a local archive path) into a staging file inside
     /// <paramref name="targetDir"/>, verifies every expected file while extracting it, then moves the files into
     /// DIR/wav. Files already in DIR/wav are never deleted: an identical one is kept, a different one with an Emo-DB
-    /// name is an error. Leftovers of an interrupted run (staging of a process that no longer exists) are removed first.
+    /// name is an error. Leftovers of an interrupted run (staging of a process that no longer exists) go first.
     /// </summary>
     public static async Task<int> RunAsync(string url, string targetDir, Limits limits, HttpClient? client = null,
         CancellationToken cancel = default)
@@ -78,7 +78,8 @@ public static class EmoDbDownload
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            throw new IOException($"could not download {url}: {e.Message}. If this machine is offline, download the archive " +
+            throw new IOException($"could not download {url}: {e.Message}. If this machine is offline, " +
+                "download the archive " +
                 $"elsewhere and pass its path (or a file:// URL) with --url, or unpack its wav/ folder into " +
                 $"{Path.Combine(targetDir, "wav")}.", e);
         }
@@ -117,7 +118,8 @@ public static class EmoDbDownload
                     var name] && expected.ContainsKey(name)) wavs[name] = e;
             var missing = expected.Keys.Where(n => !wavs.ContainsKey(n)).ToList();
             if (missing.Count > 0)
-                throw new InvalidDataException($"the archive lacks {missing.Count} of {expected.Count} Emo-DB files (first: {missing[0]})");
+                throw new InvalidDataException(
+                    $"the archive lacks {missing.Count} of {expected.Count} Emo-DB files (first: {missing[0]})");
             string files = Path.Combine(staging, "wav");
             Directory.CreateDirectory(files);
             var bad = new List<string>();
@@ -162,7 +164,8 @@ public static class EmoDbDownload
             return !Convert.ToHexStringLower(SHA256.HashData(stream)).Equals(e.Value, StringComparison.Ordinal);
         }).Select(e => e.Key).ToList();
         if (clashes.Count > 0)
-            throw new IOException($"{wavDir} already holds {clashes.Count} file(s) with Emo-DB names but other contents " +
+            throw new IOException($"{wavDir} already holds {clashes.Count} file(s) with Emo-DB names " +
+                "but other contents " +
                 $"(first: {clashes[0]}); move them away and run again (nothing was changed)");
         foreach (var name in expected.Keys)
         {

@@ -89,9 +89,10 @@ public sealed class MixedRadixFft
     private static readonly double C1 = Math.Cos(2 * Math.PI / 5), C2 = Math.Cos(4 * Math.PI / 5);
     private static readonly double S1 = Math.Sin(2 * Math.PI / 5), S2 = Math.Sin(4 * Math.PI / 5);
 
-    // A 5-point DFT of t_q = w^{qk} X_q[k] by its symmetry W^q + W^{5−q} = 2cos(2πq/5), W^q − W^{5−q} = −2i sin(2πq/5):
-    // X1,4 = t0 + C1(t1+t4) + C2(t2+t3) ∓ i[S1(t1−t4) + S2(t2−t3)], X2,3 = t0 + C2(t1+t4) + C1(t2+t3) ∓ i[S2(t1−t4) −
-    // S1(t2−t3)].
+    // A 5-point DFT of t_q = w^{qk} X_q[k] by its symmetry
+    //   W^q + W^{5−q} = 2cos(2πq/5),   W^q − W^{5−q} = −2i sin(2πq/5):
+    //   X1,4 = t0 + C1(t1+t4) + C2(t2+t3) ∓ i[S1(t1−t4) + S2(t2−t3)]
+    //   X2,3 = t0 + C2(t1+t4) + C1(t2+t3) ∓ i[S2(t1−t4) − S1(t2−t3)]
     private void Radix5(Span<Complex> x, int m, int step)
     {
         for (int k = 0; k < m; k++)

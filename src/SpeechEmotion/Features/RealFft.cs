@@ -4,8 +4,9 @@ namespace SpeechEmotion.Features;
 
 /// <summary>
 /// DFT of a real signal of even length N through one complex DFT of length N/2 (half the work): with
-/// z[n] = x[2n] + i·x[2n+1] and Z = DFT_{N/2}(z), the even and odd samples' spectra are E[k] = (Z[k] + Z*[N/2−k]) / 2
-/// and O[k] = (Z[k] − Z*[N/2−k]) / 2i, and X[k] = E[k] + e^{-2πik/N} O[k] for k = 0..N/2.
+/// z[n] = x[2n] + i·x[2n+1] and Z = DFT_{N/2}(z), the even and odd samples' spectra are
+/// E[k] = (Z[k] + Z*[N/2−k]) / 2 and O[k] = (Z[k] − Z*[N/2−k]) / 2i, and X[k] = E[k] + e^{-2πik/N} O[k]
+/// for k = 0..N/2.
 /// </summary>
 public sealed class RealFft
 {

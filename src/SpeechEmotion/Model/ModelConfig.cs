@@ -108,18 +108,21 @@ public sealed record ModelConfig
         if (InputSize > MaxInput || Hidden > MaxHidden || FcSize > MaxFc || Classes > MaxClasses || Heads > MaxHeads
             || ConvChannels > MaxChannels || ConvKernel > 99 || ConvBandKernel > 99)
             throw new ArgumentException($"model sizes out of range (input ≤ {MaxInput}, hidden ≤ {MaxHidden}, " +
-                $"fc ≤ {MaxFc}, classes ≤ {MaxClasses}, heads ≤ {MaxHeads}, channels ≤ {MaxChannels}, kernels ≤ 99): " +
-                $"input {InputSize}, hidden {Hidden}, fc {FcSize}, classes {Classes}, heads {Heads}, channels {ConvChannels}");
+                $"fc ≤ {MaxFc}, classes ≤ {MaxClasses}, heads ≤ {MaxHeads}, channels ≤ {MaxChannels}, " +
+                $"kernels ≤ 99): input {InputSize}, hidden {Hidden}, fc {FcSize}, classes {Classes}, " +
+                $"heads {Heads}, channels {ConvChannels}");
         if (ConvChannels > 0 && (ConvKernel < 1 || ConvKernel % 2 == 0))
             throw new ArgumentException($"the convolution kernel must be odd and positive, got {ConvKernel}");
         if (ConvBandKernel < 0 || ConvBandKernel % 2 == 0 && ConvBandKernel != 0)
             throw new ArgumentException(
                 $"the convolution's band kernel must be odd and positive (or 0 for none), got {ConvBandKernel}");
         if (ConvBandKernel > 0 && ConvChannels == 0)
-            throw new ArgumentException($"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (--conv C)");
+            throw new ArgumentException(
+                $"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (--conv C)");
         // Channels double per layer: 8 layers of 16 end at 2048.
         if (ConvLayers is < 1 or > 8 || ConvLayers > 1 && ConvChannels == 0)
-            throw new ArgumentException("convolution layers must number 1 to 8 and stacking needs channels (--conv C); " +
+            throw new ArgumentException("convolution layers must number 1 to 8 and stacking needs channels " +
+                "(--conv C); " +
                 $"got {ConvLayers} layers of {ConvChannels} channels");
         if (ConvBandStride < 1)
             throw new ArgumentException($"the convolution's band stride must be positive, got {ConvBandStride}");

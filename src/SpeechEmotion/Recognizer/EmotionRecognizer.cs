@@ -102,10 +102,9 @@ public sealed class EmotionRecognizer : IDisposable
     public SpeakerContext CreateSpeakerContext() => new(_frontEnd);
 
     /// <summary>
-    /// Runs the whole path (front end, model) on synthetic audio — 40 one-second clips, then one of the maximum window
-    /// —
-    /// so that the first real calls find optimised code and grown buffers (the runtime recompiles a method hot after
-    /// about 30 calls; a live stream's first segments would otherwise be late). Takes a few hundred milliseconds.
+    /// Runs the whole path (front end, model) on synthetic audio (40 one-second clips, then one of the maximum
+    /// window), so that the first real calls find optimised code and grown buffers (the runtime recompiles a method
+    /// hot after about 30 calls; a live stream's first segments would otherwise be late). Takes a few hundred ms.
     /// </summary>
     public void WarmUp()
     {
@@ -246,12 +245,14 @@ public sealed class EmotionRecognizer : IDisposable
         return sampleRate == WavReader.TargetSampleRate ? copy : WavReader.Resample(copy, sampleRate);
     }
 
-    /// <summary>Samples from a caller obey the rule for WAV float samples: finite, within ±MaxFloatMagnitude.</summary>
+    /// <summary>Samples from a caller obey the rule for WAV float samples: finite, within
+    /// ±MaxFloatMagnitude.</summary>
     internal static void CheckSamples(ReadOnlySpan<float> samples)
     {
         foreach (float v in samples)
             if (!(Math.Abs(v) <= PcmDecoder.MaxFloatMagnitude))
-                throw new ArgumentException($"sample {v} is not a finite value within ±{PcmDecoder.MaxFloatMagnitude}");
+                throw new ArgumentException(
+                    $"sample {v} is not a finite value within ±{PcmDecoder.MaxFloatMagnitude}");
     }
 
     /// <summary>Features of 16 kHz samples standardised as the model was trained (in place).</summary>

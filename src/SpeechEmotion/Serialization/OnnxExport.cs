@@ -6,8 +6,9 @@ namespace SpeechEmotion.Serialization;
 /// <summary>
 /// A model as ONNX (opset 17, standard operators only), for ONNX Runtime and other engines. Inputs: "features"
 /// [batch, frames, F] float — the model's front end (<see cref="Features.FrontEnd"/>: see the config) already
-/// standardised with the model's normaliser — and "lengths" [batch] int32, the valid frames of each row (padding after
-/// them is ignored). Output: "logits" [batch, classes]; softmax gives the probabilities. Batch and frames are dynamic.
+/// standardised with the model's normaliser — and "lengths" [batch] int32, the valid frames of each row (the
+/// padding after them is ignored). Output: "logits" [batch, classes]; softmax gives the probabilities. Batch and
+/// frames are dynamic.
 /// The graph: Transpose → GRU (bidirectional, linear_before_reset = 1, PyTorch's r, z, n gates reordered to ONNX's
 /// z, r, h) → MatMul/Softmax attention with the key-padding mask built from the lengths → masked mean pooling →
 /// Gemm + Relu → Gemm. Models with convolutions, mean+std pooling or input statistics are not exported.

@@ -88,7 +88,8 @@ public sealed class FeatureSet
             corpus.Utterances.Any(u => u.Label == label) && readable.All(e => e.Utterance.Label != label);
         if (!regression && corpus.Labels.FirstOrDefault(Unreadable) is { } phantom)
             throw new InvalidDataException($"{corpus.Name}: label '{phantom}' has no readable example " +
-                $"({corpus.Utterances.Count(u => u.Label == phantom)} listed, none could be read); fix or remove its rows");
+                $"({corpus.Utterances.Count(u => u.Label == phantom)} listed, none could be read); " +
+                "fix or remove its rows");
         return new FeatureSet(corpus, readable, [.. corpus.Problems, .. errors.OfType<CorpusProblem>()])
         {
             Perturbed = copies.Where(c => c is not null).SelectMany(c => c).ToList(),

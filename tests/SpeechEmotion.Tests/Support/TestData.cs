@@ -16,12 +16,14 @@ public static class TestData
         return dir;
     }
 
-    /// <summary>The manifest of a corpus in the shared data folder (ased, urdu), under the same rule as Emo-DB.</summary>
+    /// <summary>The manifest of a corpus in the shared data folder (ased, urdu), under the same rule as
+    /// Emo-DB.</summary>
     public static string Manifest(string corpus)
     {
         string path = Path.Combine(DataPaths.Root, corpus, "manifest.csv");
         if (File.Exists(path)) return path;
-        string message = $"{corpus} not found at {path} (set {DataPaths.EnvironmentVariable} to the folder holding {corpus}/)";
+        string message =
+            $"{corpus} not found at {path} (set {DataPaths.EnvironmentVariable} to the folder holding {corpus}/)";
         Missing(message);
         return path;
     }

@@ -128,8 +128,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         }
     }
 
-    /// <summary>Rows [i0, i0+rows) × k-range [k0, k0+kc) of A into MR-high panels: panel ip, step p, row r at (ip·kc +
-    /// p)·MR + r.</summary>
+    /// <summary>Rows [i0, i0+rows) × k-range [k0, k0+kc) of A into MR-high panels: panel ip, step p, row r at
+    /// (ip·kc + p)·MR + r.</summary>
     private static void PackA(MatrixView<T> a, int i0, int rows, int k0, int kc, T[] ap)
     {
         for (int ip = 0; ip * MR < rows; ip++)
