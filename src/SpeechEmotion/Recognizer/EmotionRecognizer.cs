@@ -23,7 +23,8 @@ namespace SpeechEmotion;
 public sealed class EmotionRecognizer : IDisposable
 {
     private const int BatchSize = 16;
-    private const long AttentionBudget = 2_000_000; // per head: 8 MB of scores, e.g. 2 items of 10 s or 16 of 3.5 s
+    // Batch × frames² bound: per head 8 MB of attention scores, e.g. 2 items of 10 s or 16 of 3.5 s.
+    private const long AttentionBudget = 2_000_000;
     private readonly SavedModel _saved;
     private readonly FrontEnd _frontEnd;
     private readonly IBackend<float> _backend;
@@ -189,14 +190,14 @@ public sealed class EmotionRecognizer : IDisposable
     {
         if (speakers is not null && speakers.Count != samples16k.Count)
             throw new ArgumentException("one speaker context (or null) per clip");
-        var windows = new List<(int Clip, int Samples, float[] Audio)>();
+        var windows = new List<(int Clip, int Start, int Samples)>();
         for (int c = 0; c < samples16k.Count; c++)
         {
             if (samples16k[c].Length == 0) throw new ArgumentException($"clip {c} has no samples");
             int start = 0;
             foreach (int size in WindowSplit.Sizes(samples16k[c].Length, _window))
             {
-                windows.Add((c, size, samples16k[c].AsMemory(start, size).ToArray()));
+                windows.Add((c, start, size));
                 start += size;
             }
         }
@@ -205,7 +206,10 @@ public sealed class EmotionRecognizer : IDisposable
         {
             var features = new float[group.Length][];
             Parallel.For(0, group.Length, w =>
-                features[w] = Normalized(_frontEnd.Compute(group[w].Audio), speakers?[group[w].Clip]));
+            {
+                var (clip, start, size) = group[w];
+                features[w] = Normalized(_frontEnd.Compute(samples16k[clip].AsSpan(start, size)), speakers?[clip]);
+            });
             outputs.AddRange(Outputs(features));
         }
         return windows.Select((w, i) => (w.Clip, w.Samples, Output: outputs[i])).GroupBy(w => w.Clip)
@@ -282,33 +286,13 @@ public sealed class EmotionRecognizer : IDisposable
         int width = _frontEnd.Width;
         var outputs = new float[features.Count][];
         var frames = features.Select(f => f.Length / width).ToArray();
-        foreach (var indices in Batches(frames))
+        foreach (var indices in BatchPlan.Batches(frames, BatchSize, AttentionBudget))
         {
             var batch = PaddedBatch.From(indices.Select(i => features[i]).ToArray(), width);
             var result = _pool.Use(instance => Predictor.Outputs(instance.Model, instance.Workspace, batch));
             for (int b = 0; b < indices.Length; b++) outputs[indices[b]] = result[b];
         }
         return outputs;
-    }
-
-    /// <summary>
-    /// Length-sorted batches of at most <see cref="BatchSize"/> items whose attention scores (B × heads × T × T, the
-    /// largest activation) stay within <see cref="AttentionBudget"/> values: long items go in smaller batches.
-    /// </summary>
-    private static IEnumerable<int[]> Batches(int[] frames)
-    {
-        var batch = new List<int>();
-        foreach (int i in Enumerable.Range(0, frames.Length).OrderBy(i => frames[i]).ThenBy(i => i))
-        {
-            long steps = frames[i]; // sorted: the newest item is the longest
-            if (batch.Count > 0 && (batch.Count == BatchSize || (batch.Count + 1) * steps * steps > AttentionBudget))
-            {
-                yield return [.. batch];
-                batch.Clear();
-            }
-            batch.Add(i);
-        }
-        if (batch.Count > 0) yield return [.. batch];
     }
 
     /// <summary>One result from windows: probabilities (or scores) averaged, weighted by each window's
@@ -319,7 +303,7 @@ public sealed class EmotionRecognizer : IDisposable
         var duration = TimeSpan.FromSeconds(total / (double)WavReader.TargetSampleRate);
         if (_saved.Config.Task == SerTask.Regression)
         {
-            double score = parts.Sum(p => _saved.Config.ScoreRange * Math.Tanh(p.Output[0]) * p.Samples) / total;
+            double score = parts.Sum(p => Predictor.Score(_saved.Config, p.Output) * p.Samples) / total;
             return new EmotionResult("", new Dictionary<string, float>(), duration, ModelName) { Score = score,
                 Windows = parts.Count };
         }

@@ -32,13 +32,11 @@ public sealed class SpeakerContext
         get { lock (_lock) return _statistics.Frames * (double)Spectrogram.Hop / Spectrogram.SampleRate; }
     }
 
-    /// <summary>Adds samples at any rate from 1 to 768 kHz (resampled to 16 kHz).</summary>
+    /// <summary>Adds samples at any rate from 1 to 768 kHz (resampled to 16 kHz; finite, within ±65536).</summary>
     public void AddAudio(ReadOnlySpan<float> samples, int sampleRate)
     {
-        var mono16k = sampleRate == WavReader.TargetSampleRate ? samples : WavReader.Resample(samples.ToArray(),
-            sampleRate);
-        if (mono16k.IsEmpty) return;
-        AddFeatures(_frontEnd.Compute(mono16k));
+        if (samples.IsEmpty) return;
+        AddFeatures(_frontEnd.Compute(EmotionRecognizer.To16k(samples, sampleRate)));
     }
 
     /// <summary>Adds a WAV file's audio (read in windows, so long files are fine).</summary>

@@ -7,12 +7,27 @@ namespace SpeechEmotion.Training;
 /// </summary>
 public static class BatchPlan
 {
-    /// <summary>Indices into <paramref name="frames"/>, one array per batch, in length order.</summary>
-    public static IReadOnlyList<int[]> Batches(IReadOnlyList<int> frames, int batchSize)
+    /// <summary>Indices into <paramref name="frames"/>, one array per batch, in length order. With a budget, a batch
+    /// also closes before B × T² (its attention scores per head, T its longest item) would exceed it, so long
+    /// utterances go in smaller batches.</summary>
+    public static IReadOnlyList<int[]> Batches(IReadOnlyList<int> frames, int batchSize,
+        long squaredStepBudget = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var order = Enumerable.Range(0, frames.Count).OrderBy(i => frames[i]).ThenBy(i => i).ToArray();
-        return order.Chunk(batchSize).ToList();
+        var batches = new List<int[]>();
+        var batch = new List<int>();
+        foreach (int i in Enumerable.Range(0, frames.Count).OrderBy(i => frames[i]).ThenBy(i => i))
+        {
+            long steps = frames[i]; // sorted: the newest item is the longest
+            if (batch.Count == batchSize || batch.Count > 0 && (batch.Count + 1) * steps * steps > squaredStepBudget)
+            {
+                batches.Add([.. batch]);
+                batch.Clear();
+            }
+            batch.Add(i);
+        }
+        if (batch.Count > 0) batches.Add([.. batch]);
+        return batches;
     }
 
     public static IReadOnlyList<int[]> ForEpoch(IReadOnlyList<int[]> batches, int seed, int epoch)

@@ -40,7 +40,11 @@ public static class Predictor
 
     /// <summary>Regression models: the predicted score ScoreRange·tanh(output) of every example.</summary>
     public static double[] Scores(SerModel<float> model, NormalizedSet set) =>
-        Outputs(model, set).Select(o => model.Config.ScoreRange * Math.Tanh(o[0])).ToArray();
+        Outputs(model, set).Select(o => Score(model.Config, o)).ToArray();
+
+    /// <summary>A regression model's score from its output: ScoreRange·tanh(output).</summary>
+    public static double Score(ModelConfig config, ReadOnlySpan<float> output) =>
+        config.ScoreRange * Math.Tanh(output[0]);
 
     public static int ArgMax(ReadOnlySpan<float> values)
     {
