@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The linux-arm64 build of `ser`, the same binary a Raspberry Pi 4 or a Graviton would run, executed under qemu-user
-# on an x64 machine: `ser gradcheck` must pass, and `ser predict` over the Emo-DB files must give the x64 build's top
-# labels with probabilities within 1e-5; then the same for libspeechemotion.so (NativeAOT, cross-linked with Debian's
-# aarch64 gcc through ./aarch64-linker) called by samples/c/recognize.c. Needs (Debian): qemu-user, the arm64 runtime
+# The linux-arm64 builds, the same binaries a Raspberry Pi 4 or a Graviton would run, executed under qemu-user on an
+# x64 machine. `ser` as one NativeAOT executable (cross-linked with Debian's aarch64 gcc through ./aarch64-linker):
+# `ser gradcheck` must pass, and `ser predict` over the Emo-DB files must give the x64 build's top labels with
+# probabilities within 1e-5; then the same for libspeechemotion.so called by samples/c/recognize.c. Needs (Debian): qemu-user, the arm64 runtime
 # libraries and the cross compiler —
 #   dpkg --add-architecture arm64 && apt-get update && apt-get install qemu-user libc6:arm64 libstdc++6:arm64 \
 #     libssl3:arm64 gcc-aarch64-linux-gnu
@@ -10,15 +10,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-535}
-# The JIT's write-xor-execute double mapping is unreliable under qemu-user (an occasional segmentation fault); the
-# NativeAOT library has no JIT and does not need this.
-export DOTNET_EnableWriteXorExecute=0
 data=$(realpath "${SER_DATA:-../shared/data}/emodb/wav")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-dotnet publish src/SpeechEmotion.Cli -c Release -r linux-arm64 --self-contained -o "$out/arm64" -v q -nologo >/dev/null
+here=$(pwd)/benchmarks/arm64
+cross=(-p:CppCompilerAndLinker="$here/aarch64-linker" -p:ObjCopyName=aarch64-linux-gnu-objcopy)
+# Own artifacts folders: a RID-specific restore must not rewrite the build tree's assets files.
+dotnet publish src/SpeechEmotion.Cli -c Release -r linux-arm64 -p:PublishAot=true "${cross[@]}" \
+  --artifacts-path "$out/artifacts-ser" -o "$out/arm64" -v q -nologo >/dev/null
 dotnet build src/SpeechEmotion.Cli -c Release -v q -nologo >/dev/null
 file "$out/arm64/ser" | cut -d, -f1-2
+ls -l "$out/arm64/ser" | awk '{print "ser (arm64, NativeAOT):", $5, "bytes"}'
 mapfile -t files < <(find "$data" -name '*.wav' | sort | head -n "$count")
 cd "$out" # outside the repository: both builds use the model built into the library
 qemu-aarch64 arm64/ser gradcheck | tail -n 2
@@ -37,10 +39,10 @@ worst = max(abs(x['probabilities'][k] - y['probabilities'][k]) for x, y in zip(a
 print(f'x64 vs arm64: {same}/{len(a)} top labels identical, largest probability difference {worst:.2e}')
 sys.exit(0 if same == len(a) and worst <= 1e-5 else 1)
 PY
-here=$(pwd)/benchmarks/arm64
-dotnet publish src/SpeechEmotion.CApi -c Release -r linux-arm64 -o "$out/lib-arm64" -v q -nologo \
-  -p:CppCompilerAndLinker="$here/aarch64-linker" -p:ObjCopyName=aarch64-linux-gnu-objcopy >/dev/null
-dotnet publish src/SpeechEmotion.CApi -c Release -r linux-x64 -o "$out/lib-x64" -v q -nologo >/dev/null
+dotnet publish src/SpeechEmotion.CApi -c Release -r linux-arm64 "${cross[@]}" --artifacts-path "$out/artifacts-lib" \
+  -o "$out/lib-arm64" -v q -nologo >/dev/null
+dotnet publish src/SpeechEmotion.CApi -c Release -r linux-x64 --artifacts-path "$out/artifacts-lib" \
+  -o "$out/lib-x64" -v q -nologo >/dev/null
 ls -l "$out/lib-arm64/libspeechemotion.so" | awk '{print "libspeechemotion.so (arm64):", $5, "bytes"}'
 aarch64-linux-gnu-gcc -O2 samples/c/recognize.c -Isrc/SpeechEmotion.CApi -L"$out/lib-arm64" -lspeechemotion -lm \
   -o "$out/recognize-arm64"

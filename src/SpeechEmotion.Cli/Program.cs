@@ -10,12 +10,13 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 240;
 }
 
+RegisterGpuBackends();
 var root = new RootCommand(
     "ser — speech emotion recognition with a Bi-GRU + multi-head attention network (SpeechEmotion.Native)");
 root.Subcommands.Add(CorpusCommand.Create());
 root.Subcommands.Add(SpectrogramCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());
-root.Subcommands.Add(DoctorCommand.Create());
+AddGpuCommands(root);
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LosoCommand.Create());
@@ -30,3 +31,11 @@ root.Subcommands.Add(DownloadCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ExportCommand.CreateImport());
 return root.Parse(args).Invoke();
+
+/// <summary>The entry point; the GPU parts are partial methods, implemented in Gpu/ where the build has them.</summary>
+internal partial class Program
+{
+    static partial void RegisterGpuBackends();
+
+    static partial void AddGpuCommands(RootCommand root);
+}

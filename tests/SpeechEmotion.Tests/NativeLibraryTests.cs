@@ -16,6 +16,7 @@ public class NativeLibraryTests
         string native = Path.Combine(dir.Path, "native");
         var none = new Dictionary<string, string>();
         var publish = SerProcess.RunCommand("dotnet", root, none, "publish", "src/SpeechEmotion.CApi", "-c", "Release",
+            "--artifacts-path", Path.Combine(dir.Path, "artifacts"),
             "-r", "linux-x64", "-o", native);
         Assert.That(publish.ExitCode, Is.EqualTo(0), publish.Output);
         Assert.That(publish.Output, Does.Not.Contain("warning"),

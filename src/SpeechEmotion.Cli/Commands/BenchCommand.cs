@@ -3,7 +3,7 @@ using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Spectre.Console;
 using SpeechEmotion.Benchmarking;
-using SpeechEmotion.Kernels;
+using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -13,7 +13,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var device = new Option<string>("--device") { Description = Backends.Help, DefaultValueFactory = _ => "auto" };
+        var device = DeviceOption.Create();
         var frames = new Option<int>("--frames") { Description = "Utterance length in frames (paper configuration: 300)", DefaultValueFactory = _ => 300 };
         var quick = new Option<bool>("--quick") { Description = "3 rounds (15 for batch-1 inference) instead of 10 (50)" };
         var profile = new Option<bool>("--profile") { Description = "Also time each op of a training step and a batch-1 inference (synchronised around every op)" };
@@ -25,9 +25,10 @@ internal static class BenchCommand
     private static int Run(string deviceName, int frames, bool quick, bool profile)
     {
         if (frames < 1) throw new ArgumentException($"--frames must be at least 1, got {frames}");
-        string device = Backends.Resolve(deviceName);
+        var open = DeviceOption.Factory(deviceName);
+        string device = deviceName;
         var times = new Dictionary<string, List<double>>();
-        foreach (var (name, ms) in PaperSteps.Run(() => Backends.Create(device), frames, quick))
+        foreach (var (name, ms) in PaperSteps.Run(open, frames, quick))
         {
             Console.WriteLine(FormattableString.Invariant($"ours {name} {ms:F3}"));
             (times.TryGetValue(name, out var list) ? list : times[name] = []).Add(ms);
@@ -37,16 +38,16 @@ internal static class BenchCommand
             table.AddRow(name, list.Count.ToString(CultureInfo.InvariantCulture), list.Median().ToString("F2", CultureInfo.InvariantCulture),
                 list.Min().ToString("F2", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
-        if (profile) WriteProfile(device, frames, quick ? 3 : 10);
+        if (profile) WriteProfile(open, device, frames, quick ? 3 : 10);
         return 0;
     }
 
     /// <summary>One plain line per op ("profile MEASUREMENT OP CALLS MS", per step) for scripts, then a table.</summary>
-    private static void WriteProfile(string device, int frames, int rounds)
+    private static void WriteProfile(Func<IBackend<float>> open, string device, int frames, int rounds)
     {
         var table = new Table().Title($"{device}, {frames} frames: time per op (synchronised after each op)")
             .AddColumns("measurement", "op", "calls", "ms per step", "share");
-        foreach (var group in PaperSteps.Profile(() => Backends.Create(device), frames, rounds).GroupBy(p => p.Measurement))
+        foreach (var group in PaperSteps.Profile(open, frames, rounds).GroupBy(p => p.Measurement))
         {
             double total = group.Sum(p => p.Milliseconds);
             foreach (var (measurement, op, calls, ms) in group)

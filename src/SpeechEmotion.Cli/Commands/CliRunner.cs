@@ -20,5 +20,13 @@ internal static class CliRunner
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
+        catch (TypeInitializationException e) when (e.GetBaseException() is DllNotFoundException missing)
+        {
+            // Plots draw through SkiaSharp, whose native libraries a copied native `ser` may have left behind.
+            string name = missing.Message.Split('\'') is [_, var library, ..] ? library : "a native library";
+            AnsiConsole.MarkupLineInterpolated(
+                $"[red]error:[/] cannot load {name} (PNG output needs libSkiaSharp and libHarfBuzzSharp beside ser)");
+            return 1;
+        }
     }
 }

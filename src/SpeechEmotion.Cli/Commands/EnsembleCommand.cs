@@ -29,8 +29,8 @@ internal static class EnsembleCommand
             ?? throw new InvalidDataException($"{dirs[0]}/report.json: no labels (a regression run?)");
         var members = dirs.Select(d => (d, Folds(d))).ToList();
         var combined = Ensemble.Combine(labels, members);
-        var config = header["config"].Deserialize<ModelConfig>(SavedModel.Json)!;
-        var training = header["training"].Deserialize<TrainingOptions>(SavedModel.Json)!;
+        var config = header["config"]?.Deserialize(ModelJsonContext.Default.ModelConfig)!;
+        var training = header["training"]?.Deserialize(TrainingJsonContext.Default.TrainingOptions)!;
         string protocol = $"{header["protocol"]}; ensemble of {dirs.Length} runs (mean softmax probabilities)";
         var json = LosoReport.Json(labels, combined, config, training, protocol, string.Join(" + ", headers.Select(h => h["device"]?.GetValue<string>()).Distinct()));
         json["members"] = new JsonArray(dirs.Select((d, i) => (JsonNode)new JsonObject

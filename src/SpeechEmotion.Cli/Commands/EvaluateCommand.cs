@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpeechEmotion.Corpora;
+using SpeechEmotion.Engine;
 using SpeechEmotion.Features;
 using SpeechEmotion.Serialization;
 using SpeechEmotion.Training;
@@ -15,7 +16,7 @@ internal static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Corpus folder or CSV manifest", Required = true };
         var format = new Option<CorpusFormat?>("--format") { Description = "emodb | iemocap | csv (default: detected)" };
         var speakers = new Option<string?>("--speakers") { Description = "Comma-separated speakers to evaluate on (default: all)" };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ => "auto" };
+        var device = DeviceOption.Create();
         var command = new Command("evaluate", "Print UA, WA, macro F1, per-class recall and the confusion matrix of a saved model") { model, data, format, speakers, device };
         command.SetAction(r => CliRunner.Run(() =>
         {
@@ -26,7 +27,7 @@ internal static class EvaluateCommand
             var wanted = TrainCommand.Split(r.GetValue(speakers));
             var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
             if (examples.Count == 0) throw new ArgumentException("no utterances to evaluate (check --speakers)");
-            using var backend = Kernels.Backends.Create(r.GetValue(device)!);
+            using var backend = Devices.Open(r.GetValue(device)!);
             using var m = saved.Instantiate(backend);
             if (regression)
             {

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using Spectre.Console;
 using SpeechEmotion.Model;
 
@@ -27,8 +31,15 @@ internal static class GradcheckCommand
                 row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(DoctorCommand.CpuSummary());
+        AnsiConsole.MarkupLine(CpuSummary());
         AnsiConsole.MarkupLine(ok ? "[green]all gradients match[/]" : "[red]some gradients do not match[/]");
         return ok ? 0 : 1;
     }
+
+    /// <summary>What the cpu backend's packed GEMM runs on here: Vector&lt;T&gt; width and whether multiply-add is
+    /// fused.</summary>
+    internal static string CpuSummary() =>
+        $"cpu backend: {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, " +
+        $"SIMD {Vector<float>.Count * 32} bits{(Vector.IsHardwareAccelerated ? "" : " (software)")}, " +
+        $"fused multiply-add {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}";
 }

@@ -33,8 +33,7 @@ internal static class PredictCommand
                           "name's two-digit prefix, all, file)",
             DefaultValueFactory = _ => SpeakerGrouping.Folder,
         };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
-            "cpu" };
+        var device = DeviceOption.Create("cpu");
         var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model,
             paths, json, speakerOf, device };
         command.SetAction(r => CliRunner.Run(() =>

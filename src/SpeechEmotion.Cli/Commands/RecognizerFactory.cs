@@ -1,14 +1,15 @@
+using SpeechEmotion.Engine;
+
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>Opens a recognizer for a command: the GPU devices registered, a fallback to the CPU said on
+/// <summary>Opens a recognizer for a command: an unknown device refused, a fallback to the CPU said on
 /// stderr.</summary>
 internal static class RecognizerFactory
 {
     /// <summary>A model file, or with no path the model built into the library.</summary>
     public static EmotionRecognizer Open(string? modelPath, string device)
     {
-        Kernels.Backends.Resolve(device); // an unknown name is a usage error, not a fallback
-        Kernels.Backends.Register();
+        Devices.Check(device); // an unknown name is a usage error, not a fallback
         var options = new RecognizerOptions { Device = device };
         var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel(options)
             : EmotionRecognizer.FromFile(modelPath, options);

@@ -24,8 +24,7 @@ internal static class SegmentsCommand
         };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
             DefaultValueFactory = _ => 10 };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
-            "cpu" };
+        var device = DeviceOption.Create("cpu");
         var command = new Command("segments", "Split a recording into speech segments and recognise each") { file,
             model, json, png, maxSeconds, device };
         command.SetAction(r => CliRunner.Run(() =>

@@ -26,8 +26,7 @@ internal static class StreamCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per segment" };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
             DefaultValueFactory = _ => 10 };
-        var device = new Option<string>("--device") { Description = Kernels.Backends.Help, DefaultValueFactory = _ =>
-            "cpu" };
+        var device = DeviceOption.Create("cpu");
         var command = new Command("stream",
             "Recognise live audio from standard input, one line per speech segment") { model, raw, rate, json,
             maxSeconds, device };

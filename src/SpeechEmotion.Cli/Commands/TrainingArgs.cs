@@ -3,7 +3,6 @@ using SpeechEmotion.Corpora;
 using SpeechEmotion.Data;
 using SpeechEmotion.Engine;
 using SpeechEmotion.Features;
-using SpeechEmotion.Kernels;
 using SpeechEmotion.Model;
 using SpeechEmotion.Training;
 
@@ -15,7 +14,7 @@ internal sealed class TrainingArgs
     public readonly Option<string?> Data = new("--data") { Description = "Corpus folder or CSV manifest (default: data/emodb, else $SER_DATA/emodb)" };
     public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
     public readonly Option<string> Preset = new("--preset") { Description = "emodb | iemocap: the paper's Table 2 settings", DefaultValueFactory = _ => "emodb" };
-    public readonly Option<string> Device = new("--device") { Description = Backends.Help, DefaultValueFactory = _ => "auto" };
+    public readonly Option<string> Device = DeviceOption.Create();
     public readonly Option<int?> Hidden = new("--hidden") { Description = "GRU hidden size per direction (default 128)" };
     public readonly Option<int?> Conv = new("--conv") { Description = "Channels of a temporal convolution + ReLU before the Bi-GRU (default 0: none, the paper)" };
     public readonly Option<int?> ConvKernel = new("--conv-kernel") { Description = "Frames the convolution spans, odd (default 5)" };
@@ -127,10 +126,5 @@ internal sealed class TrainingArgs
     }
 
     /// <summary>Opens the backend the user asked for and says which one "auto" took.</summary>
-    public Func<IBackend<float>> BackendFactory(ParseResult r)
-    {
-        string device = Backends.Resolve(r.GetValue(Device)!);
-        if (r.GetValue(Device) == "auto") Spectre.Console.AnsiConsole.MarkupLineInterpolated($"device: auto → {device}");
-        return () => Backends.Create(device);
-    }
+    public Func<IBackend<float>> BackendFactory(ParseResult r) => DeviceOption.Factory(r.GetValue(Device)!);
 }

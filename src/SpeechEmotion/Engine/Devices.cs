@@ -16,6 +16,30 @@ public static class Devices
     /// full name.</summary>
     public static void Register(string name, Func<string, IBackend<float>> factory) => Providers[name] = factory;
 
+    /// <summary>The device names this build knows, for help text: "auto | cpu" and whatever backends
+    /// registered.</summary>
+    public static string Help => string.Join(" | ", ["auto", "cpu", .. Providers.Keys.Order(StringComparer.Ordinal)
+        .SelectMany(k => k == "cuda" ? new[] { "cuda", "cuda:N" } : [k])]);
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a name that no registered backend handles.</summary>
+    public static void Check(string device)
+    {
+        if (device is not ("auto" or "cpu") && !Providers.ContainsKey(device.Split(':')[0]))
+            throw new ArgumentException(Unknown(device));
+    }
+
+    private static string Unknown(string device) => $"unknown device '{device}' (this build has {Help})";
+
+    /// <summary>Opens a device, or throws <see cref="ArgumentException"/> saying why it is unknown or did not open;
+    /// "auto" is the first accelerator that opens, else the CPU.</summary>
+    public static IBackend<float> Open(string device, int? cpuThreads = null)
+    {
+        var backend = OpenOrCpu(device, cpuThreads, out string? fallback);
+        if (fallback is null) return backend;
+        backend.Dispose();
+        throw new ArgumentException(fallback);
+    }
+
     /// <summary>Opens a device; when it is unknown or fails to open, the CPU, with the reason in <paramref
     /// name="fallback"/>.</summary>
     public static IBackend<float> OpenOrCpu(string device, int? cpuThreads, out string? fallback)
@@ -29,8 +53,7 @@ public static class Devices
             string family = name.Split(':')[0];
             if (!Providers.TryGetValue(family, out var factory))
             {
-                string known = string.Join(", ", ["cpu", .. Providers.Keys]);
-                fallback = $"device '{device}' is not available in this build (registered: {known})";
+                fallback = Unknown(device);
                 continue;
             }
             try

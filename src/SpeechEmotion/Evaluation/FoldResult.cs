@@ -16,7 +16,8 @@ public sealed record FoldResult(string[] Speakers, string[] ValidationSpeakers, 
     {
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<FoldResult>(File.ReadAllText(path), Serialization.SavedModel.Json)
+            return System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path),
+                EvaluationJsonContext.Default.FoldResult)
                 ?? throw new InvalidDataException($"{path}: empty fold result");
         }
         catch (System.Text.Json.JsonException e)

@@ -25,8 +25,9 @@ public static class LosoReport
             ? "early stopping on validation speakers taken from each fold's training speakers"
             : $"fixed epochs ({options.Epochs}); no model or epoch is selected on test speakers";
         report["device"] = device;
-        report["config"] = JsonSerializer.SerializeToNode(config, SavedModel.Json);
-        report["training"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json);
+        report["config"] = JsonSerializer.SerializeToNode(config, ModelJsonContext.Default.ModelConfig);
+        report["training"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null },
+            TrainingJsonContext.Default.TrainingOptions);
         report["folds"] = new JsonArray(folds.Select(f =>
         {
             var fold = f.Sentiment is { } sentiment ? Sentiment(sentiment) : Metrics(f.Metrics(labels));
@@ -36,7 +37,8 @@ public static class LosoReport
             fold["selected_epoch"] = f.SelectedEpoch;
             fold["seconds"] = Math.Round(f.Seconds, 1);
             fold["device"] = f.Device; // folds resumed across runs may have run on different devices
-            fold["history"] = JsonSerializer.SerializeToNode(f.History, SavedModel.Json);
+            fold["history"] = JsonSerializer.SerializeToNode(f.History,
+                TrainingJsonContext.Default.IReadOnlyListEpochRecord);
             return (JsonNode)fold;
         }).ToArray());
         report["predictions"] = new JsonArray(folds.SelectMany(f => f.Predictions).Select(p => (JsonNode)(regression

@@ -44,7 +44,8 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
             var result = RunFold(test, dir, observer, cancel);
             if (result is null) break;
             Directory.CreateDirectory(dir);
-            File.WriteAllText(done + ".tmp", JsonSerializer.Serialize(result, SavedModel.Json));
+            File.WriteAllText(done + ".tmp",
+                JsonSerializer.Serialize(result, EvaluationJsonContext.Default.FoldResult));
             File.Move(done + ".tmp", done, overwrite: true);
             File.Delete(Path.Combine(dir, "checkpoint.ser"));
             observer?.FoldDone(result, result.Summary(data.Labels));

@@ -26,7 +26,7 @@ public static class ModelFile
     {
         header["tensors"] = new JsonArray(tensors.Select(t =>
             (JsonNode)new JsonObject { ["name"] = t.Name, ["length"] = t.Data.Length }).ToArray());
-        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
+        var headerBytes = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + $".tmp-{Environment.ProcessId}";

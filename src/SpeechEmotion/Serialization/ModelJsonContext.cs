@@ -5,8 +5,8 @@ namespace SpeechEmotion.Serialization;
 
 /// <summary>
 /// Source-generated JSON for what a model file's header holds, so that loading a model needs no reflection (the
-/// NativeAOT library reads models through it). Enums are written by name, as the reflection options always did.
+/// NativeAOT library and the native `ser` read models through it). Enums are written by name.
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ModelConfig))]
-internal sealed partial class ModelJsonContext : JsonSerializerContext;
+public sealed partial class ModelJsonContext : JsonSerializerContext;

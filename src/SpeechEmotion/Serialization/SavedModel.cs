@@ -20,11 +20,6 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     public Training.NormalizedSet Prepare(IReadOnlyList<Training.Example> examples) =>
         new(examples, Normalizer, Normalization);
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new JsonStringEnumConverter() }, WriteIndented = true,
-    };
-
     public void Save(string path, JsonObject? extraHeader = null, IReadOnlyList<(string, float[])>? extraTensors = null)
     {
         var header = new JsonObject

@@ -91,7 +91,7 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["selection"] = how,
             ["train_utterances"] = train.Count,
             ["train_speakers"] = new JsonArray(train.Select(e => e.Utterance.Speaker).Distinct().Order().Select(s => (JsonNode)s).ToArray()),
-            ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
+            ["options"] = OptionsJson(options),
             ["device"] = backend.Name,
         };
         var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary) { Normalization = options.Normalization };
@@ -191,8 +191,8 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["batch"] = batch,
             ["loss_sum"] = lossSum,
             ["step"] = adam.Step,
-            ["history"] = JsonSerializer.SerializeToNode(history, SavedModel.Json),
-            ["options"] = JsonSerializer.SerializeToNode(options with { CheckpointPath = null }, SavedModel.Json),
+            ["history"] = JsonSerializer.SerializeToNode(history, TrainingJsonContext.Default.ListEpochRecord),
+            ["options"] = OptionsJson(options),
         };
         var m = new float[model.Parameters.Count];
         var v = new float[model.Parameters.Count];
@@ -203,6 +203,11 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         new SavedModel(config, labels, normalizer, SavedModel.Extract(model), []).Save(options.CheckpointPath, state, tensors);
     }
 
+    /// <summary>The options as a model or checkpoint records them (no checkpoint path: it is where, not how).</summary>
+    private static JsonNode? OptionsJson(TrainingOptions options) =>
+        JsonSerializer.SerializeToNode(options with { CheckpointPath = null },
+            TrainingJsonContext.Default.TrainingOptions);
+
     private (int Epoch, int Batch, double LossSum) Resume(string path, SerModel<float> model, AdamOptimizer<float> adam,
         List<EpochRecord> history, WeightSelection selection)
     {
@@ -211,21 +216,20 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
         if (saved.Config != config || !saved.Labels.SequenceEqual(labels))
             throw new ModelFileException(path, "checkpoint was written for a different model configuration or label set");
         // Compared as JSON: record equality would compare list-valued options (speed factors) by reference.
-        var savedOptions = state["options"].Deserialize<TrainingOptions>(SavedModel.Json);
+        var savedOptions = state["options"]?.Deserialize(TrainingJsonContext.Default.TrainingOptions);
         // More epochs may be asked for on resume, unless weights are averaged over the last epochs (the window would
         // move).
-        var expected = JsonSerializer.SerializeToNode(options with
+        var expected = OptionsJson(options with
         {
-            CheckpointPath = null,
             Epochs = options.AverageLast > 0 ? options.Epochs : savedOptions?.Epochs ?? 0,
-        }, SavedModel.Json);
-        if (savedOptions is null || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(savedOptions, SavedModel.Json), expected))
+        });
+        if (savedOptions is null || !JsonNode.DeepEquals(OptionsJson(savedOptions), expected))
             throw new ModelFileException(path, "checkpoint was written with different training options (seed, lr, batch, ...)");
         using (var restored = saved.Instantiate(backend)) model.Parameters.UploadValues(restored.Parameters.DownloadValues());
         backend.Upload(extra["adam.m"], model.Parameters.FirstMoments);
         backend.Upload(extra["adam.v"], model.Parameters.SecondMoments);
         adam.Restore(state["step"]!.GetValue<int>());
-        history.AddRange(state["history"].Deserialize<List<EpochRecord>>(SavedModel.Json) ?? []);
+        history.AddRange(state["history"]?.Deserialize(TrainingJsonContext.Default.ListEpochRecord) ?? []);
         selection.Restore(state, extra);
         return (state["epoch"]!.GetValue<int>(), state["batch"]!.GetValue<int>(), state["loss_sum"]!.GetValue<double>());
     }

@@ -1,8 +1,4 @@
 using System.CommandLine;
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 using Spectre.Console;
 using SpeechEmotion.Kernels;
 
@@ -21,12 +17,6 @@ internal static class DoctorCommand
         return command;
     }
 
-    /// <summary>What the cpu backend's packed GEMM runs on here: Vector&lt;T&gt; width and whether multiply-add is fused.</summary>
-    internal static string CpuSummary() =>
-        $"cpu backend: {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, " +
-        $"SIMD {Vector<float>.Count * 32} bits{(Vector.IsHardwareAccelerated ? "" : " (software)")}, " +
-        $"fused multiply-add {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}";
-
     private static int Run(string device, string sizeName, int seed)
     {
         var size = SelfCheckSize.Parse(sizeName);
@@ -35,7 +25,7 @@ internal static class DoctorCommand
             devices.AddRow(Markup.Escape(d.Name), d.Type, d.Type == "CPU" ? "host" : $"{d.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB", d.Multiprocessors.ToString(),
                 d.WarpSize.ToString(), d.MaxThreadsPerGroup.ToString(), d.ComputeCapability);
         AnsiConsole.Write(devices);
-        AnsiConsole.MarkupLine(CpuSummary());
+        AnsiConsole.MarkupLine(GradcheckCommand.CpuSummary());
 
         string chosen = device == "auto" ? (GpuDevice.CudaAvailable() ? "cuda" : "ilgpu-cpu") : device;
         if (chosen == "cpu") throw new ArgumentException("doctor checks kernels against the CPU reference; choose cuda, cuda:N or ilgpu-cpu");

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace SpeechEmotion.Training;
+
+/// <summary>Source-generated JSON for training options and epoch histories (model summaries, checkpoints, reports):
+/// no reflection, so the native `ser` trains too. Enums are written by name.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(TrainingOptions))]
+[JsonSerializable(typeof(List<EpochRecord>))]
+[JsonSerializable(typeof(IReadOnlyList<EpochRecord>))]
+public sealed partial class TrainingJsonContext : JsonSerializerContext;
