@@ -70,6 +70,13 @@ public class GradientCheckTests
     public void Whole_model(bool attention, LossKind loss) =>
         AssertAll(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
 
+    /// <summary>The functionals baseline: a linear softmax (fc2 weight and bias), or a hidden layer with dropout
+    /// first (fc1 too).</summary>
+    [TestCase(0, LossKind.CrossEntropy, 2)]
+    [TestCase(6, LossKind.L1, 4)]
+    public void Functionals_model(int fcSize, LossKind loss, int tensors) =>
+        AssertAll(GradientCheck.Functionals(fcSize, loss, 47), tensors);
+
     /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to end.</summary>
     [TestCase(true, LossKind.CrossEntropy, 0.3, 61)]
     [TestCase(false, LossKind.L1, 0.6, 62)]

@@ -13,7 +13,12 @@ internal sealed class TrainingArgs
 {
     public readonly Option<string?> Data = new("--data") { Description = "Corpus folder or CSV manifest (default: data/emodb, else $SER_DATA/emodb)" };
     public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
-    public readonly Option<string> Preset = new("--preset") { Description = "emodb | iemocap: the paper's Table 2 settings", DefaultValueFactory = _ => "emodb" };
+    public readonly Option<string> Preset = new("--preset")
+    {
+        Description = "emodb | iemocap: the paper's Table 2 settings; functionals: the baseline (a linear softmax " +
+                      "on 144 utterance functionals)",
+        DefaultValueFactory = _ => "emodb",
+    };
     public readonly Option<string> Device = DeviceOption.Create();
     public readonly Option<int?> Hidden = new("--hidden") { Description = "GRU hidden size per direction (default 128)" };
     public readonly Option<int?> Conv = new("--conv") { Description = "Channels of a temporal convolution + ReLU before the Bi-GRU (default 0: none, the paper)" };
@@ -40,7 +45,11 @@ internal sealed class TrainingArgs
     public readonly Option<int?> Crop = new("--crop") { Description = "Train on a random window of at most this many frames (10 ms each) of every utterance, drawn anew each epoch; evaluation reads whole utterances (default 0: off)" };
     public readonly Option<double?> Mixup = new("--mixup") { Description = "Mixup's α: train on mixtures λ·a + (1 − λ)·b of utterance pairs of each batch and their labels (or scores), λ ~ Beta(α, α) (default 0: off; 0.4 is typical)" };
     public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
-    public readonly Option<FeatureKind> Feature = new("--features") { Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz)" };
+    public readonly Option<FeatureKind?> Feature = new("--features")
+    {
+        Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz) | functionals (144 " +
+                      "statistics per utterance: the baseline model) (default: the preset's)",
+    };
     public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
     public readonly Option<bool> DeltaFeatures = new("--deltas") { Description = "Append the features' first and second time derivatives (HTK deltas, window 2): three times the inputs" };
     public readonly Option<bool> PitchFeatures = new("--pitch") { Description = "Append log F0 and periodicity (YIN pitch tracker, 60–600 Hz) to each frame's features" };
@@ -72,7 +81,14 @@ internal sealed class TrainingArgs
     }
 
     public FrontEnd FrontEndOf(ParseResult r) =>
-        (r.GetValue(Feature) == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper) with { Deltas = r.GetValue(DeltaFeatures), Pitch = r.GetValue(PitchFeatures) };
+        (r.GetValue(Feature) ?? Presets.Get(r.GetValue(Preset)!).Model.Features) switch
+        {
+            FeatureKind.Functionals when r.GetValue(DeltaFeatures) || r.GetValue(PitchFeatures) =>
+                throw new ArgumentException("--deltas and --pitch add frame features; the functionals are per utterance"),
+            FeatureKind.Functionals => FrontEnd.Functionals,
+            var kind => (kind == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper)
+                with { Deltas = r.GetValue(DeltaFeatures), Pitch = r.GetValue(PitchFeatures) },
+        };
 
     public IReadOnlyList<double> Speeds(ParseResult r) => TrainCommand.Split(r.GetValue(SpeedPerturb)).Select(s =>
         double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0.5 and <= 2 && v != 1
@@ -112,7 +128,7 @@ internal sealed class TrainingArgs
             Seed = r.GetValue(Seed) ?? training.Seed,
             WeightDecay = r.GetValue(WeightDecay) ?? training.WeightDecay,
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
-            ClassWeights = r.GetValue(ClassWeights),
+            ClassWeights = r.GetValue(ClassWeights) || training.ClassWeights,
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             SpecAugment = r.GetValue(SpecAugment),
             Crop = r.GetValue(Crop) ?? training.Crop,
@@ -122,6 +138,9 @@ internal sealed class TrainingArgs
         };
         model.Validate();
         training.Validate();
+        if (model.IsFunctionals && (training.SpecAugment || training.Crop > 0))
+            throw new ArgumentException(
+                "--spec-augment and --crop act on frames; the functionals model reads one row per utterance");
         return (model, training);
     }
 

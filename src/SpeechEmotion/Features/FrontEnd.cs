@@ -2,8 +2,9 @@ using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Features;
 
-/// <summary>Which features the model reads: the paper's linear spectrogram (400 bins, 0–4 kHz) or log-mel bands (0–8 kHz).</summary>
-public enum FeatureKind { Linear, Mel }
+/// <summary>Which features the model reads: the paper's linear spectrogram (400 bins, 0–4 kHz), log-mel bands
+/// (0–8 kHz), or one row of <see cref="UtteranceFunctionals"/> per utterance (the baseline's input).</summary>
+public enum FeatureKind { Linear, Mel, Functionals }
 
 /// <summary>
 /// Turns audio into the model's input rows; a model file's config says which front end it was trained on. With Pitch
@@ -15,6 +16,9 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
     public static readonly FrontEnd Paper = new(FeatureKind.Linear, Spectrogram.Bins);
 
     public static FrontEnd Mel(int bands, bool deltas = false, bool pitch = false) => new(FeatureKind.Mel, bands, deltas, pitch);
+
+    /// <summary>One row of 144 statistics per utterance (<see cref="UtteranceFunctionals"/>).</summary>
+    public static readonly FrontEnd Functionals = new(FeatureKind.Functionals, UtteranceFunctionals.Count);
 
     /// <summary>Values per frame before deltas.</summary>
     public int BaseWidth => Bands + (Pitch ? Features.Pitch.Values : 0);
@@ -28,6 +32,10 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
         if (config.Deltas && config.InputSize % 3 != 0) throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {config.InputSize}");
         int bands = (config.Deltas ? config.InputSize / 3 : config.InputSize) - (config.Pitch ? Features.Pitch.Values : 0);
         var (deltas, pitch) = (config.Deltas, config.Pitch);
+        if (config.Features == FeatureKind.Functionals)
+            return config.InputSize == UtteranceFunctionals.Count && !deltas && !pitch ? Functionals
+                : throw new ArgumentException($"a functionals model reads {UtteranceFunctionals.Count} values and " +
+                    "nothing else");
         return config.Features == FeatureKind.Mel ? Mel(bands, deltas, pitch)
             : bands == Spectrogram.Bins ? Paper with { Deltas = deltas, Pitch = pitch }
             : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
@@ -39,12 +47,18 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
     /// <summary>Row-major [frames, Width] of 16 kHz mono samples.</summary>
     public float[] Compute(ReadOnlySpan<float> samples)
     {
+        if (Kind == FeatureKind.Functionals) return UtteranceFunctionals.Compute(samples);
         var rows = Kind == FeatureKind.Mel ? MelSpectrogram.Compute<float>(samples, Bands) : Spectrogram.Compute<float>(samples);
         if (Pitch) rows = Features.Pitch.Append(rows, Bands, samples);
         return Deltas ? Features.Deltas.Append<float>(rows, BaseWidth) : rows;
     }
 
     public override string ToString() =>
-        (Kind == FeatureKind.Mel ? $"log-mel, {Bands} bands 0–8 kHz" : "linear spectrogram, 400 bins 0–4 kHz") +
+        (Kind switch
+        {
+            FeatureKind.Mel => $"log-mel, {Bands} bands 0–8 kHz",
+            FeatureKind.Functionals => $"utterance functionals ({Bands}: log-mel and MFCC statistics, 25 ms / 10 ms)",
+            _ => "linear spectrogram, 400 bins 0–4 kHz",
+        }) +
         (Pitch ? ", with pitch (log F0, periodicity)" : "") + (Deltas ? ", with Δ and ΔΔ" : "");
 }

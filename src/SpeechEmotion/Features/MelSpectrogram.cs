@@ -37,15 +37,19 @@ public static class MelSpectrogram
         });
     }
 
-    /// <summary>Each band's non-zero weights over DFT bins first.. (bin k is k·10 Hz).</summary>
-    public static (int First, double[] Weights)[] Filterbank(int bands) => Banks.GetOrAdd(bands, Build);
+    /// <summary>Each band's non-zero weights over DFT bins first.. of an <paramref name="fftSize"/>-point DFT (bin k
+    /// is k·16000/fftSize Hz; the paper's 1600 points: 10 Hz).</summary>
+    public static (int First, double[] Weights)[] Filterbank(int bands, int fftSize = Spectrogram.FftSize) =>
+        Banks.GetOrAdd((bands, fftSize), Build);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, (int, double[])[]> Banks = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), (int, double[])[]> Banks =
+        new();
 
-    private static (int, double[])[] Build(int bands)
+    private static (int, double[])[] Build((int Bands, int FftSize) key)
     {
+        var (bands, fftSize) = key;
         if (bands is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(bands), bands, "mel bands must be between 1 and 200");
-        double binHz = (double)Spectrogram.SampleRate / Spectrogram.FftSize;
+        double binHz = (double)Spectrogram.SampleRate / fftSize;
         var edges = Enumerable.Range(0, bands + 2).Select(i => Hz(i * Mel(MaxFrequency) / (bands + 1))).ToArray();
         edges[^1] = MaxFrequency; // Hz(Mel(8000)) rounds a hair above 8 kHz, which would give the Nyquist bin a 1e-13 weight
         var bank = new (int, double[])[bands];
@@ -54,7 +58,7 @@ public static class MelSpectrogram
             double low = edges[b], centre = edges[b + 1], high = edges[b + 2];
             var weights = new List<double>();
             int first = -1;
-            for (int k = 0; k < Spectrogram.OneSidedBins; k++)
+            for (int k = 0; k <= fftSize / 2; k++)
             {
                 double f = k * binHz;
                 double w = Math.Max(0, Math.Min((f - low) / (centre - low), (high - f) / (high - centre)));
@@ -63,7 +67,8 @@ public static class MelSpectrogram
                 while (first + weights.Count < k) weights.Add(0);
                 weights.Add(w);
             }
-            if (first < 0) throw new ArgumentOutOfRangeException(nameof(bands), bands, $"mel band {b} ({low:F0}–{high:F0} Hz) falls between the 10 Hz DFT bins; use fewer bands");
+            if (first < 0) throw new ArgumentOutOfRangeException(nameof(bands), bands,
+                $"mel band {b} ({low:F0}–{high:F0} Hz) falls between the {binHz:G4} Hz DFT bins; use fewer bands");
             bank[b] = (first, weights.ToArray());
         }
         return bank;

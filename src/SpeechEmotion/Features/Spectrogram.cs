@@ -22,10 +22,9 @@ public static class Spectrogram
     public const double Epsilon = 1e-10;
 
     /// <summary>Periodic Hann window, w[n] = 0.5 − 0.5 cos(2πn/640), as torch.hann_window.</summary>
-    public static readonly double[] Window = Enumerable.Range(0, WindowLength)
-        .Select(n => 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / WindowLength)).ToArray();
+    public static double[] Window => StftFraming.Paper.Window;
 
-    public static int FrameCount(int samples) => samples <= WindowLength ? 1 : 1 + (samples - WindowLength) / Hop;
+    public static int FrameCount(int samples) => StftFraming.Paper.FrameCount(samples);
 
     /// <summary>Row-major [frames, 400]. The transform runs in double whatever <typeparamref name="T"/> is.</summary>
     public static T[] Compute<T>(ReadOnlySpan<float> samples) where T : IFloatingPoint<T> =>
@@ -34,46 +33,8 @@ public static class Spectrogram
             for (int k = 0; k < Bins; k++) row[k] = T.CreateChecked(Math.Log(power[k] + Epsilon));
         });
 
-    /// <summary>Power |X_k|² of bins 0..<paramref name="powerBins"/>−1 of every frame, turned into a row of
-    /// <paramref name="width"/> values by <paramref name="map"/> (frames in parallel, each with its own
-    /// buffers).</summary>
-    internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins, FrameMap<T> map)
-    {
-        if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples",
-            nameof(samples));
-        int frames = FrameCount(samples.Length);
-        var output = new T[frames * width];
-        var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
-        Parallel.For(0, frames, () => new FrameBuffers(powerBins), (f, _, buffers) =>
-        {
-            var (frame, spectrum, power) = (buffers.Frame, buffers.Spectrum, buffers.Power);
-            for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n]; // the rest stays zero
-            Fft.Forward(frame, spectrum, buffers.Packed, buffers.Work);
-            for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real
-                + spectrum[k].Imaginary * spectrum[k].Imaginary;
-            map(power, output.AsSpan(f * width, width));
-            return buffers;
-        }, _ => { });
-        return output;
-    }
-
-    internal delegate void FrameMap<T>(ReadOnlySpan<double> power, Span<T> row);
-
-    private static readonly RealFft Fft = new(FftSize);
-
-    /// <summary>One worker's buffers: the zero-padded frame, its half spectrum, FFT scratch, the power row.</summary>
-    private sealed class FrameBuffers(int powerBins)
-    {
-        public readonly double[] Frame = new double[FftSize];
-        public readonly Complex[] Spectrum = new Complex[OneSidedBins];
-        public readonly Complex[] Packed = new Complex[FftSize / 2], Work = new Complex[FftSize / 2];
-        public readonly double[] Power = new double[powerBins];
-    }
-
-    private static float[] PadToWindow(ReadOnlySpan<float> samples)
-    {
-        var padded = new float[WindowLength];
-        samples.CopyTo(padded);
-        return padded;
-    }
+    /// <summary>Power of bins 0..<paramref name="powerBins"/>−1 of every paper frame, mapped to rows (see <see
+    /// cref="StftFraming.Frames{T}"/>).</summary>
+    internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins,
+        StftFraming.FrameMap<T> map) => StftFraming.Paper.Frames(samples, width, powerBins, map);
 }

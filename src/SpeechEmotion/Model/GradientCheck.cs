@@ -31,7 +31,9 @@ public static class GradientCheck
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3)).Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6));
+            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3))
+            .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6))
+            .Concat(Functionals(0, LossKind.CrossEntropy, seed)).Concat(Functionals(6, LossKind.L1, seed));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -151,6 +153,31 @@ public static class GradientCheck
         }
         string name = $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}, T {s.Steps})";
         return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
+    }
+
+    /// <summary>The functionals baseline end to end: one row per utterance (T = 1), linear or with a hidden
+    /// layer.</summary>
+    public static List<GradCheckRow> Functionals(int fcSize, LossKind loss, int seed)
+    {
+        var s = new Setup(seed);
+        var config = new ModelConfig
+        {
+            Features = Features.FeatureKind.Functionals, InputSize = 9, FcSize = fcSize, Classes = 4, Loss = loss,
+        };
+        using var model = new SerModel<double>(s.Backend, config, seed);
+        var input = s.RandomTensor(s.Batch, 1, config.InputSize);
+        var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
+        int[] ones = [.. Enumerable.Repeat(1, s.Batch)];
+        var context = new BatchContext(ones, s.Ints(ones), 1, Training: true, DropoutSeed, Step: 3);
+        double Objective() => model.Loss(model.Forward(input, context), targets, null, out _);
+        Tensor<double>? Analytic()
+        {
+            model.Parameters.ZeroGrads();
+            model.Loss(model.Forward(input, context), targets, null, out var d);
+            model.Backward(d);
+            return null;
+        }
+        return s.Compare($"model ({config.Architecture}, {loss})", model.Parameters.All, null, Objective, Analytic);
     }
 
     /// <summary>A small random problem on a fresh float64 CPU backend.</summary>

@@ -67,9 +67,15 @@ public sealed record ModelConfig
 
     public int Embed => 2 * Hidden;
 
+    /// <summary>The baseline: one row of utterance functionals into a linear softmax layer, or with FcSize &gt; 0 one
+    /// hidden FC + ReLU layer and dropout first; the GRU, attention and convolution settings are unused.</summary>
+    public bool IsFunctionals => Features == FeatureKind.Functionals;
+
     /// <summary>The layers in a few words for logs, e.g. "conv2d 16×5×5/2, Bi-GRU 128, 8 heads, mean+std
     /// pooling".</summary>
-    public string Architecture =>
+    public string Architecture => IsFunctionals
+        ? $"{InputSize} utterance functionals → " + (FcSize > 0 ? $"FC {FcSize} + ReLU → " : "") + "linear softmax"
+        :
         (ConvChannels == 0 ? "" : string.Concat(Enumerable.Range(0, ConvLayers).Select(l => ConvBandKernel > 0
             ? $"conv2d {ConvLayerChannels(l)}×{ConvKernel}×{ConvBandKernel}/{ConvBandStride}, "
                 : $"conv {ConvLayerChannels(l)}×{ConvKernel}, ")))
@@ -103,7 +109,7 @@ public sealed record ModelConfig
 
     public void Validate()
     {
-        if (InputSize < 1 || Hidden < 1 || FcSize < 1 || ConvChannels < 0)
+        if (InputSize < 1 || Hidden < 1 || FcSize < (IsFunctionals ? 0 : 1) || ConvChannels < 0)
             throw new ArgumentException($"invalid model sizes: {this}");
         if (InputSize > MaxInput || Hidden > MaxHidden || FcSize > MaxFc || Classes > MaxClasses || Heads > MaxHeads
             || ConvChannels > MaxChannels || ConvKernel > 99 || ConvBandKernel > 99)

@@ -26,6 +26,29 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         Config = config;
         Parameters = new ParameterSet<T>(backend);
         _ws = new Workspace<T>(backend);
+        if (config.IsFunctionals) BuildLinear(config);
+        else BuildNetwork(config);
+        Parameters.Build(seed);
+    }
+
+    /// <summary>The baseline: the one functionals row per utterance (pooling a single frame passes it through) into
+    /// an optional hidden layer and the output layer.</summary>
+    private void BuildLinear(ModelConfig config)
+    {
+        _layers.Add(new PoolingLayer<T>(Backend, config.InputSize, PoolingKind.Mean));
+        int width = config.InputSize;
+        if (config.FcSize > 0)
+        {
+            _layers.Add(new DenseLayer<T>(Backend, Parameters, "fc1", width, config.FcSize, relu: true));
+            _layers.Add(new DropoutLayer<T>(Backend, config.OutputDropout, OutputDropoutStream));
+            width = config.FcSize;
+        }
+        _layers.Add(new DenseLayer<T>(Backend, Parameters, "fc2", width, config.Classes, relu: false));
+    }
+
+    private void BuildNetwork(ModelConfig config)
+    {
+        var backend = Backend;
         for (int l = 0; config.ConvChannels > 0 && l < config.ConvLayers; l++)
             _layers.Add(new ConvLayer<T>(backend, Parameters, l == 0 ? "conv" : $"conv{l + 1}", config.ConvLayerInput(l), config.ConvLayerChannels(l), config.ConvLayerShape(l)) { ComputeInputGradient = l > 0 });
         _layers.Add(new GruLayer<T>(backend, Parameters, "gru", config.GruInputSize, config.Hidden) { ComputeInputGradient = config.ConvChannels > 0 });
@@ -41,7 +64,6 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
         _layers.Add(new DenseLayer<T>(backend, Parameters, "fc1", pooled, config.FcSize, relu: true));
         _layers.Add(new DropoutLayer<T>(backend, config.OutputDropout, OutputDropoutStream));
         _layers.Add(new DenseLayer<T>(backend, Parameters, "fc2", config.FcSize, config.Classes, relu: false));
-        Parameters.Build(seed);
     }
 
     public IBackend<T> Backend { get; }

@@ -20,10 +20,11 @@ public static class OnnxExport
     public static void Write(SavedModel model, string path)
     {
         var c = model.Config;
-        bool plain = c.ConvChannels == 0 && c.Pooling == PoolingKind.Mean && !c.InputStatistics;
+        bool plain = c.ConvChannels == 0 && c.Pooling == PoolingKind.Mean && !c.InputStatistics && !c.IsFunctionals;
         if (!plain || c.Task != SerTask.Classification)
             throw new NotSupportedException("ONNX export covers Bi-GRU (+ attention) + mean pooling classifiers; " +
-                "this model has convolutions, mean+std pooling, input statistics or a regression head");
+                "this model has convolutions, mean+std pooling, input statistics, a regression head or is the " +
+                "functionals baseline");
         var g = new Graph();
         var p = model.Parameters;
         int h = c.Hidden, e = c.Embed, f = c.InputSize;
