@@ -2,7 +2,8 @@
 # Size and cold start of each way `ser` ships on linux-x64: NativeAOT executable, trimmed self-contained single file,
 # the framework-dependent build (what the .NET tool runs), and libspeechemotion.so through samples/c/recognize.c.
 # Cold start = process start to printed result for one Emo-DB file, median of 7 runs (after one unmeasured run).
-# Usage: benchmarks/deployment/run.sh   (about 3 minutes on 2 cores, most of it publishing)
+# Then the trimmed single file for other platforms, built here and not run (sizes only).
+# Usage: benchmarks/deployment/run.sh   (about 5 minutes on 2 cores, most of it publishing)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 wav=$(realpath "${SER_DATA:-../shared/data}/emodb/wav/03a01Wa.wav")
@@ -42,3 +43,11 @@ print('|---|---|---|')
 for name, size, ms in rows:
     print(f'| {name} | {"—" if size is None else f"{size:.1f}"} | {"—" if ms is None else f"{ms:.0f}"} |')
 PY
+for rid in linux-arm64 win-x64 osx-arm64; do
+  dotnet publish src/SpeechEmotion.Cli -c Release -r $rid --self-contained -p:PublishTrimmed=true \
+    -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true --artifacts-path "$out/artifacts-$rid" \
+    -o "$out/$rid" -v q -nologo >/dev/null
+  exe=$(ls "$out/$rid"/ser "$out/$rid"/ser.exe 2>/dev/null)
+  size=$(awk -v b="$(stat -c %s "$exe")" 'BEGIN { printf "%.1f", b / 1e6 }')
+  echo "| ser, trimmed single file, $rid (built, not run here) | $size | — |"
+done
