@@ -14,7 +14,7 @@ public class TrainingCliTests
 {
     private static readonly (char Code, double Hz)[] Tones = [('W', 300), ('T', 900), ('N', 2100)];
 
-    private static string WriteCorpus(TempDir dir)
+    internal static string WriteCorpus(TempDir dir)
     {
         var random = new Random(4);
         foreach (var speaker in new[] { "03", "08", "09" })

@@ -48,7 +48,8 @@ public class UtteranceFunctionalsTests
         var corpus = EmoDbCorpus.Load(TestData.EmoDbFolder());
         var set = FeatureSet.Load(corpus, frontEnd: FrontEnd.Functionals);
         Assert.That(set.Examples.All(e => e.Frames == 1 && e.Width == UtteranceFunctionals.Count));
-        var (config, options) = Presets.Get("functionals");
+        var recipe = Recipe.Load("functionals");
+        var (config, options) = (recipe.Model, recipe.Training);
         config = config with { Classes = set.Labels.Count };
         string[] test = ["03", "08"];
         var result = new Trainer(new CpuBackend<float>(), config, options with { Epochs = 60 }, set.Labels)

@@ -13,10 +13,10 @@ internal sealed class TrainingArgs
 {
     public readonly Option<string?> Data = new("--data") { Description = "Corpus folder or CSV manifest (default: data/emodb, else $SER_DATA/emodb)" };
     public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
-    public readonly Option<string> Preset = new("--preset")
+    public readonly Option<string> RecipeName = new("--recipe", "--preset")
     {
-        Description = "emodb | iemocap: the paper's Table 2 settings; functionals: the baseline (a linear softmax " +
-                      "on 144 utterance functionals)",
+        Description = $"A built-in recipe ({string.Join(" | ", Recipe.BuiltIn)}: recipes/*.json; emodb and iemocap " +
+                      "are the paper's Table 2) or a recipe file; flags override it",
         DefaultValueFactory = _ => "emodb",
     };
     public readonly Option<string> Device = DeviceOption.Create();
@@ -50,7 +50,10 @@ internal sealed class TrainingArgs
         Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz) | functionals (144 " +
                       "statistics per utterance: the baseline model) (default: the preset's)",
     };
-    public readonly Option<int> MelBands = new("--mel-bands") { Description = "Number of mel bands with --features mel", DefaultValueFactory = _ => 64 };
+    public readonly Option<int?> MelBands = new("--mel-bands")
+    {
+        Description = "Number of mel bands with --features mel (default: the recipe's, else 64)",
+    };
     public readonly Option<bool> DeltaFeatures = new("--deltas") { Description = "Append the features' first and second time derivatives (HTK deltas, window 2): three times the inputs" };
     public readonly Option<bool> PitchFeatures = new("--pitch") { Description = "Append log F0 and periodicity (YIN pitch tracker, 60–600 Hz) to each frame's features" };
     public readonly Option<string?> SpeedPerturb = new("--speed-perturb") { Description = "Comma-separated speed factors (e.g. 0.9,1.1): train also on speed-perturbed copies, each a pseudo-speaker" };
@@ -61,7 +64,14 @@ internal sealed class TrainingArgs
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
     public void AddTo(Command command, bool modelShape = true)
     {
-        foreach (var option in new Option[] { Data, Format, Preset, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads, Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay, Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures, PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly })
+        Option[] all =
+        [
+            Data, Format, RecipeName, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads,
+            Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay,
+            Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures,
+            PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly
+        ];
+        foreach (var option in all)
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
@@ -72,7 +82,7 @@ internal sealed class TrainingArgs
     {
         var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
         bool regression = r.GetValue(Task) == SerTask.Regression;
-        var (frontEnd, speeds) = (FrontEndOf(r), Speeds(r));
+        var (frontEnd, speeds) = (FrontEndOf(r), SpeedsOf(r));
         var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd, speeds));
         Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, " +
             (regression ? $"scores {set.Examples.Min(e => e.Score):F2}..{set.Examples.Max(e => e.Score):F2}" : $"{set.Labels.Count} labels")));
@@ -80,15 +90,34 @@ internal sealed class TrainingArgs
         return set;
     }
 
-    public FrontEnd FrontEndOf(ParseResult r) =>
-        (r.GetValue(Feature) ?? Presets.Get(r.GetValue(Preset)!).Model.Features) switch
+    public Recipe RecipeOf(ParseResult r) => Recipe.Load(r.GetValue(RecipeName)!);
+
+    /// <summary>The recipe's front end, or the one --features names; --mel-bands, --deltas and --pitch on
+    /// top.</summary>
+    public FrontEnd FrontEndOf(ParseResult r)
+    {
+        var recipe = RecipeOf(r).FrontEnd;
+        var kind = r.GetValue(Feature) ?? recipe.Kind;
+        var basis = kind == recipe.Kind ? recipe : kind switch
         {
-            FeatureKind.Functionals when r.GetValue(DeltaFeatures) || r.GetValue(PitchFeatures) =>
-                throw new ArgumentException("--deltas and --pitch add frame features; the functionals are per utterance"),
+            FeatureKind.Mel => FrontEnd.Mel(64),
             FeatureKind.Functionals => FrontEnd.Functionals,
-            var kind => (kind == FeatureKind.Mel ? FrontEnd.Mel(r.GetValue(MelBands)) : FrontEnd.Paper)
-                with { Deltas = r.GetValue(DeltaFeatures), Pitch = r.GetValue(PitchFeatures) },
+            _ => FrontEnd.Paper,
         };
+        bool deltas = r.GetValue(DeltaFeatures) || basis.Deltas, pitch = r.GetValue(PitchFeatures) || basis.Pitch;
+        if (kind == FeatureKind.Functionals && (deltas || pitch))
+            throw new ArgumentException("--deltas and --pitch add frame features; the functionals are per utterance");
+        return basis with
+        {
+            Bands = kind == FeatureKind.Mel ? r.GetValue(MelBands) ?? basis.Bands : basis.Bands,
+            Deltas = deltas,
+            Pitch = pitch,
+        };
+    }
+
+    /// <summary>The speed factors of --speed-perturb, else the recipe's.</summary>
+    public IReadOnlyList<double> SpeedsOf(ParseResult r) =>
+        Speeds(r) is { Count: > 0 } speeds ? speeds : RecipeOf(r).Training.SpeedPerturbation;
 
     public IReadOnlyList<double> Speeds(ParseResult r) => TrainCommand.Split(r.GetValue(SpeedPerturb)).Select(s =>
         double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is >= 0.5 and <= 2 && v != 1
@@ -99,7 +128,8 @@ internal sealed class TrainingArgs
 
     public (ModelConfig Model, TrainingOptions Training) Settings(ParseResult r, FeatureSet data)
     {
-        var (model, training) = Presets.Get(r.GetValue(Preset)!);
+        var recipe = RecipeOf(r);
+        var (model, training) = (recipe.Model, recipe.Training);
         bool regression = r.GetValue(Task) == SerTask.Regression;
         model = FrontEndOf(r).Configure(model) with
         {
@@ -114,10 +144,10 @@ internal sealed class TrainingArgs
             Hidden = r.GetValue(Hidden) ?? model.Hidden,
             Heads = r.GetValue(Heads) ?? model.Heads,
             Pooling = r.GetValue(Pool) ?? model.Pooling,
-            InputStatistics = r.GetValue(InputStats),
+            InputStatistics = r.GetValue(InputStats) || model.InputStatistics,
             OutputDropout = r.GetValue(Dropout) ?? model.OutputDropout,
             AttentionDropout = r.GetValue(AttentionDropout) ?? model.AttentionDropout,
-            UseAttention = !r.GetValue(NoAttention),
+            UseAttention = !r.GetValue(NoAttention) && model.UseAttention,
             Loss = r.GetValue(Loss) ?? model.Loss,
         };
         training = training with
@@ -130,11 +160,11 @@ internal sealed class TrainingArgs
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
             ClassWeights = r.GetValue(ClassWeights) || training.ClassWeights,
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
-            SpecAugment = r.GetValue(SpecAugment),
+            SpecAugment = r.GetValue(SpecAugment) || training.SpecAugment,
             Crop = r.GetValue(Crop) ?? training.Crop,
             Mixup = r.GetValue(Mixup) ?? training.Mixup,
             Normalization = r.GetValue(Normalize) ?? training.Normalization,
-            SpeedPerturbation = Speeds(r),
+            SpeedPerturbation = SpeedsOf(r),
         };
         model.Validate();
         training.Validate();

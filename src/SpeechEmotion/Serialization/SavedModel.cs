@@ -85,18 +85,11 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         }
     }
 
-    /// <summary>
-    /// The config of a model file. Source-generated JSON sets every init-only property, so a setting missing from an
-    /// older file would become 0 instead of its default: the file's values are laid over a default config first.
-    /// </summary>
-    private static ModelConfig ReadConfig(JsonNode? stored)
-    {
-        if (stored is not JsonObject values) throw new InvalidDataException("no config");
-        var merged = JsonSerializer.SerializeToNode(new ModelConfig(),
-            ModelJsonContext.Default.ModelConfig)!.AsObject();
-        foreach (var (name, value) in values) merged[name] = value?.DeepClone();
-        return merged.Deserialize(ModelJsonContext.Default.ModelConfig) ?? throw new InvalidDataException("no config");
-    }
+    /// <summary>The config of a model file, laid over a default config (an older file lacks newer settings; a newer
+    /// file's unknown ones are ignored).</summary>
+    private static ModelConfig ReadConfig(JsonNode? stored) => stored is JsonObject values
+        ? JsonDefaults.Merge(new ModelConfig(), values, ModelJsonContext.Default.ModelConfig, strict: false)
+        : throw new InvalidDataException("no config");
 
     /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact
     /// size.</summary>

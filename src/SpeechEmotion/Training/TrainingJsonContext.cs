@@ -6,6 +6,7 @@ namespace SpeechEmotion.Training;
 /// no reflection, so the native `ser` trains too. Enums are written by name.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(TrainingOptions))]
+[JsonSerializable(typeof(Features.FrontEnd))]
 [JsonSerializable(typeof(List<EpochRecord>))]
 [JsonSerializable(typeof(IReadOnlyList<EpochRecord>))]
 public sealed partial class TrainingJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 namespace SpeechEmotion.Training;
 
-/// <summary>Optimisation settings of one training run (the paper's Table 2 via <see cref="Presets"/>; flags override).</summary>
+/// <summary>Optimisation settings of one training run (from a <see cref="Recipe"/>; flags override).</summary>
 public sealed record TrainingOptions
 {
     public int Epochs { get; init; } = 80;
@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     public IReadOnlyList<double> SpeedPerturbation { get; init; } = [];
     /// <summary>Keep the mean of the weights after each of the last K epochs instead of one epoch's (0: off).</summary>
     public int AverageLast { get; init; }
+    /// <summary>The recipe these options started from (<see cref="Training.Recipe"/>); flags may have changed
+    /// some.</summary>
+    public string? Recipe { get; init; }
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 

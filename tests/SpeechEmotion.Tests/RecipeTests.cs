@@ -1,0 +1,93 @@
+using System.Text;
+using SpeechEmotion.Engine;
+using SpeechEmotion.Features;
+using SpeechEmotion.Serialization;
+using SpeechEmotion.Tests.Support;
+using SpeechEmotion.Training;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>Recipes as files: the built-in ones (the paper's presets, the best Emo-DB recipe, the baseline), flags
+/// over a recipe, the recipe recorded in the model, and hand-written files with mistakes.</summary>
+public class RecipeTests
+{
+    [Test]
+    public void Built_in_recipes_load_and_the_paper_presets_are_table_2()
+    {
+        Assert.That(Recipe.BuiltIn, Is.SupersetOf(new[] { "emodb", "iemocap", "functionals", "emodb-best" }));
+        foreach (var name in Recipe.BuiltIn)
+        {
+            var recipe = Recipe.Load(name);
+            Assert.That(recipe.Training.Recipe, Is.EqualTo(name));
+            Assert.That(recipe.Description, Is.Not.Empty, name);
+            Assert.That(FrontEnd.For(recipe.Model), Is.EqualTo(recipe.FrontEnd), name);
+        }
+        var emodb = Recipe.Load("emodb");
+        Assert.That(emodb.FrontEnd, Is.EqualTo(FrontEnd.Paper));
+        Assert.That((emodb.Model.Heads, emodb.Model.Hidden, emodb.Model.OutputDropout, emodb.Model.Loss),
+            Is.EqualTo((8, 128, 0.2f, LossKind.L1)));
+        Assert.That((emodb.Training.LearningRate, emodb.Training.BatchSize, emodb.Training.Epochs),
+            Is.EqualTo((1e-4, 32, 80)));
+        var iemocap = Recipe.Load("iemocap");
+        Assert.That((iemocap.Model.Heads, iemocap.Model.OutputDropout, iemocap.Training.LearningRate,
+            iemocap.Training.Epochs), Is.EqualTo((16, 0.3f, 1e-5, 100)));
+        var best = Recipe.Load("emodb-best");
+        Assert.That(best.FrontEnd, Is.EqualTo(FrontEnd.Mel(64, deltas: true, pitch: true)));
+        Assert.That(best.Model.InputSize, Is.EqualTo(198));
+        Assert.That((best.Training.Epochs, best.Training.AverageLast, best.Training.Mixup, best.Training.Normalization),
+            Is.EqualTo((30, 15, 0.4, FeatureNormalization.Speaker)));
+        Assert.That(Recipe.Load("functionals").Model.IsFunctionals);
+    }
+
+    [Test]
+    public void Mistakes_in_a_recipe_file_name_the_file_and_the_setting()
+    {
+        using var dir = new TempDir();
+        string File(string name, string json) => dir.File(name, Encoding.UTF8.GetBytes(json));
+        Assert.That(() => Recipe.Load(File("typo.json", """{"training": {"Epoch": 3}}""")),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("typo.json")
+                .And.Message.Contains("unknown setting 'Epoch'"));
+        Assert.That(() => Recipe.Load(File("section.json", """{"optimiser": {}}""")),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("unknown section 'optimiser'"));
+        Assert.That(() => Recipe.Load(File("broken.json", """{"model": """)),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("broken.json"));
+        Assert.That(() => Recipe.Load(File("bad.json", """{"model": {"Heads": 7}}""")),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("7 heads"));
+        Assert.That(() => Recipe.Load("no-such-recipe"),
+            Throws.ArgumentException.With.Message.Contains("emodb-best"));
+        var mel = Recipe.Load(File("mine.json", """{"frontEnd": {"Kind": "Mel"}, "training": {"Epochs": 3}}"""));
+        Assert.That((mel.Name, mel.FrontEnd.Bands, mel.Model.InputSize, mel.Training.Epochs),
+            Is.EqualTo(("mine", 64, 64, 3)));
+    }
+
+    [Test]
+    public void Train_starts_from_a_recipe_flags_override_it_and_the_model_records_it()
+    {
+        using var dir = new TempDir();
+        string data = TrainingCliTests.WriteCorpus(dir);
+        string model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run("train", "--data", data, "--recipe", "functionals", "--epochs", "7",
+            "--device", "cpu", "--out", model);
+        Assert.That(code, Is.EqualTo(0), output);
+        var saved = SavedModel.Load(model);
+        Assert.That(saved.Config.IsFunctionals);
+        var options = saved.Summary["options"]!;
+        Assert.That(options["Recipe"]!.GetValue<string>(), Is.EqualTo("functionals"));
+        Assert.That(options["Epochs"]!.GetValue<int>(), Is.EqualTo(7), "the flag wins");
+        Assert.That(options["ClassWeights"]!.GetValue<bool>(), "the recipe's setting stays");
+
+        string file = dir.File("tiny.json", Encoding.UTF8.GetBytes(
+            """{"frontEnd": {"Kind": "Mel", "Bands": 16}, "model": {"Hidden": 4, "Heads": 2, "FcSize": 8},""" +
+            """ "training": {"Epochs": 2, "LearningRate": 0.01, "BatchSize": 4}}"""));
+        (code, output) = SerProcess.Run("train", "--data", data, "--recipe", file, "--device", "cpu", "--out", model);
+        Assert.That(code, Is.EqualTo(0), output);
+        saved = SavedModel.Load(model);
+        Assert.That((saved.Config.InputSize, saved.Config.Hidden, saved.Summary["epochs"]!.GetValue<int>()),
+            Is.EqualTo((16, 4, 2)));
+        Assert.That(saved.Summary["options"]!["Recipe"]!.GetValue<string>(), Is.EqualTo("tiny"));
+
+        (code, output) = SerProcess.Run("train", "--data", data, "--recipe", "nope", "--device", "cpu");
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("unknown recipe 'nope'"));
+    }
+}
