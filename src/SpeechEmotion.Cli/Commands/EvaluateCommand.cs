@@ -16,12 +16,21 @@ internal static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Corpus folder or CSV manifest", Required = true };
         var format = new Option<CorpusFormat?>("--format") { Description = "emodb | iemocap | csv (default: detected)" };
         var speakers = new Option<string?>("--speakers") { Description = "Comma-separated speakers to evaluate on (default: all)" };
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Comma-separated labels to score on; other utterances are left out (default: all)",
+        };
         var device = DeviceOption.Create();
-        var command = new Command("evaluate", "Print UA, WA, macro F1, per-class recall and the confusion matrix of a saved model") { model, data, format, speakers, device };
+        var command = new Command("evaluate",
+            "Print UA, WA, macro F1, per-class recall and the confusion matrix of a saved model")
+        {
+            model, data, format, speakers, labels, device,
+        };
         command.SetAction(r => CliRunner.Run(() =>
         {
             var saved = SavedModel.Load(r.GetValue(model)!);
             var corpus = CorpusLoader.Load(r.GetValue(data)!, r.GetValue(format));
+            if (TrainCommand.Split(r.GetValue(labels)) is { Length: > 0 } only) corpus = corpus.WithLabels(only);
             bool regression = saved.Config.Task == Model.SerTask.Regression;
             var set = FeatureSet.Load(corpus, regression, FrontEnd.For(saved.Config));
             var wanted = TrainCommand.Split(r.GetValue(speakers));

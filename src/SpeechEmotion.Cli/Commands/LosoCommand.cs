@@ -18,22 +18,33 @@ internal static class LosoCommand
         var groups = new Option<int>("--fold-groups") { Description = "Make K speaker-disjoint groups instead of one fold per speaker" };
         var val = new Option<int>("--val-count") { Description = "Training speakers per fold held out for early stopping (default 0: fixed epochs)" };
         var randomSplit = new Option<double?>("--random-split") { Description = "Instead of LOSO: a random stratified utterance split with this test fraction (speaker-DEPENDENT, for comparison with papers)" };
+        var trainAlso = new Option<string[]>("--train-also")
+        {
+            Description = "A corpus (FORMAT:PATH, as --data) whose utterances join every fold's training set and are " +
+                          "never tested; give it again for more",
+        };
         var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)", DefaultValueFactory = _ => "reports/loso" };
-        var command = new Command("loso", "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run") { folds, groups, val, randomSplit, report };
+        var command = new Command("loso",
+            "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run")
+        {
+            folds, groups, val, randomSplit, trainAlso, report,
+        };
         args.AddTo(command);
         command.SetAction(r => CliRunner.Run(() => Run(r, args, r.GetValue(folds)!, r.GetValue(groups), r.GetValue(val), r.GetValue(report)!,
-            randomSplit: r.GetValue(randomSplit))));
+            randomSplit: r.GetValue(randomSplit), trainAlso: r.GetValue(trainAlso) ?? [])));
         return command;
     }
 
     /// <summary>Runs the folds; <paramref name="data"/> lets a sweep compute the features once for all its settings.</summary>
     public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null,
-        double? randomSplit = null, FeatureSet? data = null)
+        double? randomSplit = null, FeatureSet? data = null, IReadOnlyList<string>? trainAlso = null)
     {
-        data ??= args.LoadFeatures(r);
+        IReadOnlyList<string>? tested = null;
+        data ??= args.LoadFeatures(r, trainAlso ?? [], out tested);
+        tested ??= data.Corpus.Speakers;
         var (model, training) = args.Settings(r, data);
         model = model with { UseAttention = attention ?? model.UseAttention, Heads = heads ?? model.Heads };
-        var plan = FoldPlan.Folds(data.Corpus.Speakers, foldSpec, groups);
+        var plan = FoldPlan.Folds(tested, foldSpec, groups);
         var factory = args.BackendFactory(r);
         string device;
         using (var probe = factory()) device = probe.Name;
@@ -53,6 +64,8 @@ internal static class LosoCommand
         }
         string protocol = randomSplit is { } f ? $"SPEAKER-DEPENDENT random stratified utterance split, {100 * (1 - f):F0}/{100 * f:F0} (test speakers also train)"
             : groups > 0 ? $"speaker-independent, {plan.Count} speaker-disjoint groups" : $"leave-one-speaker-out, {plan.Count} folds";
+        var always = data.Corpus.Speakers.Except(tested).Select(s => s.Split('/')[0]).Distinct().ToList();
+        if (always.Count > 0) protocol += $"; every fold also trains on all of {string.Join(", ", always)}";
         var json = LosoReport.Json(labels, results, model, training, protocol, device);
         string title = $"{data.Corpus.Name}: {protocol}";
         Directory.CreateDirectory(outDir);

@@ -11,7 +11,12 @@ namespace SpeechEmotion.Cli.Commands;
 /// <summary>The options shared by train, loso and sweep: data, preset, device, model shape and optimisation; flags override the preset.</summary>
 internal sealed class TrainingArgs
 {
-    public readonly Option<string?> Data = new("--data") { Description = "Corpus folder or CSV manifest (default: data/emodb, else $SER_DATA/emodb)" };
+    public readonly Option<string[]> Data = new("--data")
+    {
+        Description = "Corpus folder or CSV manifest, optionally FORMAT:PATH (emodb:, iemocap:, csv:); give it again " +
+                      "to train on several corpora at once: labels merged by name, speakers kept apart as " +
+                      "CORPUS/SPEAKER (default: data/emodb, else $SER_DATA/emodb)",
+    };
     public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
     public readonly Option<string> RecipeName = new("--recipe", "--preset")
     {
@@ -59,6 +64,11 @@ internal sealed class TrainingArgs
     public readonly Option<string?> SpeedPerturb = new("--speed-perturb") { Description = "Comma-separated speed factors (e.g. 0.9,1.1): train also on speed-perturbed copies, each a pseudo-speaker" };
     public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
+    public readonly Option<string?> OnlyLabels = new("--labels")
+    {
+        Description = "Comma-separated labels to keep (e.g. anger,happiness,neutral,sadness: the four Emo-DB, ASED " +
+                      "and URDU share); other utterances are left out (default: all)",
+    };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
 
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
@@ -69,18 +79,53 @@ internal sealed class TrainingArgs
             Data, Format, RecipeName, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads,
             Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay,
             Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures,
-            PitchFeatures, SpeedPerturb, Task, ScoreRange, ImprovisedOnly
+            PitchFeatures, SpeedPerturb, Task, ScoreRange, OnlyLabels, ImprovisedOnly
         ];
         foreach (var option in all)
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
     }
 
-    public string DataPath(ParseResult r) =>
-        r.GetValue(Data) ?? EmoDbOffer.Resolve(Path.Combine("data", "emodb"), DataPaths.EmoDb, EmoDbOffer.ConsolePrompt());
-
-    public FeatureSet LoadFeatures(ParseResult r)
+    /// <summary>The corpus of --data, or several merged (<see cref="Corpus.Merge"/>), with <paramref
+    /// name="trainAlso"/>'s corpora after them; <paramref name="tested"/>: the speakers of --data's sources (those of
+    /// <paramref name="trainAlso"/> only ever train).</summary>
+    public Corpus LoadCorpus(ParseResult r, IReadOnlyList<string> trainAlso, out IReadOnlyList<string> tested)
     {
-        var corpus = CorpusLoader.Load(DataPath(r), r.GetValue(Format), improvisedOnly: r.GetValue(ImprovisedOnly));
+        var sources = r.GetValue(Data) is { Length: > 0 } given ? given
+            : [EmoDbOffer.Resolve(Path.Combine("data", "emodb"), DataPaths.EmoDb, EmoDbOffer.ConsolePrompt())];
+        Corpus Load(string source)
+        {
+            var (format, path) = Source(source, r.GetValue(Format));
+            return CorpusLoader.Load(path, format, improvisedOnly: r.GetValue(ImprovisedOnly));
+        }
+        var corpora = sources.Select(Load).ToList();
+        var merged = Corpus.Merge([.. corpora, .. trainAlso.Select(Load)]);
+        var ofData = merged.Utterances.Take(corpora.Sum(c => c.Utterances.Count)).ToList(); // Merge keeps the order
+        if (TrainCommand.Split(r.GetValue(OnlyLabels)) is { Length: > 0 } labels)
+        {
+            merged = merged.WithLabels(labels);
+            ofData = ofData.Where(u => labels.Contains(u.Label)).ToList();
+        }
+        tested = ofData.Select(u => u.Speaker).Distinct().Order(StringComparer.Ordinal).ToList();
+        return merged;
+    }
+
+    /// <summary>"csv:x.csv" → (Csv, "x.csv"); a path without a known format prefix keeps --format (or
+    /// detection).</summary>
+    private static (CorpusFormat? Format, string Path) Source(string source, CorpusFormat? format)
+    {
+        int colon = source.IndexOf(':');
+        return colon > 0 && Enum.TryParse<CorpusFormat>(source[..colon], ignoreCase: true, out var prefix)
+            && !source[..colon].All(char.IsDigit)
+            ? (prefix, source[(colon + 1)..]) : (format, source);
+    }
+
+    public FeatureSet LoadFeatures(ParseResult r) => LoadFeatures(r, [], out _);
+
+    /// <summary>The features of --data's corpora and of <paramref name="trainAlso"/>'s (see <see
+    /// cref="LoadCorpus"/>).</summary>
+    public FeatureSet LoadFeatures(ParseResult r, IReadOnlyList<string> trainAlso, out IReadOnlyList<string> tested)
+    {
+        var corpus = LoadCorpus(r, trainAlso, out tested);
         bool regression = r.GetValue(Task) == SerTask.Regression;
         var (frontEnd, speeds) = (FrontEndOf(r), SpeedsOf(r));
         var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd, speeds));

@@ -50,8 +50,10 @@ public static class CsvCorpus
                 && !seen.Contains(label))
                 seen.Add(label);
         }
-        return new Corpus(Path.GetFileNameWithoutExtension(csvPath), baseDir, seen, builder.Utterances,
-            builder.Problems);
+        // A corpus's manifest.csv is named after its folder (ased/manifest.csv: "ased").
+        string name = Path.GetFileNameWithoutExtension(csvPath);
+        if (name.Equals("manifest", StringComparison.OrdinalIgnoreCase)) name = Path.GetFileName(baseDir);
+        return new Corpus(name, baseDir, seen, builder.Utterances, builder.Problems);
     }
 
     /// <summary>RFC 4180 fields of one line (no embedded newlines).</summary>

@@ -30,5 +30,10 @@ public static class FoldPlan
         return candidates.Take(count).ToArray();
     }
 
-    public static string Name(IEnumerable<string> speakers) => "fold-" + string.Join("_", speakers);
+    /// <summary>The fold's folder name: its speakers joined by "_", each character outside [A-Za-z0-9.-] written as
+    /// ~XX (its code in hex), so that "ased/01" or a hostile "../x" stays inside one folder and no two folds share
+    /// one.</summary>
+    public static string Name(IEnumerable<string> speakers) => "fold-" + string.Join("_", speakers.Select(s =>
+        string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c.ToString()
+            : $"~{(int)c:X2}"))));
 }
