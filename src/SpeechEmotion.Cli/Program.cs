@@ -25,6 +25,7 @@ root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(SegmentsCommand.Create());
 root.Subcommands.Add(StreamCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(SuiteCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(DownloadCommand.Create());

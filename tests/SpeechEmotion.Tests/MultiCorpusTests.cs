@@ -92,6 +92,10 @@ public class MultiCorpusTests
         Assert.That(SpeechEmotion.Evaluation.FoldPlan.Name(["../x"]), Is.EqualTo("fold-..~2Fx"));
         Assert.That(SpeechEmotion.Evaluation.FoldPlan.Name(["a_b"]),
             Is.Not.EqualTo(SpeechEmotion.Evaluation.FoldPlan.Name(["a", "b"])), "no two folds share a folder");
+        var many = Enumerable.Range(1, 65).Select(i => $"ased/{i:D2}").ToList();
+        string name = SpeechEmotion.Evaluation.FoldPlan.Name(many);
+        Assert.That(name.Length, Is.LessThanOrEqualTo(120), "a fold of 65 speakers still makes a legal file name");
+        Assert.That(name, Is.Not.EqualTo(SpeechEmotion.Evaluation.FoldPlan.Name(many.Take(64))));
     }
 
     [Test]

@@ -23,21 +23,23 @@ internal static class LosoCommand
             Description = "A corpus (FORMAT:PATH, as --data) whose utterances join every fold's training set and are " +
                           "never tested; give it again for more",
         };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Write no PNGs (report.json and report.md only)" };
         var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)", DefaultValueFactory = _ => "reports/loso" };
         var command = new Command("loso",
             "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run")
         {
-            folds, groups, val, randomSplit, trainAlso, report,
+            folds, groups, val, randomSplit, trainAlso, noPlots, report,
         };
         args.AddTo(command);
         command.SetAction(r => CliRunner.Run(() => Run(r, args, r.GetValue(folds)!, r.GetValue(groups), r.GetValue(val), r.GetValue(report)!,
-            randomSplit: r.GetValue(randomSplit), trainAlso: r.GetValue(trainAlso) ?? [])));
+            randomSplit: r.GetValue(randomSplit), trainAlso: r.GetValue(trainAlso) ?? [],
+            plots: !r.GetValue(noPlots))));
         return command;
     }
 
     /// <summary>Runs the folds; <paramref name="data"/> lets a sweep compute the features once for all its settings.</summary>
     public static int Run(ParseResult r, TrainingArgs args, string foldSpec, int groups, int val, string outDir, bool? attention = null, int? heads = null,
-        double? randomSplit = null, FeatureSet? data = null, IReadOnlyList<string>? trainAlso = null)
+        double? randomSplit = null, FeatureSet? data = null, IReadOnlyList<string>? trainAlso = null, bool plots = true)
     {
         IReadOnlyList<string>? tested = null;
         data ??= args.LoadFeatures(r, trainAlso ?? [], out tested);
@@ -69,16 +71,19 @@ internal static class LosoCommand
         var json = LosoReport.Json(labels, results, model, training, protocol, device);
         string title = $"{data.Corpus.Name}: {protocol}";
         Directory.CreateDirectory(outDir);
-        Plots.CurvesPng(results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(), Path.Combine(outDir, "curves.png"));
+        if (plots)
+            Plots.CurvesPng(results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(),
+                Path.Combine(outDir, "curves.png"));
         if (model.Task == SerTask.Regression)
         {
             Write(outDir, json, title);
             MetricsView.Print(FoldResult.Regression(results.SelectMany(f => f.Predictions), model.ScoreRange), $"pooled over {results.Count} folds");
-            AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, curves.png");
+            AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md{(plots ? ", curves.png" : "")}");
             return 0;
         }
-        WriteClassification(outDir, json, title, $"{data.Corpus.Name} {protocol}", labels, results);
-        AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png, curves.png");
+        WriteClassification(outDir, json, title, $"{data.Corpus.Name} {protocol}", labels, results, plots);
+        AnsiConsole.MarkupLineInterpolated(
+            $"wrote {outDir}/report.json, report.md{(plots ? ", confusion.png, curves.png" : "")}");
         return 0;
     }
 
@@ -89,12 +94,15 @@ internal static class LosoCommand
     }
 
     /// <summary>report.json, report.md and confusion.png of pooled classification folds, and the metrics on the console.</summary>
-    public static void WriteClassification(string outDir, JsonObject json, string title, string plotTitle, IReadOnlyList<string> labels, IReadOnlyList<FoldResult> results)
+    public static void WriteClassification(string outDir, JsonObject json, string title, string plotTitle,
+        IReadOnlyList<string> labels, IReadOnlyList<FoldResult> results, bool plots = true)
     {
         Directory.CreateDirectory(outDir);
         Write(outDir, json, title);
         var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
-        Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"), $"{plotTitle}: UA {pooled.Ua:P1}");
+        if (plots)
+            Plots.ConfusionPng(labels, pooled.Confusion, Path.Combine(outDir, "confusion.png"),
+                $"{plotTitle}: UA {pooled.Ua:P1}");
         MetricsView.Print(pooled, $"pooled over {results.Count} folds");
     }
 }

@@ -69,6 +69,11 @@ internal sealed class TrainingArgs
         Description = "Comma-separated labels to keep (e.g. anger,happiness,neutral,sadness: the four Emo-DB, ASED " +
                       "and URDU share); other utterances are left out (default: all)",
     };
+    public readonly Option<string?> FeatureCache = new("--feature-cache")
+    {
+        Description = "Keep each file's features in this folder and reuse them in later runs (keyed by path, size, " +
+                      "time, front end)",
+    };
     public readonly Option<bool> ImprovisedOnly = new("--improvised-only") { Description = "IEMOCAP: improvised dialogues only" };
 
     /// <summary>Adds the options; sweep leaves out --heads and --no-attention, which it sets per run.</summary>
@@ -79,7 +84,7 @@ internal sealed class TrainingArgs
             Data, Format, RecipeName, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads,
             Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay,
             Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures,
-            PitchFeatures, SpeedPerturb, Task, ScoreRange, OnlyLabels, ImprovisedOnly
+            PitchFeatures, SpeedPerturb, Task, ScoreRange, OnlyLabels, FeatureCache, ImprovisedOnly
         ];
         foreach (var option in all)
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
@@ -128,7 +133,10 @@ internal sealed class TrainingArgs
         var corpus = LoadCorpus(r, trainAlso, out tested);
         bool regression = r.GetValue(Task) == SerTask.Regression;
         var (frontEnd, speeds) = (FrontEndOf(r), SpeedsOf(r));
-        var set = Spectre.Console.AnsiConsole.Status().Start($"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…", _ => FeatureSet.Load(corpus, regression, frontEnd, speeds));
+        var cache = r.GetValue(FeatureCache) is { } folder ? new FeatureCache(folder) : null;
+        var set = Spectre.Console.AnsiConsole.Status().Start(
+            $"computing features ({frontEnd}) of {corpus.Utterances.Count} utterances…",
+            _ => FeatureSet.Load(corpus, regression, frontEnd, speeds, cache: cache));
         Spectre.Console.AnsiConsole.MarkupLine(Spectre.Console.Markup.Escape($"{corpus.Name}: {set.Examples.Count} utterances, {corpus.Speakers.Count} speakers, " +
             (regression ? $"scores {set.Examples.Min(e => e.Score):F2}..{set.Examples.Max(e => e.Score):F2}" : $"{set.Labels.Count} labels")));
         foreach (var p in set.Problems) Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {p.Path}: {p.Reason}");

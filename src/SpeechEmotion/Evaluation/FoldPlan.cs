@@ -32,8 +32,14 @@ public static class FoldPlan
 
     /// <summary>The fold's folder name: its speakers joined by "_", each character outside [A-Za-z0-9.-] written as
     /// ~XX (its code in hex), so that "ased/01" or a hostile "../x" stays inside one folder and no two folds share
-    /// one.</summary>
-    public static string Name(IEnumerable<string> speakers) => "fold-" + string.Join("_", speakers.Select(s =>
-        string.Concat(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c.ToString()
-            : $"~{(int)c:X2}"))));
+    /// one; past 120 characters (a fold of many speakers) the first 80 and a hash of the whole.</summary>
+    public static string Name(IEnumerable<string> speakers)
+    {
+        string name = "fold-" + string.Join("_", speakers.Select(s => string.Concat(s.Select(c =>
+            char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c.ToString() : $"~{(int)c:X2}"))));
+        if (name.Length <= 120) return name;
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(name)))[..16];
+        return $"{name[..80]}-{hash}";
+    }
 }

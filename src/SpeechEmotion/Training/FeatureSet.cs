@@ -41,7 +41,7 @@ public sealed class FeatureSet
     /// <summary>For regression the label column holds the score (invariant culture); a label that is not a number is a problem.</summary>
     public static FeatureSet Load(Corpus corpus, bool regression = false, FrontEnd? frontEnd = null,
         IReadOnlyList<double>? speeds = null,
-        IProgress<int>? progress = null)
+        IProgress<int>? progress = null, FeatureCache? cache = null)
     {
         frontEnd ??= FrontEnd.Paper;
         speeds ??= [];
@@ -61,13 +61,19 @@ public sealed class FeatureSet
                     errors[i] = new CorpusProblem(u.Path, $"score '{u.Label}' is not a number");
                     return;
                 }
-                var audio = WavReader.ReadMono16k(u.Path);
-                var example = new Example(u, frontEnd.Compute(audio), regression ? 0 : corpus.LabelIndex(u.Label),
+                var audio = new Lazy<float[]>(() => WavReader.ReadMono16k(u.Path)); // not read on a cache hit
+                float[] Features(double speed)
+                {
+                    float[] Compute() => frontEnd.Compute(speed == 1 ? audio.Value
+                        : SpeedPerturbation.Apply(audio.Value, speed));
+                    return cache is null ? Compute() : cache.GetOrCompute(u.Path, frontEnd, speed, Compute);
+                }
+                var example = new Example(u, Features(1), regression ? 0 : corpus.LabelIndex(u.Label),
                     score) { Width = frontEnd.Width };
                 copies[i] = speeds.Select(s => example with
                 {
                     Utterance = u with { Speaker = $"{u.Speaker} sp{s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
-                    Features = frontEnd.Compute(SpeedPerturbation.Apply(audio, s)),
+                    Features = Features(s),
                     PerturbedFrom = u.Speaker,
                 }).ToArray();
                 results[i] = example;

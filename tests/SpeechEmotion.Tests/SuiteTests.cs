@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using SpeechEmotion.Tests.Support;
+
+namespace SpeechEmotion.Tests;
+
+/// <summary>`ser suite` on the three real corpora (--quick, the baseline only, to keep it to about a minute): run in
+/// one process, and as separate processes per job then merged, it gives the same suite.json; merging before every
+/// job has run names the missing jobs.</summary>
+public class SuiteTests
+{
+    private static string[] Quick(string report) =>
+        ["suite", "--quick", "--models", "baseline", "--device", "cpu", "--report", report, "--data-root",
+            Path.GetDirectoryName(TestData.EmoDbFolder())!];
+
+    /// <summary>suite.json without the timings, which differ from run to run.</summary>
+    private static JsonNode Results(string report)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "suite.json")))!;
+        foreach (var row in json["rows"]!.AsArray()) row!.AsObject().Remove("seconds");
+        return json;
+    }
+
+    [Test]
+    public void Jobs_in_separate_processes_merge_to_the_one_process_suite()
+    {
+        TestData.Manifest("ased");
+        TestData.Manifest("urdu");
+        using var dir = new TempDir();
+        string one = Path.Combine(dir.Path, "one"), split = Path.Combine(dir.Path, "split");
+        var (code, output) = SerProcess.Run(Quick(one));
+        Assert.That(code, Is.EqualTo(0), output);
+        string md = File.ReadAllText(Path.Combine(one, "suite.md"));
+        Assert.That(md, Does.Contain("## Cross-corpus").And.Contain("| urdu |"));
+        Assert.That(Results(one)["rows"]!.AsArray(), Has.Count.EqualTo(18), "3 corpora × 2 modes × 3 training sets");
+        Assert.That(Directory.GetFiles(one, "*.png", SearchOption.AllDirectories), Is.Empty, "reports only");
+
+        var listed = SerProcess.Run([.. Quick(split), "--list-jobs"]);
+        Assert.That(listed.ExitCode, Is.EqualTo(0), listed.Output);
+        var jobs = listed.Output.Trim().Split('\n');
+        Assert.That(jobs, Has.Length.EqualTo(18));
+        Assert.That(jobs[0], Does.StartWith("1 emodb-utterance-baseline-alone --recipe functionals"));
+
+        var early = SerProcess.Run([.. Quick(split), "--merge"]);
+        Assert.That(early.ExitCode, Is.EqualTo(1));
+        Assert.That(early.Output, Does.Contain("18 jobs have not finished: 1, 2, 3"));
+        foreach (var job in jobs)
+        {
+            var run = SerProcess.Run([.. Quick(split), "--job", job.Split(' ')[0]]);
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+        }
+        var merged = SerProcess.Run([.. Quick(split), "--merge"]);
+        Assert.That(merged.ExitCode, Is.EqualTo(0), merged.Output);
+        Assert.That(JsonNode.DeepEquals(Results(split), Results(one)),
+            $"{Results(split)}\n---\n{Results(one)}");
+        Assert.That(SerProcess.Run([.. Quick(split), "--job", "19"]).Output, Does.Contain("jobs 1 to 18"));
+    }
+}
