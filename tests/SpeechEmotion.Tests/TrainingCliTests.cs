@@ -233,7 +233,27 @@ public class TrainingCliTests
         var fc1Inputs = 4 * saved.Config.Hidden + 2 * saved.Config.InputSize;
         Assert.That(saved.Parameters["fc1.weight"], Has.Length.EqualTo(saved.Config.FcSize * fc1Inputs));
         AssertPredictsAsInProcess(data, model, saved);
-        Assert.That(SerProcess.Run("train", "--data", data, "--pool", "max").Output, Does.Contain("--pool"));
+        Assert.That(SerProcess.Run("train", "--data", data, "--pool", "max").Output,
+            Does.Contain("--pool: 'max' is not one of mean, meanstd"));
+    }
+
+    [Test]
+    public void Enum_options_read_as_typed_lower_case_with_aliases()
+    {
+        using var dir = new TempDir();
+        string model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run("train", "--data", WriteCorpus(dir), "--out", model, "--hidden", "8",
+            "--heads", "2", "--epochs", "2", "--batch", "4", "--device", "cpu", "--loss", "ce", "--normalize", "SPEAKER");
+        Assert.That(code, Is.EqualTo(0), output);
+        var saved = SavedModel.Load(model);
+        Assert.That((saved.Config.Loss, saved.Normalization),
+            Is.EqualTo((SpeechEmotion.Engine.LossKind.CrossEntropy, FeatureNormalization.Speaker)));
+        var refused = SerProcess.Run("train", "--loss", "hinge");
+        Assert.That(refused.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(refused.Output, Does.Contain("--loss: 'hinge' is not one of l1, crossentropy (or ce)")
+            .And.Not.Contain("SpeechEmotion.Engine"));
+        Assert.That(SerProcess.Run("train", "--help").Output, Does.Contain("--loss <l1|crossentropy>")
+            .And.Contain("--normalize <global|speaker>"));
     }
 
     [Test]

@@ -11,10 +11,7 @@ internal static class CorpusCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Corpus folder (Emo-DB, IEMOCAP) or CSV manifest" };
-        var format = new Option<CorpusFormat?>("--format")
-        {
-            Description = "emodb | iemocap | csv (default: detected from the path)",
-        };
+        var format = EnumOption.Optional<CorpusFormat>("--format", "Corpus layout (default: detected from the path)");
         var strict = new Option<bool>("--strict") { Description = "Stop at the first problem instead of listing them" };
         var improvised = new Option<bool>("--improvised-only")
         {

@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     {
         var model = new Option<string>("--model") { Description = "Model file", Required = true };
         var data = new Option<string>("--data") { Description = "Corpus folder or CSV manifest", Required = true };
-        var format = new Option<CorpusFormat?>("--format") { Description = "emodb | iemocap | csv (default: detected)" };
+        var format = EnumOption.Optional<CorpusFormat>("--format", "Corpus layout (default: detected)");
         var speakers = new Option<string?>("--speakers") { Description = "Comma-separated speakers to evaluate on (default: all)" };
         var labels = new Option<string?>("--labels")
         {

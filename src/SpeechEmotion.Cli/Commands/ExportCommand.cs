@@ -18,13 +18,9 @@ internal static class ExportCommand
     {
         var model = new Argument<string>("model") { Description = "Model file (.ser)" };
         var output = new Argument<string>("output") { Description = "File to write" };
-        var format = new Option<ExportFormat>("--format")
-        {
-            Description = "onnx (opset 17: inputs features [batch, frames, F], standardised, and lengths [batch] " +
-                          "int32, " +
-                          "output logits) or safetensors (PyTorch names and shapes; load_state_dict reads it)",
-            DefaultValueFactory = _ => ExportFormat.Safetensors,
-        };
+        var format = EnumOption.WithDefault("--format",
+            "onnx (opset 17: inputs features [batch, frames, F], standardised, and lengths [batch] int32, output " +
+            "logits) or safetensors (PyTorch names and shapes; load_state_dict reads it)", ExportFormat.Safetensors);
         var command = new Command("export", "Write a model in another format") { model, output, format };
         command.SetAction(r => CliRunner.Run(() =>
         {

@@ -17,7 +17,8 @@ internal sealed class TrainingArgs
                       "to train on several corpora at once: labels merged by name, speakers kept apart as " +
                       "CORPUS/SPEAKER (default: data/emodb, else $SER_DATA/emodb)",
     };
-    public readonly Option<CorpusFormat?> Format = new("--format") { Description = "emodb | iemocap | csv (default: detected)" };
+    public readonly Option<CorpusFormat?> Format = EnumOption.Optional<CorpusFormat>("--format",
+        "Corpus layout (default: detected; a FORMAT: prefix on --data wins)");
     public readonly Option<string> RecipeName = new("--recipe", "--preset")
     {
         Description = $"A built-in recipe ({string.Join(" | ", Recipe.BuiltIn)}: recipes/*.json; emodb and iemocap " +
@@ -31,13 +32,15 @@ internal sealed class TrainingArgs
     public readonly Option<int?> ConvBands = new("--conv-bands") { Description = "Bands the convolution also spans, odd: makes it 2-D over time × frequency with the Δ/ΔΔ as input channels (default 0: time only)" };
     public readonly Option<int?> ConvBandStride = new("--conv-band-stride") { Description = "Bands the 2-D convolution steps: downsamples frequency by this factor (default 2)" };
     public readonly Option<int?> ConvLayers = new("--conv-layers") { Description = "Convolution layers stacked, each with twice the channels of the one before and the same kernels and stride (default 1)" };
-    public readonly Option<PoolingKind?> Pool = new("--pool") { Description = "mean (the paper) | meanstd: pool the attention output's mean and standard deviation over the frames" };
+    public readonly Option<PoolingKind?> Pool = EnumOption.Optional<PoolingKind>("--pool",
+        "mean (the paper), or meanstd: pool the attention output's mean and standard deviation over the frames");
     public readonly Option<bool> InputStats = new("--input-stats") { Description = "fc1 also reads each input feature's mean and standard deviation over the utterance" };
     public readonly Option<float?> Dropout = new("--dropout") { Description = "Dropout after fc1, in [0, 1) (preset: 0.2 Emo-DB, 0.3 IEMOCAP)" };
     public readonly Option<float?> AttentionDropout = new("--attention-dropout") { Description = "Dropout on the attention probabilities, in [0, 1) (preset: 0.2)" };
     public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (preset: 8 Emo-DB, 16 IEMOCAP)" };
     public readonly Option<bool> NoAttention = new("--no-attention") { Description = "Bi-GRU-only baseline (the paper's Table 3)" };
-    public readonly Option<LossKind?> Loss = new("--loss") { Description = "l1 (the paper's) | crossentropy" };
+    public readonly Option<LossKind?> Loss = EnumOption.Optional("--loss", "l1 (the paper's) or crossentropy",
+        ("ce", LossKind.CrossEntropy));
     public readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs (preset: 80 Emo-DB, 100 IEMOCAP)" };
     public readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (preset: 1e-4 Emo-DB, 1e-5 IEMOCAP)" };
     public readonly Option<int?> Batch = new("--batch") { Description = "Batch size (default 32)" };
@@ -49,12 +52,11 @@ internal sealed class TrainingArgs
     public readonly Option<bool> SpecAugment = new("--spec-augment") { Description = "Mask 2 frequency bands (each ≤ a tenth of the bins) and 2 time spans (≤ 40 frames, ≤ 20 %) of every training utterance (SpecAugment)" };
     public readonly Option<int?> Crop = new("--crop") { Description = "Train on a random window of at most this many frames (10 ms each) of every utterance, drawn anew each epoch; evaluation reads whole utterances (default 0: off)" };
     public readonly Option<double?> Mixup = new("--mixup") { Description = "Mixup's α: train on mixtures λ·a + (1 − λ)·b of utterance pairs of each batch and their labels (or scores), λ ~ Beta(α, α) (default 0: off; 0.4 is typical)" };
-    public readonly Option<FeatureNormalization?> Normalize = new("--normalize") { Description = "global (the paper: training-set statistics) | speaker (each speaker's own statistics)" };
-    public readonly Option<FeatureKind?> Feature = new("--features")
-    {
-        Description = "linear (the paper: 400 bins, 0–4 kHz) | mel (log-mel bands, 0–8 kHz) | functionals (144 " +
-                      "statistics per utterance: the baseline model) (default: the preset's)",
-    };
+    public readonly Option<FeatureNormalization?> Normalize = EnumOption.Optional<FeatureNormalization>("--normalize",
+        "global (the paper: training-set statistics; utterance mode) or speaker (each speaker's own statistics)");
+    public readonly Option<FeatureKind?> Feature = EnumOption.Optional<FeatureKind>("--features",
+        "linear (the paper: 400 bins, 0–4 kHz), mel (log-mel bands, 0–8 kHz) or functionals (144 statistics per " +
+        "utterance: the baseline model) (default: the recipe's)");
     public readonly Option<int?> MelBands = new("--mel-bands")
     {
         Description = "Number of mel bands with --features mel (default: the recipe's, else 64)",
@@ -62,7 +64,8 @@ internal sealed class TrainingArgs
     public readonly Option<bool> DeltaFeatures = new("--deltas") { Description = "Append the features' first and second time derivatives (HTK deltas, window 2): three times the inputs" };
     public readonly Option<bool> PitchFeatures = new("--pitch") { Description = "Append log F0 and periodicity (YIN pitch tracker, 60–600 Hz) to each frame's features" };
     public readonly Option<string?> SpeedPerturb = new("--speed-perturb") { Description = "Comma-separated speed factors (e.g. 0.9,1.1): train also on speed-perturbed copies, each a pseudo-speaker" };
-    public readonly Option<SerTask> Task = new("--task") { Description = "classification (emotions) | regression (sentiment score from a CSV manifest: path,score,speaker)" };
+    public readonly Option<SerTask> Task = EnumOption.WithDefault("--task", "classification (emotions) or " +
+        "regression (a sentiment score from a CSV manifest: path,score,speaker)", SerTask.Classification);
     public readonly Option<double?> ScoreRange = new("--score-range") { Description = "Regression: scores lie in [-R, R] (MOSI 3, CH-SIMS 1; default: the largest |score| in the data)" };
     public readonly Option<string?> OnlyLabels = new("--labels")
     {
