@@ -243,7 +243,8 @@ public class TrainingCliTests
         using var dir = new TempDir();
         string model = Path.Combine(dir.Path, "m.ser");
         var (code, output) = SerProcess.Run("train", "--data", WriteCorpus(dir), "--out", model, "--hidden", "8",
-            "--heads", "2", "--epochs", "2", "--batch", "4", "--device", "cpu", "--loss", "ce", "--normalize", "SPEAKER");
+            "--heads", "2", "--epochs", "2", "--batch", "4", "--device", "cpu", "--loss", "ce",
+            "--normalize", "SPEAKER");
         Assert.That(code, Is.EqualTo(0), output);
         var saved = SavedModel.Load(model);
         Assert.That((saved.Config.Loss, saved.Normalization),
