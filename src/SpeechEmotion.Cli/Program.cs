@@ -22,6 +22,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LosoCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(PredictCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SegmentsCommand.Create());
 root.Subcommands.Add(StreamCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());

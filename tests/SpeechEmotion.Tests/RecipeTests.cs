@@ -90,4 +90,27 @@ public class RecipeTests
         Assert.That(code, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("unknown recipe 'nope'"));
     }
+
+    [Test]
+    public void Info_describes_a_model_and_evaluate_warns_about_its_training_speakers()
+    {
+        using var dir = new TempDir();
+        string data = TrainingCliTests.WriteCorpus(dir);
+        string model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run("train", "--data", data, "--recipe", "functionals", "--epochs", "5",
+            "--test-speakers", "09", "--device", "cpu", "--out", model);
+        Assert.That(code, Is.EqualTo(0), output);
+        (code, output) = SerProcess.Run("info", model);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("144 utterance functionals → linear softmax").And.Contain("functionals")
+            .And.Contain("global: training-set statistics").And.Contain("2: 03, 08"));
+        Assert.That(SerProcess.Run("info").Output, Does.Contain("built in"));
+
+        (code, output) = SerProcess.Run("evaluate", "--model", model, "--data", data, "--device", "cpu");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("trained on these very files of 03, 08"));
+        (code, output) = SerProcess.Run("evaluate", "--model", model, "--data", data, "--speakers", "09",
+            "--device", "cpu");
+        Assert.That(output, Does.Not.Contain("warning"), "the held-out speaker is speaker-independent");
+    }
 }

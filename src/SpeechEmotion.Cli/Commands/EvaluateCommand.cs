@@ -36,6 +36,14 @@ internal static class EvaluateCommand
             var wanted = TrainCommand.Split(r.GetValue(speakers));
             var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
             if (examples.Count == 0) throw new ArgumentException("no utterances to evaluate (check --speakers)");
+            var (seen, exact) = Trainer.SeenInTraining(saved.Summary, examples);
+            string who = string.Join(", ", seen);
+            if (seen.Count > 0)
+                Console.Error.WriteLine(exact
+                    ? $"warning: the model was trained on these very files of {who}: the numbers below are not " +
+                      "speaker-independent"
+                    : $"warning: the model was trained on speakers named {who}; if they are these speakers, the " +
+                      "numbers below are not speaker-independent");
             using var backend = Devices.Open(r.GetValue(device)!);
             using var m = saved.Instantiate(backend);
             if (regression)

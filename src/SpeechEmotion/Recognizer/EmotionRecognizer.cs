@@ -70,10 +70,7 @@ public sealed class EmotionRecognizer : IDisposable
     /// </summary>
     public static EmotionRecognizer FromDefaultModel(RecognizerOptions? options = null)
     {
-        using var stream = typeof(EmotionRecognizer).Assembly.GetManifestResourceStream("SpeechEmotion.default.ser")
-            ?? throw new InvalidOperationException("the built-in model is missing from this build of SpeechEmotion");
-        return new EmotionRecognizer(SavedModel.Load(stream, "built-in model"), DefaultModelName,
-            options ?? new RecognizerOptions());
+        return new EmotionRecognizer(SavedModel.LoadBuiltIn(), DefaultModelName, options ?? new RecognizerOptions());
     }
 
     /// <summary>The model's name (its file name without extension), also given in every result.</summary>

@@ -42,6 +42,14 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
 
     public static SavedModel Load(string path) => Load(path, out _, out _);
 
+    /// <summary>The model built into the library (models/emodb.ser as an embedded resource).</summary>
+    public static SavedModel LoadBuiltIn()
+    {
+        using var stream = typeof(SavedModel).Assembly.GetManifestResourceStream("SpeechEmotion.default.ser")
+            ?? throw new InvalidOperationException("the built-in model is missing from this build of SpeechEmotion");
+        return Load(stream, "built-in model");
+    }
+
     /// <summary>A model from a seekable stream (e.g. an embedded resource); name labels errors.</summary>
     public static SavedModel Load(Stream stream, string name)
     {

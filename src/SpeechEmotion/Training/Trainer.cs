@@ -91,12 +91,37 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
             ["selection"] = how,
             ["train_utterances"] = train.Count,
             ["train_speakers"] = new JsonArray(train.Select(e => e.Utterance.Speaker).Distinct().Order().Select(s => (JsonNode)s).ToArray()),
+            ["train_files"] = new JsonArray(train.Select(TrainingFile).Distinct().Order(StringComparer.Ordinal)
+                .Select(f => (JsonNode)f).ToArray()),
             ["options"] = OptionsJson(options),
             ["device"] = backend.Name,
         };
         var saved = new SavedModel(config, labels, normalizer, SavedModel.Extract(model), summary) { Normalization = options.Normalization };
         return new TrainingResult(saved, history, selectedEpoch, how, cancelled,
             history.Take(startEpoch).Sum(e => e.Seconds));
+    }
+
+    /// <summary>How a model's summary names a training utterance: speaker and file name (not the folder, which
+    /// moves with the corpus).</summary>
+    private static string TrainingFile(Example e) =>
+        $"{e.PerturbedFrom ?? e.Utterance.Speaker}/{Path.GetFileName(e.Utterance.Path)}";
+
+    /// <summary>
+    /// The speakers among <paramref name="examples"/> that trained the model of <paramref name="summary"/>: by speaker
+    /// and file name when the model lists its files (Exact), else (older models) by speaker name alone, which another
+    /// corpus's speakers can share.
+    /// </summary>
+    public static (IReadOnlyList<string> Speakers, bool Exact) SeenInTraining(JsonObject summary,
+        IReadOnlyList<Example> examples)
+    {
+        if (summary["train_files"] is JsonArray files)
+        {
+            var seen = files.Select(f => f!.GetValue<string>()).ToHashSet();
+            return (examples.Where(e => seen.Contains(TrainingFile(e))).Select(e => e.Utterance.Speaker).Distinct()
+                .Order().ToList(), true);
+        }
+        var speakers = summary["train_speakers"]?.AsArray().Select(s => s!.GetValue<string>()).ToHashSet() ?? [];
+        return (examples.Select(e => e.Utterance.Speaker).Where(speakers.Contains).Distinct().Order().ToList(), false);
     }
 
     /// <summary>Metrics of a model (in evaluation mode) on a normalised set.</summary>
