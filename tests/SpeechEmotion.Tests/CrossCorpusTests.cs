@@ -19,7 +19,7 @@ public class CrossCorpusTests
             string.Join("\n", rows.Select(r => $"{TestData.EmoDbWav(r.Item1)},{r.Item2},{r.Item1[..2]}")) + "\n"));
         var saved = SavedModel.Load(RecognizerTests.ShippedModel("emodb"));
         var corpus = CsvCorpus.Load(csv);
-        var set = saved.Prepare(FeatureSet.Load(corpus, frontEnd: FrontEnd.For(saved.Config)).Examples);
+        var set = saved.Prepare(FeatureSet.Load(corpus, frontEnd: saved.Config.InputFrontEnd()).Examples);
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         using var model = saved.Instantiate(backend);
         var metrics = Trainer.EvaluateOnLabels(model, set, saved.Labels, corpus.Labels);

@@ -86,12 +86,17 @@ public class MelSpectrogramTests
     [Test]
     public void The_front_end_follows_the_model_config()
     {
-        Assert.That(FrontEnd.For(new ModelConfig()), Is.EqualTo(FrontEnd.Paper));
-        Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 48 }), Is.EqualTo(FrontEnd.Mel(48)));
-        Assert.That(() => FrontEnd.For(new ModelConfig { InputSize = 48 }), Throws.ArgumentException.With.Message.Contains("400 bins"));
-        Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 72, Deltas = true }), Is.EqualTo(FrontEnd.Mel(24, deltas: true)));
-        Assert.That(FrontEnd.For(new ModelConfig { InputSize = 1200, Deltas = true }), Is.EqualTo(FrontEnd.Paper with { Deltas = true }));
-        Assert.That(() => FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 70, Deltas = true }), Throws.ArgumentException.With.Message.Contains("multiple of 3"));
+        Assert.That(new ModelConfig().InputFrontEnd(), Is.EqualTo(FrontEnd.Paper));
+        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 48 }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(48)));
+        Assert.That(() => new ModelConfig { InputSize = 48 }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("400 bins"));
+        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 72, Deltas = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(24, deltas: true)));
+        Assert.That(new ModelConfig { InputSize = 1200, Deltas = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Paper with { Deltas = true }));
+        Assert.That(() => new ModelConfig { Features = FeatureKind.Mel, InputSize = 70, Deltas = true }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("multiple of 3"));
         var audio = WavBytes.Tone(440, 16000, 2000);
         Assert.That(FrontEnd.Mel(48).Compute(audio), Has.Length.EqualTo(Spectrogram.FrameCount(2000) * 48));
     }

@@ -25,7 +25,7 @@ public class OnnxExportTests
         Assert.That(code, Is.EqualTo(0), output);
 
         // Three utterances of different lengths, standardised as the model was trained (per speaker or global).
-        var frontEnd = FrontEnd.For(saved.Config);
+        var frontEnd = saved.Config.InputFrontEnd();
         var examples = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f =>
             new Example(new Utterance(f, saved.Labels[0], "s"),
             frontEnd.Compute(WavReader.ReadMono16k(TestData.EmoDbWav(f))), 0) { Width = frontEnd.Width }).ToList();
@@ -70,7 +70,7 @@ public class OnnxExportTests
         string onnx = Path.Combine(dir.Path, "emodb.onnx");
         OnnxExport.Write(saved, onnx);
         var corpus = EmoDbCorpus.Load(TestData.EmoDbFolder());
-        var set = saved.Prepare(FeatureSet.Load(corpus, frontEnd: FrontEnd.For(saved.Config)).Examples);
+        var set = saved.Prepare(FeatureSet.Load(corpus, frontEnd: saved.Config.InputFrontEnd()).Examples);
         Assert.That(set.Count, Is.EqualTo(535));
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         using var model = saved.Instantiate(backend);

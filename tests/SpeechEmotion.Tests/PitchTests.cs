@@ -118,10 +118,15 @@ public class PitchTests
     [Test]
     public void A_model_config_names_its_pitch_front_end()
     {
-        Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 78, Deltas = true, Pitch = true }), Is.EqualTo(FrontEnd.Mel(24, true, true)));
-        Assert.That(FrontEnd.For(new ModelConfig { Features = FeatureKind.Mel, InputSize = 26, Pitch = true }), Is.EqualTo(FrontEnd.Mel(24, pitch: true)));
-        Assert.That(FrontEnd.For(new ModelConfig { InputSize = 402, Pitch = true }), Is.EqualTo(FrontEnd.Paper with { Pitch = true }));
-        Assert.That(() => FrontEnd.For(new ModelConfig { InputSize = 400, Pitch = true }), Throws.ArgumentException.With.Message.Contains("must read 400 bins, not 398"));
+        var both = new ModelConfig { Features = FeatureKind.Mel, InputSize = 78, Deltas = true, Pitch = true };
+        Assert.That(both.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(24, true, true)));
+        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 26, Pitch = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(24, pitch: true)));
+        Assert.That(new ModelConfig { InputSize = 402, Pitch = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Paper with { Pitch = true }));
+        Assert.That(() => new ModelConfig { InputSize = 400, Pitch = true }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("must read 400 bins, not 398"));
     }
 
     [Test]

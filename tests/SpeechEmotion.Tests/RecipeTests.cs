@@ -20,7 +20,7 @@ public class RecipeTests
             var recipe = Recipe.Load(name);
             Assert.That(recipe.Training.Recipe, Is.EqualTo(name));
             Assert.That(recipe.Description, Is.Not.Empty, name);
-            Assert.That(FrontEnd.For(recipe.Model), Is.EqualTo(recipe.FrontEnd), name);
+            Assert.That(recipe.Model.InputFrontEnd(), Is.EqualTo(recipe.FrontEnd), name);
         }
         var emodb = Recipe.Load("emodb");
         Assert.That(emodb.FrontEnd, Is.EqualTo(FrontEnd.Paper));

@@ -20,7 +20,7 @@ public class RecognizerTests
     private static float[][] InProcess(string model, IReadOnlyList<(string Path, string Speaker)> files)
     {
         var saved = SavedModel.Load(model);
-        var frontEnd = FrontEnd.For(saved.Config);
+        var frontEnd = saved.Config.InputFrontEnd();
         var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker),
             frontEnd.Compute(WavReader.ReadMono16k(f.Path)), 0) { Width = frontEnd.Width }).ToList();
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();

@@ -1,3 +1,4 @@
+using SpeechEmotion.Training;
 using SpeechEmotion.Evaluation;
 
 namespace SpeechEmotion.Tests;

@@ -336,7 +336,7 @@ public class TrainingCliTests
 
     private static double[][] InProcess(SavedModel saved, List<(string Path, string Speaker)> files)
     {
-        var frontEnd = FrontEnd.For(saved.Config);
+        var frontEnd = saved.Config.InputFrontEnd();
         var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker), frontEnd.Compute(WavReader.ReadMono16k(f.Path)), 0) { Width = frontEnd.Width }).ToList();
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         using var instance = saved.Instantiate(backend);

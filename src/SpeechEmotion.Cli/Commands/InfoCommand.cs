@@ -30,7 +30,7 @@ internal static class InfoCommand
             void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
             Row("model", path ?? "built in (models/emodb.ser)");
             Row("network", saved.Config.Architecture);
-            Row("front end", FrontEnd.For(saved.Config).ToString());
+            Row("front end", saved.Config.InputFrontEnd().ToString());
             Row("task", saved.Config.Task.ToString().ToLowerInvariant());
             Row("labels", string.Join(", ", saved.Labels));
             Row("normalisation", saved.Normalization == FeatureNormalization.Speaker

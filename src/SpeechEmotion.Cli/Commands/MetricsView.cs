@@ -1,3 +1,4 @@
+using SpeechEmotion.Training;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SpeechEmotion.Audio;
-using SpeechEmotion.Features;
+using SpeechEmotion.Corpora;
 
 namespace SpeechEmotion.Cli.Commands;
 

@@ -146,7 +146,9 @@ internal sealed class TrainingArgs
         return set;
     }
 
-    public Recipe RecipeOf(ParseResult r) => Recipe.Load(r.GetValue(RecipeName)!);
+    /// <summary>--recipe's recipe; commands without the option (spectrogram) start from the paper's.</summary>
+    public Recipe RecipeOf(ParseResult r) =>
+        Recipe.Load(r.GetValue(RecipeName) is { Length: > 0 } name ? name : "emodb");
 
     /// <summary>The recipe's front end, or the one --features names; --mel-bands, --deltas and --pitch on
     /// top.</summary>
@@ -187,7 +189,7 @@ internal sealed class TrainingArgs
         var recipe = RecipeOf(r);
         var (model, training) = (recipe.Model, recipe.Training);
         bool regression = r.GetValue(Task) == SerTask.Regression;
-        model = FrontEndOf(r).Configure(model) with
+        model = model.WithFrontEnd(FrontEndOf(r)) with
         {
             Task = r.GetValue(Task),
             Classes = regression ? 1 : data.Labels.Count,

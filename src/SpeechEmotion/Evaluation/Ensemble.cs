@@ -1,3 +1,5 @@
+using SpeechEmotion.Training;
+
 namespace SpeechEmotion.Evaluation;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using SpeechEmotion.Model;
-
 namespace SpeechEmotion.Features;
 
 /// <summary>Which features the model reads: the paper's linear spectrogram (400 bins, 0–4 kHz), log-mel bands
@@ -26,23 +24,21 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
     /// <summary>Values per frame.</summary>
     public int Width => Deltas ? 3 * BaseWidth : BaseWidth;
 
-    /// <summary>The front end a model was configured for; a linear model must read all 400 bins.</summary>
-    public static FrontEnd For(ModelConfig config)
+    /// <summary>The front end that gives <paramref name="inputSize"/> values per frame of this kind (a model's config
+    /// stores only these); a linear model must read all 400 bins, a functionals model 144 values.</summary>
+    public static FrontEnd For(FeatureKind kind, int inputSize, bool deltas, bool pitch)
     {
-        if (config.Deltas && config.InputSize % 3 != 0) throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {config.InputSize}");
-        int bands = (config.Deltas ? config.InputSize / 3 : config.InputSize) - (config.Pitch ? Features.Pitch.Values : 0);
-        var (deltas, pitch) = (config.Deltas, config.Pitch);
-        if (config.Features == FeatureKind.Functionals)
-            return config.InputSize == UtteranceFunctionals.Count && !deltas && !pitch ? Functionals
+        if (deltas && inputSize % 3 != 0)
+            throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {inputSize}");
+        int bands = (deltas ? inputSize / 3 : inputSize) - (pitch ? Features.Pitch.Values : 0);
+        if (kind == FeatureKind.Functionals)
+            return inputSize == UtteranceFunctionals.Count && !deltas && !pitch ? Functionals
                 : throw new ArgumentException($"a functionals model reads {UtteranceFunctionals.Count} values and " +
                     "nothing else");
-        return config.Features == FeatureKind.Mel ? Mel(bands, deltas, pitch)
+        return kind == FeatureKind.Mel ? Mel(bands, deltas, pitch)
             : bands == Spectrogram.Bins ? Paper with { Deltas = deltas, Pitch = pitch }
             : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
     }
-
-    /// <summary>The inverse of <see cref="For"/>: <paramref name="config"/> set up to read this front end.</summary>
-    public ModelConfig Configure(ModelConfig config) => config with { Features = Kind, Deltas = Deltas, Pitch = Pitch, InputSize = Width };
 
     /// <summary>Row-major [frames, Width] of 16 kHz mono samples.</summary>
     public float[] Compute(ReadOnlySpan<float> samples)

@@ -67,6 +67,15 @@ public sealed record ModelConfig
 
     public int Embed => 2 * Hidden;
 
+    /// <summary>The front end this config reads (see <see cref="Features.FrontEnd.For"/>).</summary>
+    public FrontEnd InputFrontEnd() => FrontEnd.For(Features, InputSize, Deltas, Pitch);
+
+    /// <summary>This config set up to read <paramref name="frontEnd"/>.</summary>
+    public ModelConfig WithFrontEnd(FrontEnd frontEnd) => this with
+    {
+        Features = frontEnd.Kind, Deltas = frontEnd.Deltas, Pitch = frontEnd.Pitch, InputSize = frontEnd.Width,
+    };
+
     /// <summary>The baseline: one row of utterance functionals into a linear softmax layer, or with FcSize &gt; 0 one
     /// hidden FC + ReLU layer and dropout first; the GRU, attention and convolution settings are unused.</summary>
     public bool IsFunctionals => Features == FeatureKind.Functionals;

@@ -91,7 +91,7 @@ public sealed class SerModel<T> : IDisposable where T : unmanaged, IBinaryFloati
     // Mixup's loss, L = λ·L(y_a) + (1 − λ)·L(y_b) (each term normalised over its own targets' class weights), so
     // dL/dlogits = λ·dL(y_a)/dlogits + (1 − λ)·dL(y_b)/dlogits; the two B×C gradients are mixed on the host (a few
     // hundred floats per step, beside the loss read-back the backend already does).
-    /// <summary>Loss of the last forward against a mixup of two target sets (see <see cref="Training.Mixup"/>).</summary>
+    /// <summary>Loss of the last forward against a mixup of two target sets (Training.Mixup).</summary>
     public double MixedLoss(Tensor<T> logits, Tensor<int> targets, Tensor<int> partnerTargets, double lambda, Tensor<T>? classWeights,
         out Tensor<T> dLogits)
     {

@@ -36,7 +36,7 @@ public sealed class EmotionRecognizer : IDisposable
         options.Validate();
         _saved = saved;
         ModelName = name;
-        _frontEnd = FrontEnd.For(saved.Config);
+        _frontEnd = saved.Config.InputFrontEnd();
         _window = (int)(options.MaxWindowSeconds * WavReader.TargetSampleRate);
         _backend = Devices.OpenOrCpu(options.Device, options.Threads, out var fallback);
         DeviceFallback = fallback;

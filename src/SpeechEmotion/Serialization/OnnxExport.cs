@@ -59,7 +59,7 @@ public static class OnnxExport
         string pooled = g.Node("Div", [sum, count]);
         string hiddenFc = g.Node("Relu", [Dense(g, pooled, model, "fc1", c.FcSize, e)]);
         g.Output(Dense(g, hiddenFc, model, "fc2", c.Classes, c.FcSize, "logits"), Float, "batch", c.Classes);
-        File.WriteAllBytes(path, g.Model($"SpeechEmotion model: {c.Architecture}; input {Features.FrontEnd.For(c)}"));
+        File.WriteAllBytes(path, g.Model($"SpeechEmotion model: {c.Architecture}; input {c.InputFrontEnd()}"));
     }
 
     /// <summary>QKV projection, per-head scaled dot products with the key mask, softmax, context, output

@@ -16,10 +16,6 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     /// <summary>How features are standardised before the model (stored in the file).</summary>
     public FeatureNormalization Normalization { get; init; }
 
-    /// <summary>The examples standardised the way this model was trained.</summary>
-    public Training.NormalizedSet Prepare(IReadOnlyList<Training.Example> examples) =>
-        new(examples, Normalizer, Normalization);
-
     public void Save(string path, JsonObject? extraHeader = null, IReadOnlyList<(string, float[])>? extraTensors = null)
     {
         var header = new JsonObject

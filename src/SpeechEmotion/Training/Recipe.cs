@@ -44,13 +44,13 @@ public sealed record Recipe(string Name, string Description, FrontEnd FrontEnd, 
                     throw new InvalidDataException(
                         $"unknown section '{key}' (expected description, frontEnd, model, training)");
             var frontEnd = FrontEndOf(Section(root, "frontEnd"));
-            var model = frontEnd.Configure(JsonDefaults.Merge(new ModelConfig(), Section(root, "model"),
-                ModelJsonContext.Default.ModelConfig, strict: true));
+            var model = JsonDefaults.Merge(new ModelConfig(), Section(root, "model"),
+                ModelJsonContext.Default.ModelConfig, strict: true).WithFrontEnd(frontEnd);
             var training = JsonDefaults.Merge(new TrainingOptions(), Section(root, "training"),
                 TrainingJsonContext.Default.TrainingOptions, strict: true) with { Recipe = name };
             model.Validate();
             training.Validate();
-            _ = FrontEnd.For(model); // the front end and the model agree
+            _ = model.InputFrontEnd(); // the front end and the model agree
             return new Recipe(name, root["description"]?.GetValue<string>() ?? "", frontEnd, model, training);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or ArgumentException

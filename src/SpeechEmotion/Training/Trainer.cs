@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpeechEmotion.Engine;
-using SpeechEmotion.Evaluation;
 using SpeechEmotion.Features;
 using SpeechEmotion.Model;
 using SpeechEmotion.Serialization;

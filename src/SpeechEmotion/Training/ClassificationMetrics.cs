@@ -1,4 +1,4 @@
-namespace SpeechEmotion.Evaluation;
+namespace SpeechEmotion.Training;
 
 /// <summary>
 /// Metrics from a confusion matrix (rows = true class, columns = predicted): UA = unweighted accuracy = mean per-class

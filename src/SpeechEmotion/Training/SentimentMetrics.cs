@@ -1,4 +1,4 @@
-namespace SpeechEmotion.Evaluation;
+namespace SpeechEmotion.Training;
 
 /// <summary>
 /// Sentiment-regression metrics exactly as the multimodal sentiment literature computes them (the MMSA toolkit's

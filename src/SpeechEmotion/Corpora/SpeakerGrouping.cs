@@ -1,6 +1,4 @@
-using SpeechEmotion.Corpora;
-
-namespace SpeechEmotion.Features;
+namespace SpeechEmotion.Corpora;
 
 /// <summary>
 /// How `ser predict` decides which files share a speaker, for models trained with speaker normalisation (each
