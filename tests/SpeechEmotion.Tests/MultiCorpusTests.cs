@@ -48,17 +48,27 @@ public class MultiCorpusTests
             .With.Message.Contains("is in two of the corpora"));
     }
 
+    /// <summary>`ser loso` of the functionals recipe over the tone corpus (Emo-DB style) and the CSV one, given as
+    /// <paramref name="sources"/> says (tones, csv → arguments): its output, report.json, folder and the tones'
+    /// path.</summary>
+    private static (string Output, JsonNode Json, string Report, string Tones) Loso(TempDir dir,
+        Func<string, string, string[]> sources)
+    {
+        string tones = TrainingCliTests.WriteCorpus(dir), csv = WriteCsvCorpus(dir, "other");
+        string report = Path.Combine(dir.Path, "report");
+        var (code, output) = SerProcess.Run(["loso", .. sources(tones, csv), "--recipe", "functionals", "--epochs",
+            "30", "--device", "cpu", "--report", report]);
+        Assert.That(code, Is.EqualTo(0), output);
+        return (output, JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!, report, tones);
+    }
+
     [Test]
     public void Loso_trains_on_two_corpora_given_as_two_data_options()
     {
         using var dir = new TempDir();
-        string tones = TrainingCliTests.WriteCorpus(dir), csv = WriteCsvCorpus(dir, "other");
-        string report = Path.Combine(dir.Path, "report");
-        var (code, output) = SerProcess.Run("loso", "--data", "emodb:" + tones, "--data", "csv:" + csv,
-            "--recipe", "functionals", "--epochs", "30", "--fold-groups", "2", "--device", "cpu", "--report", report);
-        Assert.That(code, Is.EqualTo(0), output);
+        var (output, json, _, tones) = Loso(dir, (tones, csv) =>
+            ["--data", "emodb:" + tones, "--data", "csv:" + csv, "--fold-groups", "2"]);
         Assert.That(output, Does.Contain("emodb+other: 45 utterances, 5 speakers"));
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
         var speakers = json["folds"]!.AsArray().SelectMany(f => f!["speakers"]!.AsArray())
             .Select(s => s!.GetValue<string>()).Order().ToList();
         Assert.That(speakers, Is.EqualTo(new[] { "emodb/03", "emodb/08", "emodb/09", "other/01", "other/02" }));
@@ -71,12 +81,8 @@ public class MultiCorpusTests
     public void Train_also_corpora_join_every_fold_and_are_never_tested()
     {
         using var dir = new TempDir();
-        string tones = TrainingCliTests.WriteCorpus(dir), csv = WriteCsvCorpus(dir, "other");
-        string report = Path.Combine(dir.Path, "report");
-        var (code, output) = SerProcess.Run("loso", "--data", "csv:" + csv, "--train-also", "emodb:" + tones,
-            "--recipe", "functionals", "--epochs", "30", "--device", "cpu", "--report", report);
-        Assert.That(code, Is.EqualTo(0), output);
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!;
+        var (_, json, report, _) = Loso(dir, (tones, csv) =>
+            ["--data", "csv:" + csv, "--train-also", "emodb:" + tones]);
         Assert.That(json["folds"]!.AsArray().Select(f => f!["speakers"]![0]!.GetValue<string>()),
             Is.EqualTo(new[] { "other/01", "other/02" }), "only the --data corpus is tested");
         Assert.That(json["protocol"]!.GetValue<string>(), Does.Contain("every fold also trains on all of emodb"));
