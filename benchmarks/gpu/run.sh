@@ -5,6 +5,7 @@
 #     alternately, A B A B, at each frame count; medians, then one line per length
 #       ours/pytorch[@FRAMES] train=R1 infer_b1=R2 infer_b32=R3      (time ratios; below 1 means we are faster)
 #  3. `ser bench --profile` at the first frame count: time per op of a training step and a batch-1 inference.
+#  4. `ser bench --throughput` and pytorch_baseline.py --throughput (THROUGHPUT: batch sizes, "1,8,32,128,256").
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
 # rounds per program), LIMIT (seconds each program may run, 300). DEVICE=ilgpu-cpu SIZE=small FRAMES=4 runs the same
 # script without a GPU (slowly).
@@ -33,5 +34,9 @@ else
   for f in $frames; do s=$([ "$f" = 300 ] || echo "@$f"); for m in train infer_b1 infer_b32; do echo "$m$s ours $(median "$log" ours "$m$s") ms (median)"; done; done
 fi
 timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "${frames%% *}" --quick --profile | grep '^profile '
+# 4. End-to-end throughput, 3 s clips from samples to probabilities, at each batch size; ours then PyTorch's.
+sizes="${THROUGHPUT:-1,8,32,128,256}"
+timeout "$limit" "$here/ser/ser" bench --device "$device" --throughput "$sizes" | grep '^ours throughput'
+[ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" | grep '^pytorch throughput'
 echo "doctor exit code: $rc"
 exit $rc

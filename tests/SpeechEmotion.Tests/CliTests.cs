@@ -114,4 +114,21 @@ public class GradcheckCliTests
         Assert.That(ops[("infer_b1", "Gemm:12x384x400:NT")].Calls, Is.EqualTo(2));
         Assert.That(ops.Values.Select(v => v.Ms), Is.All.GreaterThanOrEqualTo(0));
     }
+
+    /// <summary>`ser bench --throughput`: one line per batch size with utterances per second from audio to
+    /// probabilities; a batch size out of range is refused.</summary>
+    [Test]
+    public void Bench_throughput_prints_utterances_per_second_per_batch_size()
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--throughput",
+            "1,3", "--utterances", "3");
+        Assert.That(code, Is.EqualTo(0), output);
+        var lines = output.Split('\n').Where(l => l.StartsWith("ours throughput ")).Select(l => l.Split(' ')).ToList();
+        Assert.That(lines.Select(l => l[2]), Is.EqualTo(new[] { "1", "3" }));
+        Assert.That(lines.Select(l => double.Parse(l[3], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.All.GreaterThan(0));
+        var refused = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--throughput", "0");
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.Output, Does.Contain("'0' is not a batch size from 1 to 1024"));
+    }
 }

@@ -17,9 +17,44 @@ internal static class BenchCommand
         var frames = new Option<int>("--frames") { Description = "Utterance length in frames (paper configuration: 300)", DefaultValueFactory = _ => 300 };
         var quick = new Option<bool>("--quick") { Description = "3 rounds (15 for batch-1 inference) instead of 10 (50)" };
         var profile = new Option<bool>("--profile") { Description = "Also time each op of a training step and a batch-1 inference (synchronised around every op)" };
-        var command = new Command("bench", "Time a training step (batch 32) and inference (batch 1 and 32) at the paper configuration: H 128, 8 heads, 400 bins") { device, frames, quick, profile };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(device)!, r.GetValue(frames), r.GetValue(quick), r.GetValue(profile))));
+        var throughput = new Option<string?>("--throughput")
+        {
+            Description = "Instead: utterances per second from 3 s of audio to probabilities (front end + model) at " +
+                          "these batch sizes, e.g. 1,8,32,128,256",
+        };
+        var utterances = new Option<int>("--utterances")
+        {
+            Description = "Utterances timed per batch size with --throughput", DefaultValueFactory = _ => 256,
+        };
+        var command = new Command("bench", "Time a training step (batch 32) and inference (batch 1 and 32) at the " +
+                                           "paper configuration: H 128, 8 heads, 400 bins")
+        {
+            device, frames, quick, profile, throughput, utterances,
+        };
+        command.SetAction(r => CliRunner.Run(() => r.GetValue(throughput) is { } sizes
+            ? Throughput(r.GetValue(device)!, sizes, r.GetValue(utterances))
+            : Run(r.GetValue(device)!, r.GetValue(frames), r.GetValue(quick), r.GetValue(profile))));
         return command;
+    }
+
+    /// <summary>One "ours throughput BATCH UTT/S" line per batch size (what the comparison scripts read), then a
+    /// table.</summary>
+    private static int Throughput(string deviceName, string sizes, int utterances)
+    {
+        var batches = TrainCommand.Split(sizes).Select(s => int.TryParse(s, out int b) && b is >= 1 and <= 1024 ? b
+            : throw new ArgumentException($"--throughput: '{s}' is not a batch size from 1 to 1024")).ToList();
+        if (batches.Count == 0 || utterances < 1)
+            throw new ArgumentException("--throughput needs batch sizes and --utterances at least 1");
+        var table = new Table().Title($"{deviceName}: 3 s clips, audio → probabilities")
+            .AddColumns("batch", "utterances / s", "real time ×");
+        foreach (var (batch, rate) in PaperThroughput.Run(DeviceOption.Factory(deviceName), batches, utterances))
+        {
+            Console.WriteLine(FormattableString.Invariant($"ours throughput {batch} {rate:F1}"));
+            table.AddRow(batch.ToString(CultureInfo.InvariantCulture), rate.ToString("F1", CultureInfo.InvariantCulture),
+                (rate * 3).ToString("F0", CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(table);
+        return 0;
     }
 
     private static int Run(string deviceName, int frames, bool quick, bool profile)
