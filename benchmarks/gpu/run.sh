@@ -37,6 +37,7 @@ timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "${frames%% *
 # 4. End-to-end throughput, 3 s clips from samples to probabilities, at each batch size; ours then PyTorch's.
 sizes="${THROUGHPUT:-1,8,32,128,256}"
 timeout "$limit" "$here/ser/ser" bench --device "$device" --throughput "$sizes" | grep '^ours throughput'
-[ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" | grep '^pytorch throughput'
+[ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" \
+  | grep '^pytorch throughput'
 echo "doctor exit code: $rc"
 exit $rc

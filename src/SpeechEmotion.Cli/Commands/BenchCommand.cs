@@ -50,8 +50,8 @@ internal static class BenchCommand
         foreach (var (batch, rate) in PaperThroughput.Run(DeviceOption.Factory(deviceName), batches, utterances))
         {
             Console.WriteLine(FormattableString.Invariant($"ours throughput {batch} {rate:F1}"));
-            table.AddRow(batch.ToString(CultureInfo.InvariantCulture), rate.ToString("F1", CultureInfo.InvariantCulture),
-                (rate * 3).ToString("F0", CultureInfo.InvariantCulture));
+            var invariant = CultureInfo.InvariantCulture;
+            table.AddRow(batch.ToString(invariant), rate.ToString("F1", invariant), (rate * 3).ToString("F0", invariant));
         }
         AnsiConsole.Write(table);
         return 0;
