@@ -122,4 +122,17 @@ public class MultiCorpusTests
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("(12 utterances)"), "the 6 happiness files left out");
     }
+
+    [Test]
+    public void Excluded_speakers_are_left_out_of_every_fold()
+    {
+        using var dir = new TempDir();
+        var (_, json, _, _) = Loso(dir, (tones, csv) => ["--data", "emodb:" + tones, "--exclude-speakers", "08"]);
+        Assert.That(json["folds"]!.AsArray().Select(f => f!["speakers"]![0]!.GetValue<string>()),
+            Is.EqualTo(new[] { "03", "09" }));
+        Assert.That(json["predictions"]!.AsArray().Select(p => p!["speaker"]!.GetValue<string>()),
+            Has.None.EqualTo("08"));
+        Assert.That(() => EmoDbCorpus.Load(TrainingCliTests.WriteCorpus(dir)).WithoutSpeakers(["99"]),
+            Throws.ArgumentException.With.Message.Contains("has no speaker 99"));
+    }
 }

@@ -72,6 +72,11 @@ internal sealed class TrainingArgs
         Description = "Comma-separated labels to keep (e.g. anger,happiness,neutral,sadness: the four Emo-DB, ASED " +
                       "and URDU share); other utterances are left out (default: all)",
     };
+    public readonly Option<string?> ExcludeSpeakers = new("--exclude-speakers")
+    {
+        Description = "Comma-separated speakers left out of everything (nested validation: an outer fold's test " +
+                      "speakers, so that choices are made on the others)",
+    };
     public readonly Option<string?> FeatureCache = new("--feature-cache")
     {
         Description = "Keep each file's features in this folder and reuse them in later runs (keyed by path, size, " +
@@ -87,7 +92,7 @@ internal sealed class TrainingArgs
             Data, Format, RecipeName, Device, Conv, ConvKernel, ConvBands, ConvBandStride, ConvLayers, Hidden, Heads,
             Pool, InputStats, Dropout, AttentionDropout, NoAttention, Loss, Epochs, Lr, Batch, Seed, WeightDecay,
             Clip, AverageLast, ClassWeights, SpecAugment, Crop, Mixup, Normalize, Feature, MelBands, DeltaFeatures,
-            PitchFeatures, SpeedPerturb, Task, ScoreRange, OnlyLabels, FeatureCache, ImprovisedOnly
+            PitchFeatures, SpeedPerturb, Task, ScoreRange, OnlyLabels, ExcludeSpeakers, FeatureCache, ImprovisedOnly
         ];
         foreach (var option in all)
             if (modelShape || (option != Heads && option != NoAttention)) command.Options.Add(option);
@@ -112,6 +117,11 @@ internal sealed class TrainingArgs
         {
             merged = merged.WithLabels(labels);
             ofData = ofData.Where(u => labels.Contains(u.Label)).ToList();
+        }
+        if (TrainCommand.Split(r.GetValue(ExcludeSpeakers)) is { Length: > 0 } excluded)
+        {
+            merged = merged.WithoutSpeakers(excluded);
+            ofData = ofData.Where(u => !excluded.Contains(u.Speaker)).ToList();
         }
         tested = ofData.Select(u => u.Speaker).Distinct().Order(StringComparer.Ordinal).ToList();
         return merged;

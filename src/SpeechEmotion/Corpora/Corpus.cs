@@ -49,6 +49,16 @@ public sealed record Corpus(string Name, string Root, IReadOnlyList<string> Labe
         };
     }
 
+    /// <summary>The corpus without <paramref name="speakers"/> (nested validation: an outer fold's test speakers
+    /// left out of everything); a speaker the corpus lacks is an error naming it.</summary>
+    public Corpus WithoutSpeakers(IReadOnlyCollection<string> speakers)
+    {
+        var unknown = speakers.Where(s => !Utterances.Any(u => u.Speaker == s)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"corpus {Name} has no speaker {string.Join(", ", unknown)}");
+        return this with { Utterances = Utterances.Where(u => !speakers.Contains(u.Speaker)).ToList() };
+    }
+
     public int LabelIndex(string label)
     {
         for (int i = 0; i < Labels.Count; i++) if (Labels[i] == label) return i;
