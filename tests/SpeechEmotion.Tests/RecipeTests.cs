@@ -39,6 +39,18 @@ public class RecipeTests
         Assert.That(Recipe.Load("functionals").Model.IsFunctionals);
     }
 
+    /// <summary>Every recipe file of the repository (the built-in ones and recipes/candidates/) loads and
+    /// validates.</summary>
+    [Test]
+    public void Every_recipe_file_in_the_repository_loads()
+    {
+        string root = Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "recipes");
+        var files = Directory.GetFiles(root, "*.json", SearchOption.AllDirectories);
+        Assert.That(files.Select(Path.GetFileNameWithoutExtension), Is.SupersetOf(Recipe.BuiltIn));
+        foreach (var file in files)
+            Assert.That(Recipe.Load(file).Model.InputFrontEnd(), Is.EqualTo(Recipe.Load(file).FrontEnd), file);
+    }
+
     [Test]
     public void Mistakes_in_a_recipe_file_name_the_file_and_the_setting()
     {
