@@ -15,7 +15,11 @@ internal static class EnsembleCommand
     public static Command Create()
     {
         var runs = new Argument<string[]>("runs") { Description = "Two or more finished loso report folders (each with report.json and folds/)", Arity = new ArgumentArity(2, 64) };
-        var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png)", Required = true };
+        var report = new Option<string>("--report", "-o")
+        {
+            Description = "Output folder (report.json, report.md, confusion.png)",
+            Required = true,
+        };
         var command = new Command("ensemble", "Average the test probabilities of finished LOSO runs over the same folds into one report") { runs, report };
         command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(runs)!, r.GetValue(report)!)));
         return command;

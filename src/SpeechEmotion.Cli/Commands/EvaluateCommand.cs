@@ -12,7 +12,7 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Model file", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Model file", Required = true };
         var data = new Option<string>("--data") { Description = "Corpus folder or CSV manifest", Required = true };
         var format = EnumOption.Optional<CorpusFormat>("--format", "Corpus layout (default: detected)");
         var speakers = new Option<string?>("--speakers") { Description = "Comma-separated speakers to evaluate on (default: all)" };

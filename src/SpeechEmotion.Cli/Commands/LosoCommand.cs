@@ -24,7 +24,11 @@ internal static class LosoCommand
                           "never tested; give it again for more",
         };
         var noPlots = new Option<bool>("--no-plots") { Description = "Write no PNGs (report.json and report.md only)" };
-        var report = new Option<string>("--report") { Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)", DefaultValueFactory = _ => "reports/loso" };
+        var report = new Option<string>("--report", "-o")
+        {
+            Description = "Output folder (report.json, report.md, confusion.png, curves.png, folds/)",
+            DefaultValueFactory = _ => "reports/loso",
+        };
         var command = new Command("loso",
             "Leave-one-speaker-out evaluation; rerun the same command to continue an interrupted run")
         {

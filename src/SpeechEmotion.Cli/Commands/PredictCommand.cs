@@ -17,7 +17,7 @@ internal static class PredictCommand
 
     public static Command Create()
     {
-        var model = new Option<string?>("--model")
+        var model = new Option<string?>("--model", "-m")
         {
             Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
         };

@@ -13,7 +13,7 @@ internal static class SegmentsCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "WAV file (any length)" };
-        var model = new Option<string?>("--model")
+        var model = new Option<string?>("--model", "-m")
         {
             Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
         };

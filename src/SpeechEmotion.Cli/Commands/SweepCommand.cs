@@ -14,7 +14,11 @@ internal static class SweepCommand
         var headList = new Option<string>("--heads") { Description = "Comma-separated head counts", DefaultValueFactory = _ => "4,8,16,32" };
         var baseline = new Option<bool>("--baseline") { Description = "Also run the Bi-GRU-only baseline (no attention)" };
         var folds = new Option<string>("--folds") { Description = "all, or comma-separated test speakers", DefaultValueFactory = _ => "all" };
-        var report = new Option<string>("--report") { Description = "Output folder: one subfolder per setting, sweep.md, sweep.png", DefaultValueFactory = _ => "reports/sweep" };
+        var report = new Option<string>("--report", "-o")
+        {
+            Description = "Output folder: one subfolder per setting, sweep.md, sweep.png",
+            DefaultValueFactory = _ => "reports/sweep",
+        };
         var command = new Command("sweep", "LOSO for several head counts and the Bi-GRU baseline; resumable like loso") { headList, baseline, folds, report };
         args.AddTo(command, modelShape: false);
         command.SetAction(r => CliRunner.Run(() =>
@@ -27,7 +31,8 @@ internal static class SweepCommand
             foreach (var (name, attention, heads) in settings)
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/]");
-                int code = LosoCommand.Run(r, args, r.GetValue(folds)!, 0, 0, Path.Combine(outDir, name), attention, heads, data: data);
+                int code = LosoCommand.Run(r, args, r.GetValue(folds)!, groups: 0, val: 0,
+                    Path.Combine(outDir, name), attention, heads, data: data);
                 if (code != 0) return code;
                 rows.Add((name, RunStats.Load(Path.Combine(outDir, name, "report.json"))));
             }

@@ -14,7 +14,11 @@ internal static class TrainCommand
         var args = new TrainingArgs();
         var test = new Option<string?>("--test-speakers") { Description = "Comma-separated speakers held out for testing (never used for selection)" };
         var val = new Option<string?>("--val-speakers") { Description = "Comma-separated training speakers held out for early stopping (best validation UA)" };
-        var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.ser" };
+        var output = new Option<string>("--out", "-o")
+        {
+            Description = "Model file to write",
+            DefaultValueFactory = _ => "model.ser",
+        };
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT.ckpt (written after every epoch and on Ctrl-C/SIGTERM); the options must match, --epochs may grow" };
         var command = new Command("train", "Train a model (checkpoint after every epoch; Ctrl-C stops cleanly; --resume continues)") { test, val, output, resume };
         args.AddTo(command);
