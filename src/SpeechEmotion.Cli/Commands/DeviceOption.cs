@@ -3,14 +3,14 @@ using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>The one `--device` option. Commands that recognise a file or two default to the CPU (it answers before a
-/// GPU has compiled its kernels); training, evaluation and benchmarks default to "auto".</summary>
+/// <summary>The one `--device` option of every command, default "auto" (the first accelerator that opens, else the
+/// CPU); commands say which device they took.</summary>
 internal static class DeviceOption
 {
-    public static Option<string> Create(string defaultDevice = "auto") => new("--device", "-d")
+    public static Option<string> Create() => new("--device", "-d")
     {
-        Description = $"{Devices.Help} (default: {defaultDevice})",
-        DefaultValueFactory = _ => defaultDevice,
+        Description = $"{Devices.Help} (default: auto)",
+        DefaultValueFactory = _ => "auto",
     };
 
     /// <summary>Opens the device for one job (a fold, a benchmark); "auto" is said once on stdout.</summary>

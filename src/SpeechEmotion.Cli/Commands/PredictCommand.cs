@@ -29,7 +29,7 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per file on stdout" };
         var speakerOf = EnumOption.WithDefault("--speaker-of", "For speaker-normalised models: which files share a " +
             "speaker (folder, emodb = the file name's two-digit prefix, all, file)", SpeakerGrouping.Folder);
-        var device = DeviceOption.Create("cpu");
+        var device = DeviceOption.Create();
         var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model,
             paths, json, speakerOf, device };
         command.SetAction(r => CliRunner.Run(() =>

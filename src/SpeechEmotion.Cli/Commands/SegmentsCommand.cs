@@ -24,7 +24,7 @@ internal static class SegmentsCommand
         };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
             DefaultValueFactory = _ => 10 };
-        var device = DeviceOption.Create("cpu");
+        var device = DeviceOption.Create();
         var command = new Command("segments", "Split a recording into speech segments and recognise each") { file,
             model, json, png, maxSeconds, device };
         command.SetAction(r => CliRunner.Run(() =>

@@ -26,7 +26,7 @@ internal static class StreamCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per segment" };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
             DefaultValueFactory = _ => 10 };
-        var device = DeviceOption.Create("cpu");
+        var device = DeviceOption.Create();
         var command = new Command("stream",
             "Recognise live audio from standard input, one line per speech segment") { model, raw, rate, json,
             maxSeconds, device };
