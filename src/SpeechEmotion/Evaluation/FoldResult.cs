@@ -1,3 +1,4 @@
+using SpeechEmotion.Model;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Evaluation;
@@ -6,10 +7,11 @@ namespace SpeechEmotion.Evaluation;
 public sealed record UtterancePrediction(string Path, string Speaker, int Truth, int Predicted, float[] Probabilities,
     double? Score = null, double? PredictedScore = null);
 
-/// <summary>A finished fold, stored as fold.json in its folder so that an interrupted LOSO run skips it when rerun.</summary>
+/// <summary>A finished fold, stored as fold.json in its folder so that an interrupted LOSO run skips it when rerun;
+/// it records the model config and training options it ran with (null in folds written before they were).</summary>
 public sealed record FoldResult(string[] Speakers, string[] ValidationSpeakers, int[][] Confusion, int Epochs, int SelectedEpoch,
     string Selection, double Seconds, IReadOnlyList<EpochRecord> History, IReadOnlyList<UtterancePrediction> Predictions, double ScoreRange = 0,
-    string? Device = null)
+    string? Device = null, ModelConfig? Config = null, TrainingOptions? Options = null)
 {
     /// <summary>Reads a fold.json written by <see cref="LosoRunner"/>; errors name the file.</summary>
     public static FoldResult Load(string path)

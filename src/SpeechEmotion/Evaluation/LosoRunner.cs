@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SpeechEmotion.Engine;
 using SpeechEmotion.Model;
 using SpeechEmotion.Serialization;
@@ -35,6 +36,9 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
             if (File.Exists(done))
             {
                 var previous = FoldResult.Load(done);
+                if (!SameSettings(previous))
+                    throw new InvalidOperationException($"{done} was trained with other settings (model or training " +
+                        "options) than this run: give this run its own report folder, or delete that fold to redo it");
                 observer?.FoldStarted(f, folds.Count, test, alreadyDone: true);
                 observer?.FoldDone(previous, previous.Summary(data.Labels));
                 results.Add(previous);
@@ -75,6 +79,17 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         return result;
     }
 
+    /// <summary>A finished fold may join this run only if it ran with the same config and options (older folds,
+    /// which do not record them, are taken as they are).</summary>
+    private bool SameSettings(FoldResult fold) =>
+        (fold.Config is null || JsonNode.DeepEquals(
+            JsonSerializer.SerializeToNode(fold.Config, ModelJsonContext.Default.ModelConfig),
+            JsonSerializer.SerializeToNode(config, ModelJsonContext.Default.ModelConfig)))
+        && (fold.Options is null || JsonNode.DeepEquals(
+            JsonSerializer.SerializeToNode(fold.Options, TrainingJsonContext.Default.TrainingOptions),
+            JsonSerializer.SerializeToNode(options with { CheckpointPath = null },
+                TrainingJsonContext.Default.TrainingOptions)));
+
     private FoldResult? RunFold(string[] test, string dir, ITrainingObserver? observer, CancellationToken cancel)
     {
         var validationSpeakers = FoldPlan.ValidationSpeakers(data.Corpus.Speakers, test, ValidationSpeakers);
@@ -109,6 +124,8 @@ public sealed class LosoRunner(FeatureSet data, ModelConfig config, TrainingOpti
         }
         var metrics = ClassificationMetrics.From(data.Labels, predictions.Select(p => (p.Truth, p.Predicted)));
         return new FoldResult(test, validationSpeakers, metrics.Confusion, trained.History.Count, trained.SelectedEpoch, trained.Selection,
-            trained.ResumedSeconds + watch.Elapsed.TotalSeconds, trained.History, predictions, config.Task == SerTask.Regression ? config.ScoreRange : 0, backend.Name);
+            trained.ResumedSeconds + watch.Elapsed.TotalSeconds, trained.History, predictions,
+            config.Task == SerTask.Regression ? config.ScoreRange : 0, backend.Name, config,
+            options with { CheckpointPath = null });
     }
 }
