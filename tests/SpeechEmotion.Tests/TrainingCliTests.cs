@@ -56,7 +56,8 @@ public class TrainingCliTests
         Assert.That(rerun.Output.Split('\n').Count(l => l.Contains("already done, skipped")), Is.EqualTo(3));
         var fold = JsonNode.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(report, "folds"), "fold.json",
             SearchOption.AllDirectories)[0]))!;
-        Assert.That(fold["Options"]!["LearningRate"]!.GetValue<double>(), Is.EqualTo(0.01), "a fold records its options");
+        Assert.That(fold["Options"]!["LearningRate"]!.GetValue<double>(), Is.EqualTo(0.01),
+            "a fold records its options");
         var other = SerProcess.Run(["loso", "--data", data, "--report", report, .. Small, "--seed", "7"]);
         Assert.That(other.ExitCode, Is.EqualTo(1), other.Output);
         Assert.That(other.Output, Does.Contain("was trained with other settings"), "folds of two recipes never mix");
