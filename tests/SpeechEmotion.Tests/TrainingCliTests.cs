@@ -190,6 +190,8 @@ public class TrainingCliTests
         var lines = JsonLines(grouped.Output);
         Assert.That(lines, Has.Count.EqualTo(28));
         Assert.That(lines.Single(l => l["error"] is not null)["path"]!.GetValue<string>(), Is.EqualTo(nameless));
+        Assert.That(lines.Single(l => l["error"] is not null)["error"]!.GetValue<string>(),
+            Does.Contain("choose another --speaker-of"), "the library's setting name, said as the CLI's flag");
         var expected = InProcess(saved, speaker09.Select(f => (f, "09")).ToList());
         for (int i = 0; i < speaker09.Count; i++)
             Assert.That(Probabilities(lines.Single(l => l["path"]!.GetValue<string>() == speaker09[i])), Is.EqualTo(expected[i]).Within(2e-6), speaker09[i]);

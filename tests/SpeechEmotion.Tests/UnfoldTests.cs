@@ -140,10 +140,12 @@ public class UnfoldTests
         Assert.That(() => _cpu.Unfold(x, Lens(), new UnfoldShape(1, 2), cols), Throws.ArgumentException.With.Message.Contains("does not split"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 3, ConvBandStride = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("stride"));
-        Assert.That(() => new ModelConfig { ConvBandKernel = 3 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
+        Assert.That(() => new ModelConfig { ConvBandKernel = 3 }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("setting ConvChannels"), "library terms; the CLI says --conv");
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
-        Assert.That(() => new ModelConfig { ConvLayers = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("--conv C"));
+        Assert.That(() => new ModelConfig { ConvLayers = 2 }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("setting ConvChannels"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("1 to 8"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvLayers = 9 }.Validate(), Throws.ArgumentException.With.Message.Contains("1 to 8"));
     }

@@ -7,6 +7,16 @@ namespace SpeechEmotion.Cli.Commands;
 /// <summary>Runs a command body and turns expected failures (bad files, missing folders) into one error line and exit 1.</summary>
 internal static class CliRunner
 {
+    /// <summary>The library names a setting as "setting Name" (it knows no flags); the CLI says the flag.</summary>
+    private static readonly (string Setting, string Flag)[] Flags =
+    [
+        ("setting ConvChannels", "--conv C"), ("setting LearningRate", "--lr"),
+        ("setting SpeakerGrouping", "--speaker-of"), ("setting Url", "--url"),
+    ];
+
+    internal static string InFlags(string message) =>
+        Flags.Aggregate(message, (text, f) => text.Replace(f.Setting, f.Flag, StringComparison.Ordinal));
+
     public static int Run(Func<int> body)
     {
         try
@@ -17,7 +27,7 @@ internal static class CliRunner
                                       or InvalidDataException or InvalidOperationException or UnauthorizedAccessException
                                       or Serialization.ModelFileException or NotSupportedException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {InFlags(e.Message)}");
             return 1;
         }
         catch (TypeInitializationException e) when (e.GetBaseException() is DllNotFoundException missing)

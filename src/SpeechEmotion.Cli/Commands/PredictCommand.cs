@@ -118,7 +118,7 @@ internal static class PredictCommand
             }
             catch (Exception e) when (e is AudioFormatException or ArgumentException)
             {
-                errors[entry.Path] = e is AudioFormatException a ? a.Reason : e.Message;
+                errors[entry.Path] = e is AudioFormatException a ? a.Reason : CliRunner.InFlags(e.Message);
             }
         }
         foreach (var (key, context) in contexts.Where(c => c.Value.Seconds < SpeakerContext.RecommendedSeconds))

@@ -23,7 +23,8 @@ public static class SpeakerGroups
     {
         SpeakerGrouping.Folder => Path.GetDirectoryName(Path.GetFullPath(path)) ?? "",
         SpeakerGrouping.EmoDb => EmoDbCorpus.SpeakerOf(Path.GetFileNameWithoutExtension(path))
-                                 ?? throw new ArgumentException("name does not start with an Emo-DB speaker number (two digits); choose another --speaker-of"),
+                                 ?? throw new ArgumentException("name does not start with an Emo-DB speaker number " +
+                                                                "(two digits); choose another setting SpeakerGrouping"),
         SpeakerGrouping.All => "all",
         SpeakerGrouping.File => Path.GetFullPath(path),
         _ => throw new ArgumentOutOfRangeException(nameof(grouping)),

@@ -80,7 +80,7 @@ public static class EmoDbDownload
         {
             throw new IOException($"could not download {url}: {e.Message}. If this machine is offline, " +
                 "download the archive " +
-                $"elsewhere and pass its path (or a file:// URL) with --url, or unpack its wav/ folder into " +
+                $"elsewhere and pass its path (or a file:// URL) as setting Url, or unpack its wav/ folder into " +
                 $"{Path.Combine(targetDir, "wav")}.", e);
         }
         finally

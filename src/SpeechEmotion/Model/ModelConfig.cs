@@ -133,12 +133,11 @@ public sealed record ModelConfig
                 $"the convolution's band kernel must be odd and positive (or 0 for none), got {ConvBandKernel}");
         if (ConvBandKernel > 0 && ConvChannels == 0)
             throw new ArgumentException(
-                $"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (--conv C)");
+                $"a band kernel ({ConvBandKernel}) needs a convolution: give it channels (setting ConvChannels)");
         // Channels double per layer: 8 layers of 16 end at 2048.
         if (ConvLayers is < 1 or > 8 || ConvLayers > 1 && ConvChannels == 0)
             throw new ArgumentException("convolution layers must number 1 to 8 and stacking needs channels " +
-                "(--conv C); " +
-                $"got {ConvLayers} layers of {ConvChannels} channels");
+                $"(setting ConvChannels); got {ConvLayers} layers of {ConvChannels} channels");
         if (ConvBandStride < 1)
             throw new ArgumentException($"the convolution's band stride must be positive, got {ConvBandStride}");
         if (Task == SerTask.Classification ? Classes < 2 : Classes != 1 || ScoreRange <= 0)

@@ -65,7 +65,8 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
                 double loss = Step(model, adam, ws, trainSet, order[b], weights);
                 if (!double.IsFinite(loss))
                     throw new InvalidOperationException(
-                        $"training diverged: loss {loss} at epoch {epoch + 1}, batch {b + 1}; the last checkpoint is from epoch {epoch} (try a lower --lr)");
+                        $"training diverged: loss {loss} at epoch {epoch + 1}, batch {b + 1}; the last checkpoint " +
+                        $"is from epoch {epoch} (try a lower setting LearningRate)");
                 lossSum += loss * order[b].Length;
                 observer?.BatchDone(epoch, b, loss);
             }
