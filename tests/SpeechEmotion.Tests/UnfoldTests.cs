@@ -141,7 +141,8 @@ public class UnfoldTests
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 2 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvBandKernel = 3, ConvBandStride = 0 }.Validate(), Throws.ArgumentException.With.Message.Contains("stride"));
         Assert.That(() => new ModelConfig { ConvBandKernel = 3 }.Validate(),
-            Throws.ArgumentException.With.Message.Contains("setting ConvChannels"), "library terms; the CLI says --conv");
+            Throws.ArgumentException.With.Message.Contains("setting ConvChannels"),
+            "library terms; the CLI says --conv");
         Assert.That(() => new ModelConfig { ConvChannels = 8, ConvKernel = 4 }.Validate(), Throws.ArgumentException.With.Message.Contains("odd"));
         Assert.That(() => new ModelConfig { ConvChannels = -1 }.Validate(), Throws.ArgumentException);
         Assert.That(() => new ModelConfig { ConvLayers = 2 }.Validate(),
