@@ -72,15 +72,23 @@ public class RecipeTests
             Is.EqualTo(("mine", 64, 64, 3)));
     }
 
+    /// <summary>`ser train --recipe functionals` on the tone corpus with <paramref name="flags"/>: corpus and model
+    /// paths.</summary>
+    private static (string Data, string Model) TrainFunctionals(TempDir dir, params string[] flags)
+    {
+        string data = TrainingCliTests.WriteCorpus(dir);
+        string model = Path.Combine(dir.Path, "m.ser");
+        var (code, output) = SerProcess.Run(["train", "--data", data, "--recipe", "functionals", "--device", "cpu",
+            "--out", model, .. flags]);
+        Assert.That(code, Is.EqualTo(0), output);
+        return (data, model);
+    }
+
     [Test]
     public void Train_starts_from_a_recipe_flags_override_it_and_the_model_records_it()
     {
         using var dir = new TempDir();
-        string data = TrainingCliTests.WriteCorpus(dir);
-        string model = Path.Combine(dir.Path, "m.ser");
-        var (code, output) = SerProcess.Run("train", "--data", data, "--recipe", "functionals", "--epochs", "7",
-            "--device", "cpu", "--out", model);
-        Assert.That(code, Is.EqualTo(0), output);
+        var (data, model) = TrainFunctionals(dir, "--epochs", "7");
         var saved = SavedModel.Load(model);
         Assert.That(saved.Config.IsFunctionals);
         var options = saved.Summary["options"]!;
@@ -91,7 +99,8 @@ public class RecipeTests
         string file = dir.File("tiny.json", Encoding.UTF8.GetBytes(
             """{"frontEnd": {"Kind": "Mel", "Bands": 16}, "model": {"Hidden": 4, "Heads": 2, "FcSize": 8},""" +
             """ "training": {"Epochs": 2, "LearningRate": 0.01, "BatchSize": 4}}"""));
-        (code, output) = SerProcess.Run("train", "--data", data, "--recipe", file, "--device", "cpu", "--out", model);
+        var (code, output) = SerProcess.Run("train", "--data", data, "--recipe", file, "--device", "cpu", "--out",
+            model);
         Assert.That(code, Is.EqualTo(0), output);
         saved = SavedModel.Load(model);
         Assert.That((saved.Config.InputSize, saved.Config.Hidden, saved.Summary["epochs"]!.GetValue<int>()),
@@ -107,12 +116,8 @@ public class RecipeTests
     public void Info_describes_a_model_and_evaluate_warns_about_its_training_speakers()
     {
         using var dir = new TempDir();
-        string data = TrainingCliTests.WriteCorpus(dir);
-        string model = Path.Combine(dir.Path, "m.ser");
-        var (code, output) = SerProcess.Run("train", "--data", data, "--recipe", "functionals", "--epochs", "5",
-            "--test-speakers", "09", "--device", "cpu", "--out", model);
-        Assert.That(code, Is.EqualTo(0), output);
-        (code, output) = SerProcess.Run("info", model);
+        var (data, model) = TrainFunctionals(dir, "--epochs", "5", "--test-speakers", "09");
+        var (code, output) = SerProcess.Run("info", model);
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("144 utterance functionals → linear softmax").And.Contain("functionals")
             .And.Contain("global: training-set statistics").And.Contain("2: 03, 08"));

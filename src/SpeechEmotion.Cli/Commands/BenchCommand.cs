@@ -51,7 +51,8 @@ internal static class BenchCommand
         {
             Console.WriteLine(FormattableString.Invariant($"ours throughput {batch} {rate:F1}"));
             var invariant = CultureInfo.InvariantCulture;
-            table.AddRow(batch.ToString(invariant), rate.ToString("F1", invariant), (rate * 3).ToString("F0", invariant));
+            table.AddRow(batch.ToString(invariant), rate.ToString("F1", invariant),
+                (rate * 3).ToString("F0", invariant));
         }
         AnsiConsole.Write(table);
         return 0;

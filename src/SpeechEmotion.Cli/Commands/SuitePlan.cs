@@ -52,7 +52,8 @@ internal static class SuitePlan
         {
             string[] recipe = model == "network"
                 ? quick
-                    ? ["--recipe", networkRecipe, "--epochs", "1", "--average-last", "0", "--hidden", "8", "--heads", "2"]
+                    ? ["--recipe", networkRecipe, "--epochs", "1", "--average-last", "0", "--hidden", "8",
+                        "--heads", "2"]
                     : ["--recipe", networkRecipe]
                 : ["--recipe", "functionals"];
             foreach (var mode in new[] { "utterance", "speaker" })
