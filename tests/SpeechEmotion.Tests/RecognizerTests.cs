@@ -109,6 +109,36 @@ public class RecognizerTests
     }
 
     [Test]
+    public void An_utterance_normalised_model_needs_no_context_matches_the_training_side_and_ignores_the_gain()
+    {
+        var paths = Files.Select(TestData.EmoDbWav).ToList();
+        var frontEnd = FrontEnd.Mel(16, deltas: true, pitch: true);
+        var examples = paths.Select((p, i) => new Example(new Utterance(p, i % 2 == 0 ? "anger" : "neutral", ""),
+            frontEnd.Compute(WavReader.ReadMono16k(p)), 0) { Width = frontEnd.Width }).ToList();
+        var config = new SpeechEmotion.Model.ModelConfig { Hidden = 4, Heads = 2, FcSize = 4, Classes = 2 }
+            .WithFrontEnd(frontEnd);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 2, Normalization = FeatureNormalization.Utterance };
+        using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
+        var result = new Trainer(backend, config, options, ["anger", "neutral"]).Train(examples, null);
+        using var dir = new TempDir();
+        var model = Path.Combine(dir.Path, "utterance.ser");
+        result.Model.Save(model);
+        using var recognizer = EmotionRecognizer.FromFile(model);
+        Assert.That(recognizer.NeedsSpeakerContext, Is.False);
+        var expected = InProcess(model, paths.Select(p => (p, "")).ToList());
+        for (int i = 0; i < paths.Count; i++)
+        {
+            var samples = WavReader.ReadMono16k(paths[i]);
+            var louder = samples.Select(v => v * 4).ToArray();
+            Assert.That(Ordered(recognizer.Recognize(paths[i]), recognizer.Labels), Is.EqualTo(expected[i])
+                .Within(1e-6), paths[i]);
+            // A gain is a constant offset on every log-mel band, which the utterance's own mean removes.
+            Assert.That(Ordered(recognizer.Recognize(louder, 16000), recognizer.Labels), Is.EqualTo(expected[i])
+                .Within(1e-3), paths[i] + " × 4");
+        }
+    }
+
+    [Test]
     public void Audio_longer_than_the_window_is_recognised_in_windows_the_same_from_a_file_and_from_samples()
     {
         var clips = Files.Select(f => WavReader.ReadMono16k(TestData.EmoDbWav(f))).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SpeechEmotion.Data;
 using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
@@ -53,5 +54,23 @@ public class SuiteTests
         Assert.That(JsonNode.DeepEquals(Results(split), Results(one)),
             $"{Results(split)}\n---\n{Results(one)}");
         Assert.That(SerProcess.Run([.. Quick(split), "--job", "19"]).Output, Does.Contain("jobs 1 to 18"));
+    }
+
+    [Test]
+    public void Utterance_mode_keeps_a_per_utterance_recipe_and_gives_a_speaker_recipe_global_statistics()
+    {
+        TestData.Manifest("ased");
+        TestData.Manifest("urdu");
+        string root = Path.GetDirectoryName(TestData.EmoDbFolder())!;
+        string perUtterance = Path.Combine(DataPaths.RepositoryRoot()!, "recipes", "candidates", "D.json");
+        string Normalize(string recipe, string model, string mode)
+        {
+            var args = Cli.Commands.SuitePlan.Cells(root, recipe, true, [model]).First(c => c.Mode == mode).Arguments;
+            return args[args.ToList().IndexOf("--normalize") + 1];
+        }
+        Assert.That(Normalize(perUtterance, "network", "utterance"), Is.EqualTo("utterance"));
+        Assert.That(Normalize(perUtterance, "network", "speaker"), Is.EqualTo("speaker"));
+        Assert.That(Normalize("emodb-best", "network", "utterance"), Is.EqualTo("global"));
+        Assert.That(Normalize(perUtterance, "baseline", "utterance"), Is.EqualTo("global"));
     }
 }

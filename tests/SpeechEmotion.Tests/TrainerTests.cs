@@ -191,4 +191,27 @@ public class SpeakerNormalizationTests
         result.Model.Save(path);
         Assert.That(SpeechEmotion.Serialization.SavedModel.Load(path).Normalization, Is.EqualTo(SpeechEmotion.Features.FeatureNormalization.Speaker));
     }
+
+    [Test]
+    public void Utterance_normalisation_standardises_each_utterance_alone_and_the_functionals_model_refuses_it()
+    {
+        var data = ToneCorpus.Examples(2, ["a", "b"], 9);
+        int bins = SpeechEmotion.Features.Spectrogram.Bins;
+        var global = SpeechEmotion.Features.FeatureNormalizer.Fit(data.Select(e => e.Features), bins);
+        var set = new NormalizedSet(data, global, SpeechEmotion.Features.FeatureNormalization.Utterance);
+        var alone = new NormalizedSet([data[3]], global, SpeechEmotion.Features.FeatureNormalization.Utterance);
+        Assert.That(alone.Features[0], Is.EqualTo(set.Features[3]), "the other utterances change nothing");
+        for (int i = 0; i < set.Count; i++)
+        {
+            var frames = set.Features[i].Chunk(bins).ToList();
+            Assert.That(frames.Average(f => f[7]), Is.EqualTo(0).Within(1e-4), $"utterance {i}, bin 7 mean");
+            double variance = frames.Average(f => f[7] * (double)f[7]);
+            Assert.That(variance, Is.EqualTo(1).Within(1e-3).Or.EqualTo(0).Within(1e-9), $"utterance {i}, bin 7");
+        }
+        var options = new TrainingOptions { Epochs = 1, Normalization = SpeechEmotion.Features.FeatureNormalization.Utterance };
+        var functionals = new SpeechEmotion.Model.ModelConfig { Classes = 3, FcSize = 0 }
+            .WithFrontEnd(SpeechEmotion.Features.FrontEnd.Functionals);
+        Assert.That(() => new Trainer(new SpeechEmotion.Engine.Cpu.CpuBackend<float>(), functionals, options,
+            ToneCorpus.Labels).Train(data, null), Throws.ArgumentException.With.Message.Contains("one vector"));
+    }
 }

@@ -33,9 +33,12 @@ internal static class InfoCommand
             Row("front end", saved.Config.InputFrontEnd().ToString());
             Row("task", saved.Config.Task.ToString().ToLowerInvariant());
             Row("labels", string.Join(", ", saved.Labels));
-            Row("normalisation", saved.Normalization == FeatureNormalization.Speaker
-                ? "speaker: needs each speaker's unlabelled audio (a speaker context)"
-                : "global: training-set statistics, works on a single file");
+            Row("normalisation", saved.Normalization switch
+            {
+                FeatureNormalization.Speaker => "speaker: needs each speaker's unlabelled audio (a speaker context)",
+                FeatureNormalization.Utterance => "utterance: each file's own statistics, works on a single file",
+                _ => "global: training-set statistics, works on a single file",
+            });
             Row("parameters", count.ToString("N0", CultureInfo.InvariantCulture));
             Row("recipe", options?["Recipe"]?.ToString() ?? "– (trained before recipes were recorded)");
             Row("epochs", $"{Value("epochs")} ({Value("selection")})");

@@ -1,5 +1,7 @@
 using SpeechEmotion.Corpora;
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Features;
+using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -23,7 +25,8 @@ internal sealed record SuiteJob(int Number, SuiteCell Cell, string? FoldSpeaker)
 /// <summary>
 /// The fixed protocol of the generalisation suite. Corpora: Emo-DB (10 folds: LOSO), ASED and URDU (5
 /// speaker-grouped folds each: speakers sorted as strings, fold = index mod 5). Cells: corpus × mode (utterance:
-/// training-set statistics only; speaker: each speaker's own) × model (network: the network recipe; baseline:
+/// nothing but the file — training-set statistics, or the file's own for a per-utterance recipe; speaker: each
+/// speaker's own) × model (network: the network recipe; baseline:
 /// functionals) × training set (alone: that corpus's training folds; all: those plus every utterance of the two
 /// other corpora); and cross-corpus: train on two corpora, test on the third, on the four labels all share. Every
 /// (cell, fold) is a job. --quick keeps each cell's first fold and trains the network one epoch at toy size.
@@ -56,9 +59,13 @@ internal static class SuitePlan
                         "--heads", "2"]
                     : ["--recipe", networkRecipe]
                 : ["--recipe", "functionals"];
+            // Utterance mode keeps a recipe's one-file normalisation (global or per utterance); a speaker-normalised
+            // recipe runs there with global statistics.
+            string own = model == "network" ? Recipe.Load(networkRecipe).Training.Normalization.ToString() : "global";
+            string utterance = own == nameof(FeatureNormalization.Speaker) ? "global" : own.ToLowerInvariant();
             foreach (var mode in new[] { "utterance", "speaker" })
             {
-                string[] common = [.. recipe, "--normalize", mode == "utterance" ? "global" : "speaker"];
+                string[] common = [.. recipe, "--normalize", mode == "utterance" ? utterance : "speaker"];
                 foreach (var (name, _, _, groups) in Corpora)
                 {
                     var others = Corpora.Where(c => c.Name != name).SelectMany(c => new[] { "--train-also",

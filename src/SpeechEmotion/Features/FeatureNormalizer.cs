@@ -33,6 +33,10 @@ public sealed class FeatureNormalizer
             : throw new ArgumentException("cannot fit a normaliser on zero frames");
     }
 
+    /// <summary>Standardises a row-major [frames, bins] matrix in place with its own per-bin statistics
+    /// (<see cref="FeatureNormalization.Utterance"/>).</summary>
+    public static void ApplyOwn(float[] features, int bins) => Fit([features], bins).Apply(features);
+
     /// <summary>Normalises a row-major [frames, bins] matrix in place.</summary>
     public void Apply(Span<float> features)
     {

@@ -259,6 +259,11 @@ public sealed class EmotionRecognizer : IDisposable
     /// <summary>Features of 16 kHz samples standardised as the model was trained (in place).</summary>
     internal float[] Normalized(float[] features, SpeakerContext? speaker)
     {
+        if (_saved.Normalization == FeatureNormalization.Utterance)
+        {
+            FeatureNormalizer.ApplyOwn(features, _saved.Normalizer.Bins);
+            return features;
+        }
         if (!NeedsSpeakerContext)
         {
             _saved.Normalizer.Apply(features);

@@ -6,7 +6,8 @@ namespace SpeechEmotion.Serialization;
 /// <summary>
 /// A model as ONNX (opset 17, standard operators only), for ONNX Runtime and other engines. Inputs: "features"
 /// [batch, frames, F] float — the model's front end (<see cref="Features.FrontEnd"/>: see the config) already
-/// standardised with the model's normaliser — and "lengths" [batch] int32, the valid frames of each row (the
+/// standardised with the model's normaliser (an utterance-normalised model: with each utterance's own per-bin mean
+/// and std) — and "lengths" [batch] int32, the valid frames of each row (the
 /// padding after them is ignored). Output: "logits" [batch, classes]; softmax gives the probabilities. Batch and
 /// frames are dynamic.
 /// The graph: Transpose → GRU (bidirectional, linear_before_reset = 1, PyTorch's r, z, n gates reordered to ONNX's

@@ -4,7 +4,8 @@ namespace SpeechEmotion.Training;
 
 /// <summary>
 /// Examples with normalised copies of their features, ready to be batched: with the given (training-set) normaliser,
-/// or, for <see cref="FeatureNormalization.Speaker"/>, with a normaliser fitted on each speaker's own utterances.
+/// or, for <see cref="FeatureNormalization.Speaker"/>, with a normaliser fitted on each speaker's own utterances, or,
+/// for <see cref="FeatureNormalization.Utterance"/>, each utterance with its own statistics.
 /// </summary>
 public sealed class NormalizedSet
 {
@@ -20,7 +21,8 @@ public sealed class NormalizedSet
         Features = examples.Select(e =>
         {
             var copy = e.Features.ToArray();
-            (perSpeaker?[e.Utterance.Speaker] ?? normalizer).Apply(copy);
+            if (mode == FeatureNormalization.Utterance) FeatureNormalizer.ApplyOwn(copy, Width);
+            else (perSpeaker?[e.Utterance.Speaker] ?? normalizer).Apply(copy);
             return copy;
         }).ToArray();
         Frames = examples.Select(e => e.Frames).ToArray();

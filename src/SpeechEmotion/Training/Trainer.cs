@@ -29,6 +29,9 @@ public sealed class Trainer(IBackend<float> backend, ModelConfig config, Trainin
     {
         if (train.Count == 0) throw new ArgumentException("no training utterances");
         options.Validate();
+        if (config.IsFunctionals && options.Normalization == FeatureNormalization.Utterance)
+            throw new ArgumentException("utterance normalisation standardises an utterance's frames with their own " +
+                "statistics; the functionals model reads one vector per utterance (use global or speaker)");
         if (train[0].Width != config.InputSize)
             throw new ArgumentException($"the features have {train[0].Width} values per frame but the model reads {config.InputSize}");
         var normalizer = FeatureNormalizer.Fit(train.Select(e => e.Features), config.InputSize);
