@@ -4,7 +4,7 @@ namespace SpeechEmotion.Tests;
 
 public class CliTests
 {
-    [Test]
+    [Test, Category("Slow")]
     public void Corpus_command_counts_emodb()
     {
         var (code, output) = SerProcess.Run("corpus", TestData.EmoDbFolder());
@@ -13,7 +13,7 @@ public class CliTests
         Assert.That(output, Does.Contain("No problems found"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Corpus_command_lists_problems_and_strict_fails()
     {
         using var dir = new TempDir();
@@ -28,7 +28,7 @@ public class CliTests
         Assert.That(strict.Output, Does.Contain(broken));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Spectrogram_command_writes_a_png_and_rejects_bad_files()
     {
         using var dir = new TempDir();
@@ -59,7 +59,7 @@ public class CliTests
 
 public class GradcheckCliTests
 {
-    [Test]
+    [Test, Category("Slow")]
     public void Gradcheck_prints_a_row_per_tensor_and_exits_zero()
     {
         var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("gradcheck", "--seed", "3");
@@ -72,6 +72,7 @@ public class GradcheckCliTests
 
     /// <summary>The packed GEMM is written once over Vector&lt;T&gt;; these runs take the narrower paths an ARM64 board
     /// (128-bit NEON) or a CPU without SIMD would, by switching off AVX or all hardware intrinsics in the child runtime.</summary>
+    [Category("Slow")]
     [TestCase("DOTNET_EnableAVX", "SIMD 128 bits")]
     [TestCase("DOTNET_EnableHWIntrinsic", "(software)")]
     public void Gradcheck_passes_on_the_portable_simd_paths(string switchOff, string expected)
@@ -84,7 +85,7 @@ public class GradcheckCliTests
 
     /// <summary>`ser bench` prints one parseable line per measurement (what the GPU and TorchSharp scripts read) and a
     /// table of medians; lengths other than 300 frames are tagged.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Bench_prints_one_line_per_measurement_and_medians()
     {
         var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "20", "--quick");
@@ -99,7 +100,7 @@ public class GradcheckCliTests
 
     /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls appears
     /// with its calls per step (GEMMs by shape), and the training step's ops include the backward passes.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Bench_profile_lists_every_op_with_its_calls_per_step()
     {
         var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "12", "--quick", "--profile");
@@ -117,7 +118,7 @@ public class GradcheckCliTests
 
     /// <summary>`ser bench --throughput`: one line per batch size with utterances per second from audio to
     /// probabilities; a batch size out of range is refused.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Bench_throughput_prints_utterances_per_second_per_batch_size()
     {
         var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--throughput",

@@ -9,7 +9,7 @@ namespace SpeechEmotion.Tests;
 /// <summary>A seven-label model scored on a corpus that has four of its labels: argmax over those four.</summary>
 public class CrossCorpusTests
 {
-    [Test]
+    [Test, Category("Slow")]
     public void A_model_is_scored_on_the_labels_a_corpus_has()
     {
         using var dir = new TempDir();

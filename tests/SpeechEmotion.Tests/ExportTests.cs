@@ -9,6 +9,7 @@ namespace SpeechEmotion.Tests;
 /// trip.</summary>
 public class ExportTests
 {
+    [Category("Slow")]
     [TestCase("emodb", 64, 400)]
     [TestCase("emodb-speaker", 128, 198)]
     public void Safetensors_round_trip_is_value_for_value_with_pytorch_names_and_shapes(string name, int hidden,

@@ -350,7 +350,7 @@ public class KernelSelfCheckTests
         foreach (var r in results) Assert.That(r.MaxRelativeError, Is.LessThanOrEqualTo(r.Tolerance), r.Kernel);
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Doctor_cli_lists_devices_and_prints_one_row_per_kernel()
     {
         var (code, output) = SerProcess.Run("doctor", "--device", "ilgpu-cpu", "--seed", "3");

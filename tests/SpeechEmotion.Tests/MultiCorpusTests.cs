@@ -62,7 +62,7 @@ public class MultiCorpusTests
         return (output, JsonNode.Parse(File.ReadAllText(Path.Combine(report, "report.json")))!, report, tones);
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_trains_on_two_corpora_given_as_two_data_options()
     {
         using var dir = new TempDir();
@@ -77,7 +77,7 @@ public class MultiCorpusTests
         Assert.That(json["ua"]!.GetValue<double>(), Is.GreaterThan(0.5), "tones are easy on unseen speakers");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Train_also_corpora_join_every_fold_and_are_never_tested()
     {
         using var dir = new TempDir();
@@ -104,7 +104,7 @@ public class MultiCorpusTests
         Assert.That(name, Is.Not.EqualTo(SpeechEmotion.Evaluation.FoldPlan.Name(many.Take(64))));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Cross_corpus_on_shared_labels_trains_and_scores_only_those()
     {
         using var dir = new TempDir();
@@ -123,7 +123,7 @@ public class MultiCorpusTests
         Assert.That(output, Does.Contain("(12 utterances)"), "the 6 happiness files left out");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Excluded_speakers_are_left_out_of_every_fold()
     {
         using var dir = new TempDir();

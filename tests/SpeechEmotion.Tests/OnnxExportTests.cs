@@ -13,6 +13,7 @@ namespace SpeechEmotion.Tests;
 /// logits for the same batch.</summary>
 public class OnnxExportTests
 {
+    [Category("Slow")]
     [TestCase("emodb")]
     [TestCase("emodb-speaker")]
     public void Onnx_runtime_gives_our_logits_on_a_padded_batch_of_real_features(string name)

@@ -84,7 +84,7 @@ public class RecipeTests
         return (data, model);
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Train_starts_from_a_recipe_flags_override_it_and_the_model_records_it()
     {
         using var dir = new TempDir();
@@ -112,7 +112,7 @@ public class RecipeTests
         Assert.That(output, Does.Contain("unknown recipe 'nope'"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Info_describes_a_model_and_evaluate_warns_about_its_training_speakers()
     {
         using var dir = new TempDir();

@@ -25,7 +25,7 @@ public class RegressionCliTests
 
     private static readonly string[] Small = ["--task", "regression", "--score-range", "3", "--hidden", "8", "--heads", "2", "--epochs", "6", "--lr", "0.005", "--batch", "4", "--device", "cpu"];
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_report_has_the_sentiment_keys_and_predict_gives_a_score()
     {
         using var dir = new TempDir();

@@ -21,7 +21,7 @@ public class SuiteTests
         return json;
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Jobs_in_separate_processes_merge_to_the_one_process_suite()
     {
         TestData.Manifest("ased");

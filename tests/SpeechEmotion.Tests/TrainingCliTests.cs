@@ -30,7 +30,7 @@ public class TrainingCliTests
     private static readonly string[] Optimisation = ["--hidden", "8", "--epochs", "8", "--lr", "0.01", "--batch", "4", "--loss", "crossentropy", "--device", "cpu"];
     private static readonly string[] Small = [.. Optimisation, "--heads", "2"];
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_writes_reports_and_skips_finished_folds_on_rerun()
     {
         using var dir = new TempDir();
@@ -63,7 +63,7 @@ public class TrainingCliTests
         Assert.That(other.Output, Does.Contain("was trained with other settings"), "folds of two recipes never mix");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_with_speed_perturbation_records_the_factors()
     {
         using var dir = new TempDir();
@@ -72,7 +72,7 @@ public class TrainingCliTests
         AssertLosoRefused(dir, "'fast' is not a speed factor", "--speed-perturb", "0.9,fast");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_with_weight_averaging_reports_it_as_the_selection()
     {
         using var dir = new TempDir();
@@ -82,7 +82,7 @@ public class TrainingCliTests
         AssertLosoRefused(dir, "between 0 and 8 (the epoch count)", "--average-last", "9");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_with_random_crops_records_the_crop()
     {
         using var dir = new TempDir();
@@ -91,7 +91,7 @@ public class TrainingCliTests
         AssertLosoRefused(dir, "a crop of -2 frames", "--crop", "-2");
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Loso_with_mixup_records_alpha()
     {
         using var dir = new TempDir();
@@ -120,7 +120,7 @@ public class TrainingCliTests
     }
 
     /// <summary>Two finished runs with different seeds combine into one report that `compare` reads like any run.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Ensemble_of_two_seeds_writes_a_report_over_the_same_utterances()
     {
         using var dir = new TempDir();
@@ -148,7 +148,7 @@ public class TrainingCliTests
         Assert.That(incomplete.Output, Does.Contain("nothing/report.json does not exist"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Train_then_evaluate_and_predict_with_a_bad_file_among_good_ones()
     {
         using var dir = new TempDir();
@@ -175,7 +175,7 @@ public class TrainingCliTests
     /// <summary>A speaker-normalised model needs each speaker's statistics at prediction time: --speaker-of emodb must
     /// give exactly what the speaker's files normalised together give in-process; --speaker-of file uses one file's own
     /// statistics and warns.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Predict_with_a_speaker_normalised_model_groups_files_by_speaker()
     {
         using var dir = new TempDir();
@@ -208,6 +208,7 @@ public class TrainingCliTests
 
     /// <summary>A log-mel model (with or without pitch and deltas) records its front end; evaluate and predict compute
     /// the same inputs from audio.</summary>
+    [Category("Slow")]
     [TestCase(false, false)]
     [TestCase(true, false)]
     [TestCase(true, true)]
@@ -231,7 +232,7 @@ public class TrainingCliTests
 
     /// <summary>Mean+std pooling and input statistics are recorded in the model file; predict gives what the in-process
     /// model gives, on the CPU and through the kernels.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Statistics_pooling_and_input_statistics_model_trains_saves_and_predicts()
     {
         using var dir = new TempDir();
@@ -246,7 +247,7 @@ public class TrainingCliTests
             Does.Contain("--pool: 'max' is not one of mean, meanstd"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Enum_options_read_as_typed_lower_case_with_aliases()
     {
         using var dir = new TempDir();
@@ -266,7 +267,7 @@ public class TrainingCliTests
             .And.Contain("--normalize <global|speaker>"));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Dropout_flags_override_the_preset_and_are_recorded()
     {
         using var dir = new TempDir();
@@ -280,7 +281,7 @@ public class TrainingCliTests
 
     /// <summary>A model with a convolution before the GRU records it; predict gives what the in-process model gives, on
     /// the CPU and through the kernels.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Convolution_model_trains_saves_and_predicts()
     {
         using var dir = new TempDir();
@@ -296,7 +297,7 @@ public class TrainingCliTests
     /// <summary>Two 2-D convolutions over time × bands with Δ/ΔΔ as the first one's input channels: recorded, Conv2d-shaped
     /// weights (the second reads the first's 4 channels at each band position), predict as in process; an even band
     /// kernel and layers without channels are refused.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Convolution_over_time_and_bands_trains_saves_and_predicts()
     {
         using var dir = new TempDir();
@@ -355,7 +356,7 @@ public class TrainingCliTests
     /// <summary>A job manager's SIGTERM (kill, docker stop, a background job that ignores SIGINT) stops training after
     /// the current batch with a checkpoint, exit 130; rerunning without --resume refuses to overwrite it, with --resume
     /// it continues.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Sigterm_saves_a_checkpoint_and_the_same_command_resumes()
     {
         using var dir = new TempDir();
@@ -406,7 +407,7 @@ public class TrainingCliTests
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    [Test]
+    [Test, Category("Slow")]
     public void Sweep_runs_each_setting_and_compare_tests_the_difference()
     {
         using var dir = new TempDir();
@@ -430,7 +431,7 @@ public class TrainingCliTests
         Assert.That(md, Does.Match(@"over all 3 settings on per-utterance correctness: F\(2, 51\) = [\d.]+, p = "));
     }
 
-    [Test]
+    [Test, Category("Slow")]
     public void Random_split_is_labelled_speaker_dependent_and_stratified()
     {
         using var dir = new TempDir();
@@ -447,7 +448,7 @@ public class TrainingCliTests
 
 public class ShippedModelTests
 {
-    [Test]
+    [Test, Category("Slow")]
     public void Predict_without_a_model_uses_the_shipped_emodb_model()
     {
         var wav = TestData.EmoDbWav("03a01Wa");
@@ -463,7 +464,7 @@ public class ShippedModelTests
 
     /// <summary>The shipped speaker-normalised model (the best LOSO recipe, all ten speakers): grouped by speaker it
     /// recognises its own training speaker's files; each file alone (statistics from one utterance) it does not.</summary>
-    [Test]
+    [Test, Category("Slow")]
     public void Shipped_speaker_model_needs_files_grouped_by_speaker()
     {
         string modelPath = Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "emodb-speaker.ser");
