@@ -45,4 +45,31 @@ public class EnsembleTests
         Assert.That(() => Ensemble.Combine(Labels, [("A", [a]), ("B", [relabelled])]), Throws.ArgumentException.With.Message.Contains("disagrees"));
         Assert.That(() => Ensemble.Combine(Labels, [("A", [a])]), Throws.ArgumentException.With.Message.Contains("at least two"));
     }
+
+    [Test]
+    public void A_report_gives_back_its_folds_with_probabilities_and_an_old_report_is_refused()
+    {
+        var folds = new[]
+        {
+            Fold("03", ("/data/u1.wav", 0, [0.40f, 0.45f, 0.15f]), ("/data/u2.wav", 2, [0.1f, 0.1f, 0.8f])),
+            Fold("08", ("/data/v1.wav", 1, [0.2f, 0.5f, 0.3f])),
+        };
+        var config = new SpeechEmotion.Model.ModelConfig { Classes = 3 };
+        var report = System.Text.Json.Nodes.JsonNode.Parse(LosoReport.Json(Labels, folds, config,
+            new TrainingOptions(), "test", "cpu").ToJsonString())!;
+        var back = LosoReport.Folds(report, "report.json");
+        Assert.That(back, Has.Count.EqualTo(2));
+        for (int f = 0; f < 2; f++)
+        {
+            Assert.That(back[f].Speakers, Is.EqualTo(folds[f].Speakers));
+            Assert.That(back[f].Confusion, Is.EqualTo(folds[f].Confusion));
+            Assert.That(back[f].Predictions.Select(p => (p.Path, p.Speaker, p.Truth, p.Predicted)), Is.EqualTo(
+                folds[f].Predictions.Select(p => (Path.GetFileName(p.Path), p.Speaker, p.Truth, p.Predicted))));
+            Assert.That(back[f].Predictions.Select(p => p.Probabilities),
+                Is.EqualTo(folds[f].Predictions.Select(p => p.Probabilities)), "floats written shortest, read exact");
+        }
+        foreach (var p in report["predictions"]!.AsArray()) p!.AsObject().Remove("probabilities");
+        Assert.That(() => LosoReport.Folds(report, "old/report.json"),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("old/report.json: its predictions carry no"));
+    }
 }

@@ -31,7 +31,7 @@ internal static class EnsembleCommand
         var header = headers[0];
         var labels = header["labels"]?.AsArray().Select(l => l!.GetValue<string>()).ToList()
             ?? throw new InvalidDataException($"{dirs[0]}/report.json: no labels (a regression run?)");
-        var members = dirs.Select(d => (d, Folds(d))).ToList();
+        var members = dirs.Select((d, i) => (d, Folds(d, headers[i]))).ToList();
         var combined = Ensemble.Combine(labels, members);
         var config = header["config"]?.Deserialize(ModelJsonContext.Default.ModelConfig)!;
         var training = header["training"]?.Deserialize(TrainingJsonContext.Default.TrainingOptions)!;
@@ -48,8 +48,18 @@ internal static class EnsembleCommand
         return 0;
     }
 
-    private static IReadOnlyList<FoldResult> Folds(string dir) =>
-        Directory.Exists(Path.Combine(dir, "folds"))
-            ? Directory.GetFiles(Path.Combine(dir, "folds"), "fold.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(FoldResult.Load).ToList()
-            : throw new DirectoryNotFoundException($"{dir}: no folds/ folder; is it a loso report folder?");
+    /// <summary>A run's folds from its report.json (predictions keyed by file name), or, for a report written before
+    /// predictions carried probabilities, from its folds/ folder.</summary>
+    private static IReadOnlyList<FoldResult> Folds(string dir, JsonNode report)
+    {
+        if (report["predictions"]?.AsArray().FirstOrDefault()?["probabilities"] is not null)
+            return LosoReport.Folds(report, Path.Combine(dir, "report.json"));
+        if (!Directory.Exists(Path.Combine(dir, "folds")))
+            throw new DirectoryNotFoundException($"{dir}: no folds/ folder and no probabilities in report.json; " +
+                "is it a loso report folder?");
+        return Directory.GetFiles(Path.Combine(dir, "folds"), "fold.json", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).Select(FoldResult.Load)
+            .Select(f => f with { Predictions = [.. f.Predictions.Select(p => p with { Path = Path.GetFileName(p.Path) })] })
+            .ToList();
+    }
 }

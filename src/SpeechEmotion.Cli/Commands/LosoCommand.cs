@@ -93,7 +93,7 @@ internal static class LosoCommand
 
     private static void Write(string outDir, JsonObject json, string title)
     {
-        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString()); // compact: report.md is the reading copy
         File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, title));
     }
 

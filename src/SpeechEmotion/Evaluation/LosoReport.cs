@@ -43,8 +43,44 @@ public static class LosoReport
         }).ToArray());
         report["predictions"] = new JsonArray(folds.SelectMany(f => f.Predictions).Select(p => (JsonNode)(regression
             ? new JsonObject { ["path"] = Path.GetFileName(p.Path), ["speaker"] = p.Speaker, ["score"] = p.Score, ["predicted_score"] = p.PredictedScore }
-            : new JsonObject { ["path"] = Path.GetFileName(p.Path), ["speaker"] = p.Speaker, ["truth"] = labels[p.Truth], ["predicted"] = labels[p.Predicted] })).ToArray());
+            : new JsonObject
+            {
+                ["path"] = Path.GetFileName(p.Path), ["speaker"] = p.Speaker, ["truth"] = labels[p.Truth],
+                ["predicted"] = labels[p.Predicted],
+                ["probabilities"] = new JsonArray(p.Probabilities.Select(v => (JsonNode)v).ToArray()),
+            })).ToArray());
         return report;
+    }
+
+    /// <summary>
+    /// The folds of a classification report.json, predictions included (paths are file names), so that finished runs
+    /// can be combined (<see cref="Ensemble"/>) without their folds/ folder. Reports written before the predictions
+    /// carried probabilities are refused with that reason.
+    /// </summary>
+    public static IReadOnlyList<FoldResult> Folds(JsonNode report, string source)
+    {
+        if (report["task"]?.GetValue<string>() == "regression")
+            throw new InvalidDataException($"{source}: a regression report; ensembles combine classification runs");
+        var labels = report["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        int Label(JsonNode? name) => labels.IndexOf(name!.GetValue<string>()) is var i and >= 0 ? i
+            : throw new InvalidDataException($"{source}: prediction label {name} is not one of the report's labels");
+        var predictions = report["predictions"]!.AsArray().Select(p => new UtterancePrediction(
+            p!["path"]!.GetValue<string>(), p["speaker"]!.GetValue<string>(), Label(p["truth"]), Label(p["predicted"]),
+            p["probabilities"]?.AsArray().Select(v => v!.GetValue<float>()).ToArray()
+            ?? throw new InvalidDataException($"{source}: its predictions carry no probabilities (written before " +
+                "they were recorded); combine its folds/ folder instead"))).ToList();
+        string selection = report["selection"]?.GetValue<string>() ?? "";
+        return report["folds"]!.AsArray().Select(f =>
+        {
+            var speakers = f!["speakers"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
+            var history = f["history"]?.Deserialize(TrainingJsonContext.Default.IReadOnlyListEpochRecord) ?? [];
+            return new FoldResult(speakers,
+                f["validation_speakers"]?.AsArray().Select(s => s!.GetValue<string>()).ToArray() ?? [],
+                f["confusion"]!.AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<int>()).ToArray()).ToArray(),
+                f["epochs"]!.GetValue<int>(), f["selected_epoch"]!.GetValue<int>(), selection,
+                f["seconds"]!.GetValue<double>(), history,
+                predictions.Where(p => speakers.Contains(p.Speaker)).ToList(), Device: f["device"]?.GetValue<string>());
+        }).ToList();
     }
 
     private static JsonObject Metrics(ClassificationMetrics m) => new()
