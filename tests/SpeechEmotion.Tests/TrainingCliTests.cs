@@ -264,7 +264,7 @@ public class TrainingCliTests
         Assert.That(refused.Output, Does.Contain("--loss: 'hinge' is not one of l1, crossentropy (or ce)")
             .And.Not.Contain("SpeechEmotion.Engine"));
         Assert.That(SerProcess.Run("train", "--help").Output, Does.Contain("--loss <l1|crossentropy>")
-            .And.Contain("--normalize <global|speaker>"));
+            .And.Contain("--normalize <global|speaker|utterance>"));
     }
 
     [Test, Category("Slow")]

@@ -53,7 +53,8 @@ internal sealed class TrainingArgs
     public readonly Option<int?> Crop = new("--crop") { Description = "Train on a random window of at most this many frames (10 ms each) of every utterance, drawn anew each epoch; evaluation reads whole utterances (default 0: off)" };
     public readonly Option<double?> Mixup = new("--mixup") { Description = "Mixup's α: train on mixtures λ·a + (1 − λ)·b of utterance pairs of each batch and their labels (or scores), λ ~ Beta(α, α) (default 0: off; 0.4 is typical)" };
     public readonly Option<FeatureNormalization?> Normalize = EnumOption.Optional<FeatureNormalization>("--normalize",
-        "global (the paper: training-set statistics; utterance mode) or speaker (each speaker's own statistics)");
+        "global (the paper: training-set statistics), speaker (each speaker's own statistics) or utterance (each " +
+        "file's own)");
     public readonly Option<FeatureKind?> Feature = EnumOption.Optional<FeatureKind>("--features",
         "linear (the paper: 400 bins, 0–4 kHz), mel (log-mel bands, 0–8 kHz) or functionals (144 statistics per " +
         "utterance: the baseline model) (default: the recipe's)");

@@ -37,8 +37,12 @@ public static class LosoReport
             fold["selected_epoch"] = f.SelectedEpoch;
             fold["seconds"] = Math.Round(f.Seconds, 1);
             fold["device"] = f.Device; // folds resumed across runs may have run on different devices
-            fold["history"] = JsonSerializer.SerializeToNode(f.History,
-                TrainingJsonContext.Default.IReadOnlyListEpochRecord);
+            // Six decimals of loss and score, centiseconds: what a curve needs, a third of the digits.
+            fold["history"] = JsonSerializer.SerializeToNode(f.History.Select(e => e with
+                {
+                    TrainLoss = Math.Round(e.TrainLoss, 6), ValidationScore = Round(e.ValidationScore, 6),
+                    Seconds = Math.Round(e.Seconds, 2),
+                }).ToList(), TrainingJsonContext.Default.IReadOnlyListEpochRecord);
             return (JsonNode)fold;
         }).ToArray());
         report["predictions"] = new JsonArray(folds.SelectMany(f => f.Predictions).Select(p => (JsonNode)(regression
@@ -108,6 +112,8 @@ public static class LosoReport
         ["acc_5"] = m.Acc5,
         ["acc_7"] = m.Acc7,
     };
+
+    private static double? Round(double? value, int digits) => value is { } v ? Math.Round(v, digits) : null;
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
 
