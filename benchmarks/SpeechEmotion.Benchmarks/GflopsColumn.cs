@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 
 namespace SpeechEmotion.Benchmarks;
 
-/// <summary>Benchmarks that know how many floating-point operations one invocation does (from the kernel files' FLOP counts).</summary>
+/// <summary>Benchmarks that know how many floating-point operations one invocation does (from the kernel files' FLOP
+/// counts).</summary>
 public interface IFlopCount
 {
     double Flops(string benchmark);
@@ -25,17 +26,22 @@ public sealed class GflopsColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is not { } stats) return "-";
+        if (report?.ResultStatistics is not { } stats)
+            return "-";
         var instance = Activator.CreateInstance(benchmarkCase.Descriptor.Type) as IFlopCount;
-        if (instance is null) return "-";
+        if (instance is null)
+            return "-";
         foreach (var p in benchmarkCase.Parameters.Items)
             benchmarkCase.Descriptor.Type.GetProperty(p.Name)?.SetValue(instance, p.Value);
         double flops = instance.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name);
         return (flops / stats.Mean).ToString("F2"); // FLOPs per nanosecond = GFLOP/s
     }
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        GetValue(summary, benchmarkCase);
+
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
     public bool IsAvailable(Summary summary) => true;
 }
 

@@ -3,7 +3,8 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Benchmarks;
 
-/// <summary>CPU front ends of a 3 s clip (298 frames), the typical Emo-DB utterance length, against the plain STFT.</summary>
+/// <summary>CPU front ends of a 3 s clip (298 frames), the typical Emo-DB utterance length, against the plain
+/// STFT.</summary>
 [MemoryDiagnoser]
 public class StftBenchmarks
 {

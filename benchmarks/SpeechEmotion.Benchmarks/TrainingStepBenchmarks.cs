@@ -4,14 +4,16 @@ using SpeechEmotion.Engine.Cpu;
 
 namespace SpeechEmotion.Benchmarks;
 
-/// <summary>End to end on the cpu backend at the paper configuration: a training step (batch 32) and inference (batch 1 and 32).</summary>
+/// <summary>End to end on the cpu backend at the paper configuration: a training step (batch 32) and inference (batch 1
+/// and 32).</summary>
 [MemoryDiagnoser]
 public class TrainingStepBenchmarks
 {
     [Params(300)]
     public int Frames { get; set; }
 
-    private PaperSetup _train = null!, _infer1 = null!;
+    private PaperSetup _train = null!,
+        _infer1 = null!;
 
     [GlobalSetup]
     public void Setup()

@@ -15,31 +15,50 @@ public static class Golden
     public static int Write(string path)
     {
         torch.manual_seed(20261126);
-        const int input = 6, hidden = 4, heads = 2, fc = 5, classes = 3;
+        const int input = 6,
+            hidden = 4,
+            heads = 2,
+            fc = 5,
+            classes = 3;
         long[] lengths = [5, 2, 4];
         int[] targets = [2, 0, 1];
         var net = new SerNet(input, hidden, heads, true, fc, classes);
         var x = torch.randn(3, 5, input);
-        for (int b = 0; b < 3; b++) x[b, TensorIndex.Slice(lengths[b])] = torch.zeros(1);
+        for (int b = 0; b < 3; b++)
+            x[b, TensorIndex.Slice(lengths[b])] = torch.zeros(1);
         var lens = torch.tensor(lengths, ScalarType.Int64);
         var logits = net.call(x, lens);
         var probs = nn.functional.softmax(logits, 1);
-        var onehot = nn.functional.one_hot(torch.tensor(targets, ScalarType.Int64), classes).to_type(ScalarType.Float32);
+        var onehot = nn
+            .functional.one_hot(torch.tensor(targets, ScalarType.Int64), classes)
+            .to_type(ScalarType.Float32);
         var loss = nn.functional.l1_loss(probs, onehot);
         loss.backward();
 
-        static JsonArray Flat(Tensor t) => new(t.detach().contiguous().data<float>().ToArray().Select(v => (JsonNode)v).ToArray());
+        static JsonArray Flat(Tensor t) =>
+            new(t.detach().contiguous().data<float>().ToArray().Select(v => (JsonNode)v).ToArray());
         var weights = new JsonObject();
         var grads = new JsonObject();
         foreach (var (name, p) in net.named_parameters())
         {
-            weights[name] = new JsonObject { ["shape"] = new JsonArray(p.shape.Select(d => (JsonNode)d).ToArray()), ["data"] = Flat(p) };
+            weights[name] = new JsonObject
+            {
+                ["shape"] = new JsonArray(p.shape.Select(d => (JsonNode)d).ToArray()),
+                ["data"] = Flat(p),
+            };
             grads[name] = Flat(p.grad!);
         }
         var golden = new JsonObject
         {
             ["source"] = "TorchSharp 0.107 (libtorch 2.10, CPU), benchmarks/TorchSharpBaseline golden",
-            ["config"] = new JsonObject { ["input"] = input, ["hidden"] = hidden, ["heads"] = heads, ["fc"] = fc, ["classes"] = classes },
+            ["config"] = new JsonObject
+            {
+                ["input"] = input,
+                ["hidden"] = hidden,
+                ["heads"] = heads,
+                ["fc"] = fc,
+                ["classes"] = classes,
+            },
             ["lengths"] = new JsonArray(lengths.Select(l => (JsonNode)l).ToArray()),
             ["targets"] = new JsonArray(targets.Select(t => (JsonNode)t).ToArray()),
             ["input"] = Flat(x),

@@ -1,7 +1,8 @@
 using TorchSharpBaseline;
 
 // golden OUT.json  : forward, loss and every gradient of a small padded batch with TorchSharp's own weights
-// bench [--quick] [--frames N] : timed training step and inference at the paper configuration (see compare-torchsharp.sh)
+// bench [--quick] [--frames N] : timed training step and inference at the paper configuration (see
+// compare-torchsharp.sh)
 return args.FirstOrDefault() switch
 {
     "golden" => Golden.Write(args.Length > 1 ? args[1] : "golden.json"),

@@ -12,10 +12,12 @@ public sealed class SerNet : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly GRU gru;
     private readonly MultiheadAttention? attention;
-    private readonly Linear fc1, fc2;
+    private readonly Linear fc1,
+        fc2;
     private readonly int _heads;
 
-    public SerNet(int input, int hidden, int heads, bool useAttention, int fc, int classes) : base("SerNet")
+    public SerNet(int input, int hidden, int heads, bool useAttention, int fc, int classes)
+        : base("SerNet")
     {
         _heads = heads;
         gru = nn.GRU(input, hidden, bidirectional: true, batchFirst: true);

@@ -20,34 +20,97 @@ public sealed partial class IlgpuBackend
 {
     private const int Warp = 32;
 
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, AttentionArgs, DropoutSpec>? _softmaxRows;
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>? _softmaxBackwardRows;
+    private Action<
+        KernelConfig,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<int>,
+        AttentionArgs,
+        DropoutSpec
+    >? _softmaxRows;
+    private Action<
+        KernelConfig,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        AttentionArgs,
+        DropoutSpec
+    >? _softmaxBackwardRows;
 
-    public void AttentionForward(Tensor<float> qkv, Tensor<int> lengths, int heads, DropoutSpec dropout, Tensor<float> probs, Tensor<float> context)
+    public void AttentionForward(
+        Tensor<float> qkv,
+        Tensor<int> lengths,
+        int heads,
+        DropoutSpec dropout,
+        Tensor<float> probs,
+        Tensor<float> context
+    )
     {
         var a = Args(qkv, heads);
-        int batch = lengths.Length, pairs = batch * heads, t = a.Steps;
+        int batch = lengths.Length,
+            pairs = batch * heads,
+            t = a.Steps;
         CheckLength(probs, pairs * t * t, "attention probs");
         var (q, k, v, p, c) = AttentionStrides(a);
-        GemmBatched(D(qkv), D(qkv), D(probs), Strided(t, t, a.HeadSize, false, true, a.Scale, 3 * a.Embed, 3 * a.Embed, t, heads, q, k, p), pairs);
+        GemmBatched(
+            D(qkv),
+            D(qkv),
+            D(probs),
+            Strided(t, t, a.HeadSize, false, true, a.Scale, 3 * a.Embed, 3 * a.Embed, t, heads, q, k, p),
+            pairs
+        );
         var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
-        _softmaxRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, AttentionArgs, DropoutSpec>(SoftmaxRowsKernel);
+        _softmaxRows ??= Accelerator.LoadStreamKernel<
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<int>,
+            AttentionArgs,
+            DropoutSpec
+        >(SoftmaxRowsKernel);
         _softmaxRows(new KernelConfig(pairs * t, Warp), D(probs), dropped, D(lengths), a, dropout);
-        GemmBatched(dropped, D(qkv), D(context), Strided(t, a.HeadSize, t, false, false, 1f, t, 3 * a.Embed, a.Embed, heads, p, v, c), pairs);
+        GemmBatched(
+            dropped,
+            D(qkv),
+            D(context),
+            Strided(t, a.HeadSize, t, false, false, 1f, t, 3 * a.Embed, a.Embed, heads, p, v, c),
+            pairs
+        );
     }
 
-    public void AttentionBackward(Tensor<float> dContext, Tensor<float> qkv, Tensor<float> probs, Tensor<int> lengths, int heads,
-        DropoutSpec dropout, Tensor<float> dQkv)
+    public void AttentionBackward(
+        Tensor<float> dContext,
+        Tensor<float> qkv,
+        Tensor<float> probs,
+        Tensor<int> lengths,
+        int heads,
+        DropoutSpec dropout,
+        Tensor<float> dQkv
+    )
     {
         var a = Args(qkv, heads);
-        int pairs = lengths.Length * heads, t = a.Steps, e = a.Embed, d = a.HeadSize;
+        int pairs = lengths.Length * heads,
+            t = a.Steps,
+            e = a.Embed,
+            d = a.HeadSize;
         var (q, k, v, p, c) = AttentionStrides(a);
         var dS = Scratch("attention-dS", pairs * t * t).Data;
         var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
         GemmBatched(D(dContext), D(qkv), dS, Strided(t, t, d, false, true, 1f, e, 3 * e, t, heads, c, v, p), pairs);
-        _softmaxBackwardRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs, DropoutSpec>(SoftmaxBackwardRowsKernel);
+        _softmaxBackwardRows ??= Accelerator.LoadStreamKernel<
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            AttentionArgs,
+            DropoutSpec
+        >(SoftmaxBackwardRowsKernel);
         _softmaxBackwardRows(new KernelConfig(pairs * t, Warp), D(probs), dS, dropped, a, dropout);
-        GemmBatched(dropped, D(dContext), D(dQkv), Strided(t, d, t, true, false, 1f, t, e, 3 * e, heads, p, c, v), pairs);
+        GemmBatched(
+            dropped,
+            D(dContext),
+            D(dQkv),
+            Strided(t, d, t, true, false, 1f, t, e, 3 * e, heads, p, c, v),
+            pairs
+        );
         GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, false, false, 1f, t, 3 * e, 3 * e, heads, p, k, q), pairs);
         GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, true, false, 1f, t, 3 * e, 3 * e, heads, p, q, k), pairs);
     }
@@ -55,32 +118,63 @@ public sealed partial class IlgpuBackend
     private static AttentionArgs Args(Tensor<float> qkv, int heads)
     {
         int embed = qkv.Dim(2) / 3;
-        if (heads < 1 || embed % heads != 0) throw new ArgumentException($"{heads} heads do not divide the embedding size {embed}");
+        if (heads < 1 || embed % heads != 0)
+            throw new ArgumentException($"{heads} heads do not divide the embedding size {embed}");
         return new AttentionArgs(qkv.Dim(1), embed, heads, embed / heads, 1f / MathF.Sqrt(embed / heads));
     }
 
-    /// <summary>Where (utterance, head) z starts in Q, K, V (QKV rows [T, 3E]), in a [T, T] probability block and in the
+    /// <summary>Where (utterance, head) z starts in Q, K, V (QKV rows [T, 3E]), in a [T, T] probability block and in
+    /// the
     /// context rows [T, E].</summary>
-    private static (GemmStrides Q, GemmStrides K, GemmStrides V, GemmStrides P, GemmStrides C) AttentionStrides(AttentionArgs a)
+    private static (GemmStrides Q, GemmStrides K, GemmStrides V, GemmStrides P, GemmStrides C) AttentionStrides(
+        AttentionArgs a
+    )
     {
-        int t = a.Steps, e = a.Embed;
+        int t = a.Steps,
+            e = a.Embed;
         var q = new GemmStrides(0, t * 3 * e, a.HeadSize);
-        return (q, q with { Offset = e }, q with { Offset = 2 * e }, new GemmStrides(0, a.Heads * t * t, t * t), new GemmStrides(0, t * e, a.HeadSize));
+        return (
+            q,
+            q with
+            {
+                Offset = e,
+            },
+            q with
+            {
+                Offset = 2 * e,
+            },
+            new GemmStrides(0, a.Heads * t * t, t * t),
+            new GemmStrides(0, t * e, a.HeadSize)
+        );
     }
 
-    private static GemmArgs Strided(int m, int n, int k, bool transA, bool transB, float alpha, int lda, int ldb, int ldc, int heads,
-        GemmStrides sa, GemmStrides sb, GemmStrides sc) =>
-        new(m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, 0f, 1, lda, ldb, ldc, heads, sa, sb, sc);
+    private static GemmArgs Strided(
+        int m,
+        int n,
+        int k,
+        bool transA,
+        bool transB,
+        float alpha,
+        int lda,
+        int ldb,
+        int ldc,
+        int heads,
+        GemmStrides sa,
+        GemmStrides sb,
+        GemmStrides sc
+    ) => new(m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, 0f, 1, lda, ldb, ldc, heads, sa, sb, sc);
 
     private static float WarpMax(float v)
     {
-        for (int offset = Warp / 2; offset > 0; offset /= 2) v = XMath.Max(v, ILGPU.Warp.ShuffleXor(v, offset));
+        for (int offset = Warp / 2; offset > 0; offset /= 2)
+            v = XMath.Max(v, ILGPU.Warp.ShuffleXor(v, offset));
         return v;
     }
 
     private static float WarpSum(float v)
     {
-        for (int offset = Warp / 2; offset > 0; offset /= 2) v += ILGPU.Warp.ShuffleXor(v, offset);
+        for (int offset = Warp / 2; offset > 0; offset /= 2)
+            v += ILGPU.Warp.ShuffleXor(v, offset);
         return v;
     }
 
@@ -88,14 +182,24 @@ public sealed partial class IlgpuBackend
 
     // Row (b, head, i) of the scores in probs becomes softmax over keys j < len (0 beyond, and 0 for the whole row of
     // a padded query i ≥ len); dropped (when it is not probs itself) gets P ⊙ m.
-    private static void SoftmaxRowsKernel(ArrayView<float> probs, ArrayView<float> dropped, ArrayView<int> lengths, AttentionArgs a, DropoutSpec dropout)
+    private static void SoftmaxRowsKernel(
+        ArrayView<float> probs,
+        ArrayView<float> dropped,
+        ArrayView<int> lengths,
+        AttentionArgs a,
+        DropoutSpec dropout
+    )
     {
-        int rowIndex = Grid.IdxX, lane = Group.IdxX;
-        int i = rowIndex % a.Steps, len = lengths[rowIndex / a.Steps / a.Heads], row = rowIndex * a.Steps;
+        int rowIndex = Grid.IdxX,
+            lane = Group.IdxX;
+        int i = rowIndex % a.Steps,
+            len = lengths[rowIndex / a.Steps / a.Heads],
+            row = rowIndex * a.Steps;
         bool separate = dropout.P > 0f;
         int valid = i < len ? len : 0;
         float max = float.NegativeInfinity;
-        for (int j = lane; j < valid; j += Warp) max = XMath.Max(max, probs[row + j]);
+        for (int j = lane; j < valid; j += Warp)
+            max = XMath.Max(max, probs[row + j]);
         max = WarpMax(max);
         float sum = 0f;
         for (int j = lane; j < valid; j += Warp)
@@ -109,24 +213,36 @@ public sealed partial class IlgpuBackend
         {
             float pr = j < valid ? probs[row + j] * inv : 0f;
             probs[row + j] = pr;
-            if (separate) dropped[row + j] = pr * KeepFactor(dropout, row + j);
+            if (separate)
+                dropped[row + j] = pr * KeepFactor(dropout, row + j);
         }
     }
 
     // dS holds dP̃ on entry and s·P ⊙ (m ⊙ dP̃ − Σ_k P_k m_k dP̃_k) on exit; dropped (when it is not probs) gets P ⊙ m.
-    private static void SoftmaxBackwardRowsKernel(ArrayView<float> probs, ArrayView<float> dS, ArrayView<float> dropped, AttentionArgs a, DropoutSpec dropout)
+    private static void SoftmaxBackwardRowsKernel(
+        ArrayView<float> probs,
+        ArrayView<float> dS,
+        ArrayView<float> dropped,
+        AttentionArgs a,
+        DropoutSpec dropout
+    )
     {
-        int lane = Group.IdxX, row = Grid.IdxX * a.Steps;
+        int lane = Group.IdxX,
+            row = Grid.IdxX * a.Steps;
         bool separate = dropout.P > 0f;
         float dot = 0f;
         for (int j = lane; j < a.Steps; j += Warp)
         {
-            float keep = KeepFactor(dropout, row + j), pr = probs[row + j], dp = keep * dS[row + j];
+            float keep = KeepFactor(dropout, row + j),
+                pr = probs[row + j],
+                dp = keep * dS[row + j];
             dS[row + j] = dp;
             dot += pr * dp;
-            if (separate) dropped[row + j] = pr * keep;
+            if (separate)
+                dropped[row + j] = pr * keep;
         }
         dot = WarpSum(dot);
-        for (int j = lane; j < a.Steps; j += Warp) dS[row + j] = a.Scale * probs[row + j] * (dS[row + j] - dot);
+        for (int j = lane; j < a.Steps; j += Warp)
+            dS[row + j] = a.Scale * probs[row + j] * (dS[row + j] - dot);
     }
 }

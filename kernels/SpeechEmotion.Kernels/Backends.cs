@@ -15,25 +15,29 @@ public static class Backends
     /// recognizer).</summary>
     public static void Register()
     {
-        Devices.Register("cuda", name =>
-            GpuDevice.CudaAvailable() ? Create(name) : throw new InvalidOperationException("no CUDA device"));
+        Devices.Register(
+            "cuda",
+            name => GpuDevice.CudaAvailable() ? Create(name) : throw new InvalidOperationException("no CUDA device")
+        );
         Devices.Register("ilgpu-cpu", Create);
     }
 
     public static IBackend<float> Create(string device)
     {
         string resolved = Resolve(device);
-        return resolved == "cpu" ? new CpuBackend<float>() : new IlgpuBackend(GpuDevice.Create(resolved),
-            ownsDevice: true);
+        return resolved == "cpu"
+            ? new CpuBackend<float>()
+            : new IlgpuBackend(GpuDevice.Create(resolved), ownsDevice: true);
     }
 
     /// <summary>"auto" becomes "cuda" when a CUDA device opens, else "cpu"; other names pass through after a
     /// check.</summary>
-    public static string Resolve(string device) => device switch
-    {
-        "auto" => GpuDevice.CudaAvailable() ? "cuda" : "cpu",
-        "cpu" or "ilgpu-cpu" or "cuda" => device,
-        _ when device.StartsWith("cuda:", StringComparison.Ordinal) => device,
-        _ => throw new ArgumentException($"unknown device '{device}' (expected {Help})"),
-    };
+    public static string Resolve(string device) =>
+        device switch
+        {
+            "auto" => GpuDevice.CudaAvailable() ? "cuda" : "cpu",
+            "cpu" or "ilgpu-cpu" or "cuda" => device,
+            _ when device.StartsWith("cuda:", StringComparison.Ordinal) => device,
+            _ => throw new ArgumentException($"unknown device '{device}' (expected {Help})"),
+        };
 }

@@ -14,14 +14,26 @@ public sealed partial class IlgpuBackend
     public void CopyColumns(Tensor<float> src, int srcOffset, Tensor<float> dst, int dstOffset, int width)
     {
         int rows = ColumnCopy.Rows(src, srcOffset, dst, dstOffset, width);
-        if (rows * width == 0) return;
-        _copyColumns ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ColumnCopyArgs>(CopyColumnsKernel);
-        _copyColumns(rows * width, D(src), D(dst), new ColumnCopyArgs(src.Dim(-1), srcOffset, dst.Dim(-1), dstOffset, width));
+        if (rows * width == 0)
+            return;
+        _copyColumns ??= Accelerator.LoadAutoGroupedStreamKernel<
+            Index1D,
+            ArrayView<float>,
+            ArrayView<float>,
+            ColumnCopyArgs
+        >(CopyColumnsKernel);
+        _copyColumns(
+            rows * width,
+            D(src),
+            D(dst),
+            new ColumnCopyArgs(src.Dim(-1), srcOffset, dst.Dim(-1), dstOffset, width)
+        );
     }
 
     private static void CopyColumnsKernel(Index1D i, ArrayView<float> src, ArrayView<float> dst, ColumnCopyArgs a)
     {
-        int r = i / a.Width, j = i % a.Width;
+        int r = i / a.Width,
+            j = i % a.Width;
         dst[r * a.DstWidth + a.DstOffset + j] = src[r * a.SrcWidth + a.SrcOffset + j];
     }
 }

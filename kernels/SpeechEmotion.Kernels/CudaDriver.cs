@@ -32,9 +32,13 @@ internal static class CudaDriver
     /// driver refuses more than 48 KiB without this); other accelerators need nothing.</summary>
     public static void AllowDynamicSharedMemory(Delegate kernel, int bytes)
     {
-        if (kernel.GetKernel() is not CudaKernel cuda || bytes <= 48 * 1024) return;
+        if (kernel.GetKernel() is not CudaKernel cuda || bytes <= 48 * 1024)
+            return;
         int status = cuFuncSetAttribute(cuda.FunctionPtr, MaxDynamicSharedSizeBytes, bytes);
-        if (status != 0) throw new InvalidOperationException($"CUDA refused {bytes} bytes of dynamic shared memory for a kernel (error {status})");
+        if (status != 0)
+            throw new InvalidOperationException(
+                $"CUDA refused {bytes} bytes of dynamic shared memory for a kernel (error {status})"
+            );
     }
 
     private static readonly Lazy<bool> Registered = new(() =>
@@ -56,9 +60,14 @@ internal static class CudaDriver
 
     private static IntPtr Resolve(string name, System.Reflection.Assembly assembly, DllImportSearchPath? path)
     {
-        if (name != "cuda") return IntPtr.Zero;
-        if (OperatingSystem.IsWindows()) return NativeLibrary.TryLoad("nvcuda.dll", assembly, path, out var nv) ? nv : IntPtr.Zero;
-        return NativeLibrary.TryLoad("libcuda.so", assembly, path, out var handle)
-            || NativeLibrary.TryLoad("libcuda.so.1", assembly, path, out handle) ? handle : IntPtr.Zero;
+        if (name != "cuda")
+            return IntPtr.Zero;
+        if (OperatingSystem.IsWindows())
+            return NativeLibrary.TryLoad("nvcuda.dll", assembly, path, out var nv) ? nv : IntPtr.Zero;
+        return
+            NativeLibrary.TryLoad("libcuda.so", assembly, path, out var handle)
+            || NativeLibrary.TryLoad("libcuda.so.1", assembly, path, out handle)
+            ? handle
+            : IntPtr.Zero;
     }
 }

@@ -39,9 +39,11 @@ public sealed class GpuDevice : IDisposable
             if (index >= devices.Count)
             {
                 context.Dispose();
-                throw new InvalidOperationException(devices.Count == 0
-                    ? "no CUDA device found (is the NVIDIA driver installed?)"
-                    : $"CUDA device {index} requested but only {devices.Count} present");
+                throw new InvalidOperationException(
+                    devices.Count == 0
+                        ? "no CUDA device found (is the NVIDIA driver installed?)"
+                        : $"CUDA device {index} requested but only {devices.Count} present"
+                );
             }
             return new GpuDevice(context, devices[index].CreateAccelerator(context), spec);
         }
@@ -64,7 +66,9 @@ public sealed class GpuDevice : IDisposable
     }
 
     private static int ParseIndex(string spec) =>
-        int.TryParse(spec.AsSpan(5), out int i) && i >= 0 ? i : throw new ArgumentException($"bad device '{spec}': expected cuda:N");
+        int.TryParse(spec.AsSpan(5), out int i) && i >= 0
+            ? i
+            : throw new ArgumentException($"bad device '{spec}': expected cuda:N");
 
     public void Dispose()
     {

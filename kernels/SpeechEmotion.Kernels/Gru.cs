@@ -12,14 +12,21 @@ public readonly record struct GruArgs(int Batch, int Steps, int Hidden, int Widt
 /// <summary>Three running sums (the r, z and n rows of one unit).</summary>
 public struct Float3
 {
-    public float X, Y, Z;
+    public float X,
+        Y,
+        Z;
 }
 
 /// <summary>What the backward pass reads for one unit at one step: the output gradient and the forward pass's gates
 /// and previous state.</summary>
 public struct GruSaved
 {
-    public float DOutput, R, Z, N, Gn, HPrev;
+    public float DOutput,
+        R,
+        Z,
+        N,
+        Gn,
+        HPrev;
 
     public static GruSaved Load(GruViews v, ArrayView<float> dOutput, int row, int u, int hid, int width)
     {
@@ -27,7 +34,10 @@ public struct GruSaved
         return new GruSaved
         {
             DOutput = dOutput[row * width + v.Column + u],
-            R = v.Gates[c + u], Z = v.Gates[c + hid + u], N = v.Gates[c + 2 * hid + u], Gn = v.Gates[c + 3 * hid + u],
+            R = v.Gates[c + u],
+            Z = v.Gates[c + hid + u],
+            N = v.Gates[c + 2 * hid + u],
+            Gn = v.Gates[c + 3 * hid + u],
             HPrev = v.Hprev[row * hid + u],
         };
     }
@@ -36,8 +46,15 @@ public struct GruSaved
 /// <summary>The device views of one direction (both directions travel in one launch).</summary>
 public struct GruViews
 {
-    public ArrayView<float> Gi, Whh, Bhh, Gates, Hprev, DGi, DGh;
-    public int Column, Reverse;
+    public ArrayView<float> Gi,
+        Whh,
+        Bhh,
+        Gates,
+        Hprev,
+        DGi,
+        DGh;
+    public int Column,
+        Reverse;
 }
 
 // Bi-GRU recurrence (formulas in CpuBackend.Gru.cs). The input projection for all steps is one GEMM before this; here
@@ -54,20 +71,25 @@ public struct GruViews
 // Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
-    /// <summary>Largest hidden size the recurrence kernels take (one thread per unit and slice, state in shared memory).</summary>
+    /// <summary>Largest hidden size the recurrence kernels take (one thread per unit and slice, state in shared
+    /// memory).</summary>
     public const int MaxGruHidden = 1024;
 
-    /// <summary>Most slices of the inner index per hidden unit (8 × 128 units = a full 1024-thread group at H = 128).</summary>
+    /// <summary>Most slices of the inner index per hidden unit (8 × 128 units = a full 1024-thread group at H =
+    /// 128).</summary>
     private const int MaxGruSlices = 8;
 
-    /// <summary>Static shared memory of either recurrence kernel: the state (1024 floats) and partial sums (3 × 1024) in
+    /// <summary>Static shared memory of either recurrence kernel: the state (1024 floats) and partial sums (3 × 1024)
+    /// in
     /// the forward pass, dgh (3 × 1024) and partial sums (1024) in the backward pass.</summary>
     private const int GruStaticSharedBytes = 4 * 1024 * sizeof(float);
 
-    private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruForward, _gruBackward;
+    private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruForward,
+        _gruBackward;
     private Action<Index2D, ArrayView<float>, ArrayView<float>, int>? _transpose;
 
-    /// <summary>Most bytes of recurrent weights (3H² floats) a group keeps in shared memory; larger W_hh is streamed from
+    /// <summary>Most bytes of recurrent weights (3H² floats) a group keeps in shared memory; larger W_hh is streamed
+    /// from
     /// global memory. Defaults to what the device allows a group (opt-in limit on CUDA); 0 forces streaming.</summary>
     public int GruSharedWeightLimit { get; set; }
 
@@ -94,12 +116,15 @@ public sealed partial class IlgpuBackend
 
     private bool Resident(int hidden) => 3L * hidden * hidden * sizeof(float) <= GruSharedWeightLimit;
 
-    /// <summary>Loads a recurrence kernel and, on CUDA, lets it take the dynamic shared memory the limit allows.</summary>
+    /// <summary>Loads a recurrence kernel and, on CUDA, lets it take the dynamic shared memory the limit
+    /// allows.</summary>
     private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> LoadGruKernel(
-        Action<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> kernel)
+        Action<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> kernel
+    )
     {
         var loaded = Accelerator.LoadStreamKernel(kernel);
-        if (GruSharedWeightLimit > 0) CudaDriver.AllowDynamicSharedMemory(loaded, GruSharedWeightLimit);
+        if (GruSharedWeightLimit > 0)
+            CudaDriver.AllowDynamicSharedMemory(loaded, GruSharedWeightLimit);
         return loaded;
     }
 
@@ -107,14 +132,20 @@ public sealed partial class IlgpuBackend
     {
         int padded = RoundToWarp(args.Hidden);
         var shared = SharedMemoryConfig.RequestDynamic<float>(args.Resident != 0 ? 3 * args.Hidden * args.Hidden : 1);
-        return new KernelConfig(new Index1D(directions * args.Batch), new Index1D(padded * SliceCount(args.Hidden)), shared);
+        return new KernelConfig(
+            new Index1D(directions * args.Batch),
+            new Index1D(padded * SliceCount(args.Hidden)),
+            shared
+        );
     }
 
     /// <summary>W_hhᵀ [H, 3H] of w [3H, H], in a scratch buffer of its own.</summary>
     private ArrayView<float> Transposed(ArrayView<float> w, int hidden, string name)
     {
         var t = Scratch(name, 3 * hidden * hidden).Data.SubView(0, 3 * hidden * hidden);
-        _transpose ??= Accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, int>(TransposeKernel);
+        _transpose ??= Accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, int>(
+            TransposeKernel
+        );
         _transpose(new Index2D(3 * hidden, hidden), w, t, hidden);
         return t;
     }
@@ -123,55 +154,89 @@ public sealed partial class IlgpuBackend
     private static void TransposeKernel(Index2D index, ArrayView<float> w, ArrayView<float> t, int cols) =>
         t[index.Y * (int)(w.Length / cols) + index.X] = w[index.X * cols + index.Y];
 
-    private static (GruViews, GruViews, GruArgs) Launch(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output, bool backward)
+    private static (GruViews, GruViews, GruArgs) Launch(
+        IReadOnlyList<GruDirection<float>> directions,
+        Tensor<int> lengths,
+        Tensor<float> output,
+        bool backward
+    )
     {
-        if (directions.Count is < 1 or > 2) throw new ArgumentException("a GRU launch takes one or two directions");
-        int batch = lengths.Length, steps = directions[0].Gi.Dim(1), hidden = directions[0].Whh.Dim(1);
+        if (directions.Count is < 1 or > 2)
+            throw new ArgumentException("a GRU launch takes one or two directions");
+        int batch = lengths.Length,
+            steps = directions[0].Gi.Dim(1),
+            hidden = directions[0].Whh.Dim(1);
         CheckHidden(hidden);
-        var views = directions.Select(d =>
-        {
-            CheckLength(d.Gi, batch * steps * 3 * hidden, "gru gi");
-            CheckLength(d.Gates, batch * steps * 4 * hidden, "gru gates");
-            CheckLength(d.Hprev, batch * steps * hidden, "gru hprev");
-            if (backward && (d.DGi is null || d.DGh is null)) throw new ArgumentException("GRU backward needs DGi and DGh");
-            return new GruViews
+        var views = directions
+            .Select(d =>
             {
-                Gi = D(d.Gi), Whh = D(d.Whh), Bhh = D(d.Bhh), Gates = D(d.Gates), Hprev = D(d.Hprev),
-                DGi = d.DGi is null ? default : D(d.DGi), DGh = d.DGh is null ? default : D(d.DGh),
-                Column = d.Column, Reverse = d.Reverse ? 1 : 0,
-            };
-        }).ToArray();
+                CheckLength(d.Gi, batch * steps * 3 * hidden, "gru gi");
+                CheckLength(d.Gates, batch * steps * 4 * hidden, "gru gates");
+                CheckLength(d.Hprev, batch * steps * hidden, "gru hprev");
+                if (backward && (d.DGi is null || d.DGh is null))
+                    throw new ArgumentException("GRU backward needs DGi and DGh");
+                return new GruViews
+                {
+                    Gi = D(d.Gi),
+                    Whh = D(d.Whh),
+                    Bhh = D(d.Bhh),
+                    Gates = D(d.Gates),
+                    Hprev = D(d.Hprev),
+                    DGi = d.DGi is null ? default : D(d.DGi),
+                    DGh = d.DGh is null ? default : D(d.DGh),
+                    Column = d.Column,
+                    Reverse = d.Reverse ? 1 : 0,
+                };
+            })
+            .ToArray();
         return (views[0], views[^1], new GruArgs(batch, steps, hidden, output.Dim(2), 0));
     }
 
     private static void CheckHidden(int hidden)
     {
-        if (hidden is < 1 or > MaxGruHidden) throw new ArgumentException($"GRU hidden size {hidden} outside 1..{MaxGruHidden}");
+        if (hidden is < 1 or > MaxGruHidden)
+            throw new ArgumentException($"GRU hidden size {hidden} outside 1..{MaxGruHidden}");
     }
 
     private static int RoundToWarp(int n) => (n + 31) / 32 * 32;
 
     private static float Sigmoid(float x) => 1f / (1f + XMath.Exp(-x));
 
-    private static void GruForwardKernel(GruViews first, GruViews second, ArrayView<int> lengths, ArrayView<float> output, GruArgs a)
+    private static void GruForwardKernel(
+        GruViews first,
+        GruViews second,
+        ArrayView<int> lengths,
+        ArrayView<float> output,
+        GruArgs a
+    )
     {
         var h = SharedMemory.Allocate<float>(MaxGruHidden);
         var partial = SharedMemory.Allocate<float>(3 * 1024);
         var resident = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
-        int hid = a.Hidden, padded = Group.DimX / SliceCount(hid), b = Grid.IdxX % a.Batch, len = lengths[b];
-        int u = Group.IdxX % padded, slice = Group.IdxX / padded, chunk = (hid + SliceCount(hid) - 1) / SliceCount(hid);
-        int q0 = slice * chunk, q1 = XMath.Min(q0 + chunk, hid);
-        bool active = u < hid, owner = active && slice == 0;
-        if (owner) h[u] = 0f;
+        int hid = a.Hidden,
+            padded = Group.DimX / SliceCount(hid),
+            b = Grid.IdxX % a.Batch,
+            len = lengths[b];
+        int u = Group.IdxX % padded,
+            slice = Group.IdxX / padded,
+            chunk = (hid + SliceCount(hid) - 1) / SliceCount(hid);
+        int q0 = slice * chunk,
+            q1 = XMath.Min(q0 + chunk, hid);
+        bool active = u < hid,
+            owner = active && slice == 0;
+        if (owner)
+            h[u] = 0f;
         // Resident: v.Whh is W_hh [3H, H]; keep W_hhᵀ [H, 3H] on chip. Streaming: v.Whh already is W_hhᵀ.
-        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX) resident[e % hid * 3 * hid + e / hid] = v.Whh[e];
+        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
+            resident[e % hid * 3 * hid + e / hid] = v.Whh[e];
         for (int t = len; t < a.Steps && owner; t++)
         {
             int row = b * a.Steps + t;
             output[row * a.Width + v.Column + u] = 0f;
             v.Hprev[row * hid + u] = 0f;
-            for (int q = 0; q < 4; q++) v.Gates[row * 4 * hid + q * hid + u] = 0f;
+            for (int q = 0; q < 4; q++)
+                v.Gates[row * 4 * hid + q * hid + u] = 0f;
         }
         // The owner's global reads (biases; the input projection one step ahead) are issued early so that their
         // latency hides behind the recurrent products and the barrier instead of sitting on the step's critical path.
@@ -180,18 +245,23 @@ public sealed partial class IlgpuBackend
         if (owner)
         {
             bias = Load3(v.Bhh, 0, u, hid);
-            if (len > 0) next = Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * hid, u, hid);
+            if (len > 0)
+                next = Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * hid, u, hid);
         }
         Group.Barrier();
         for (int s = 0; s < len; s++)
         {
             int row = GruRow(v, b, a.Steps, len, s);
             var gi = next;
-            if (owner && s + 1 < len) next = Load3(v.Gi, GruRow(v, b, a.Steps, len, s + 1) * 3 * hid, u, hid);
+            if (owner && s + 1 < len)
+                next = Load3(v.Gi, GruRow(v, b, a.Steps, len, s + 1) * 3 * hid, u, hid);
             var sums = new Float3();
             if (active)
             {
-                sums = a.Resident != 0 ? RecurrentSums(resident, h, u, q0, q1, hid) : RecurrentSums(v.Whh, h, u, q0, q1, hid);
+                sums =
+                    a.Resident != 0
+                        ? RecurrentSums(resident, h, u, q0, q1, hid)
+                        : RecurrentSums(v.Whh, h, u, q0, q1, hid);
                 if (slice > 0)
                 {
                     int p = (slice * 3) * padded + u;
@@ -203,7 +273,9 @@ public sealed partial class IlgpuBackend
             Group.Barrier();
             if (owner)
             {
-                float gr = sums.X, gz = sums.Y, gn = sums.Z;
+                float gr = sums.X,
+                    gz = sums.Y,
+                    gn = sums.Z;
                 for (int other = 1; other < SliceCount(hid); other++)
                 {
                     int p = (other * 3) * padded + u;
@@ -235,17 +307,31 @@ public sealed partial class IlgpuBackend
     // Backward per step, from δ = carry + dOutput: the gate gradients (formulas in CpuBackend.Gru.cs) go to DGi and DGh
     // and to shared memory as dgh = (da_r, da_z, da_n ⊙ r); then carry_u = δ_u z_u + Σ_i dgh_i W_hh[i, u], the sum over
     // i = 0..3H−1 split into the group's slices.
-    private static void GruBackwardKernel(GruViews first, GruViews second, ArrayView<int> lengths, ArrayView<float> dOutput, GruArgs a)
+    private static void GruBackwardKernel(
+        GruViews first,
+        GruViews second,
+        ArrayView<int> lengths,
+        ArrayView<float> dOutput,
+        GruArgs a
+    )
     {
         var dgh = SharedMemory.Allocate<float>(3 * MaxGruHidden);
         var partial = SharedMemory.Allocate<float>(1024);
         var resident = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
-        int hid = a.Hidden, padded = Group.DimX / SliceCount(hid), b = Grid.IdxX % a.Batch, len = lengths[b];
-        int u = Group.IdxX % padded, slice = Group.IdxX / padded, chunk = (3 * hid + SliceCount(hid) - 1) / SliceCount(hid);
-        int i0 = slice * chunk, i1 = XMath.Min(i0 + chunk, 3 * hid);
-        bool active = u < hid, owner = active && slice == 0;
-        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX) resident[e] = v.Whh[e];
+        int hid = a.Hidden,
+            padded = Group.DimX / SliceCount(hid),
+            b = Grid.IdxX % a.Batch,
+            len = lengths[b];
+        int u = Group.IdxX % padded,
+            slice = Group.IdxX / padded,
+            chunk = (3 * hid + SliceCount(hid) - 1) / SliceCount(hid);
+        int i0 = slice * chunk,
+            i1 = XMath.Min(i0 + chunk, 3 * hid);
+        bool active = u < hid,
+            owner = active && slice == 0;
+        for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
+            resident[e] = v.Whh[e];
         for (int t = len; t < a.Steps && owner; t++)
         {
             int row = b * a.Steps + t;
@@ -255,20 +341,26 @@ public sealed partial class IlgpuBackend
                 v.DGh[row * 3 * hid + q * hid + u] = 0f;
             }
         }
-        float carry = 0f, direct = 0f;
+        float carry = 0f,
+            direct = 0f;
         // As in the forward pass, the owner reads the step's saved values one step ahead.
         var next = new GruSaved();
-        if (owner && len > 0) next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, hid, a.Width);
+        if (owner && len > 0)
+            next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, hid, a.Width);
         Group.Barrier();
         for (int s = len - 1; s >= 0; s--)
         {
             int row = GruRow(v, b, a.Steps, len, s);
             var saved = next;
-            if (owner && s > 0) next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, s - 1), u, hid, a.Width);
+            if (owner && s > 0)
+                next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, s - 1), u, hid, a.Width);
             if (owner)
             {
                 float delta = carry + saved.DOutput;
-                float r = saved.R, z = saved.Z, n = saved.N, gn = saved.Gn;
+                float r = saved.R,
+                    z = saved.Z,
+                    n = saved.N,
+                    gn = saved.Gn;
                 float dn = delta * (1f - z);
                 float dz = delta * (saved.HPrev - n);
                 float dan = dn * (1f - n * n);
@@ -290,26 +382,37 @@ public sealed partial class IlgpuBackend
             float acc = 0f;
             if (active)
             {
-                acc = a.Resident != 0 ? ColumnSum(resident, dgh, u, i0, i1, hid) : ColumnSum(v.Whh, dgh, u, i0, i1, hid);
-                if (slice > 0) partial[slice * padded + u] = acc;
+                acc =
+                    a.Resident != 0 ? ColumnSum(resident, dgh, u, i0, i1, hid) : ColumnSum(v.Whh, dgh, u, i0, i1, hid);
+                if (slice > 0)
+                    partial[slice * padded + u] = acc;
             }
             Group.Barrier();
             if (owner)
             {
-                for (int other = 1; other < SliceCount(hid); other++) acc += partial[other * padded + u];
-                carry = direct + acc; // the next step's dgh writes come after this read; other slices wait at its barrier
+                for (int other = 1; other < SliceCount(hid); other++)
+                    acc += partial[other * padded + u];
+                // The next step's dgh writes come after this read; other slices wait at its barrier.
+                carry = direct + acc;
             }
         }
     }
 
     /// <summary>Row (b, t) of a step: t runs backwards in the reverse direction.</summary>
-    private static int GruRow(GruViews v, int b, int steps, int len, int s) => b * steps + (v.Reverse != 0 ? len - 1 - s : s);
+    private static int GruRow(GruViews v, int b, int steps, int len, int s) =>
+        b * steps + (v.Reverse != 0 ? len - 1 - s : s);
 
     /// <summary>(x[base + u], x[base + H + u], x[base + 2H + u]).</summary>
     private static Float3 Load3(ArrayView<float> x, int offset, int u, int hid) =>
-        new() { X = x[offset + u], Y = x[offset + hid + u], Z = x[offset + 2 * hid + u] };
+        new()
+        {
+            X = x[offset + u],
+            Y = x[offset + hid + u],
+            Z = x[offset + 2 * hid + u],
+        };
 
-    /// <summary>(Σ_q wᵀ[q, u]·h_q, Σ_q wᵀ[q, H + u]·h_q, Σ_q wᵀ[q, 2H + u]·h_q) over q in [q0, q1), wᵀ [H, 3H].</summary>
+    /// <summary>(Σ_q wᵀ[q, u]·h_q, Σ_q wᵀ[q, H + u]·h_q, Σ_q wᵀ[q, 2H + u]·h_q) over q in [q0, q1), wᵀ [H,
+    /// 3H].</summary>
     private static Float3 RecurrentSums(ArrayView<float> wT, ArrayView<float> h, int u, int q0, int q1, int hid)
     {
         var sums = new Float3();
@@ -328,7 +431,8 @@ public sealed partial class IlgpuBackend
     private static float ColumnSum(ArrayView<float> w, ArrayView<float> dgh, int u, int i0, int i1, int hid)
     {
         float acc = 0f;
-        for (int i = i0; i < i1; i++) acc += dgh[i] * w[i * hid + u];
+        for (int i = i0; i < i1; i++)
+            acc += dgh[i] * w[i * hid + u];
         return acc;
     }
 

@@ -20,7 +20,9 @@ public sealed partial class IlgpuBackend : IBackend<float>
         Accelerator = device.Accelerator;
         _ownedDevice = ownsDevice ? device : null;
         Name = $"{device.Name} ({Accelerator.Name})";
-        int shared = Accelerator is CudaAccelerator cuda ? CudaDriver.SharedMemoryPerGroupOptIn(cuda) : Accelerator.MaxSharedMemoryPerGroup;
+        int shared = Accelerator is CudaAccelerator cuda
+            ? CudaDriver.SharedMemoryPerGroupOptIn(cuda)
+            : Accelerator.MaxSharedMemoryPerGroup;
         GruSharedWeightLimit = Math.Max(0, shared - GruStaticSharedBytes);
     }
 
@@ -32,7 +34,8 @@ public sealed partial class IlgpuBackend : IBackend<float>
 
     public Tensor<int> AllocateInts(int length) => AllocateOwned<int>([length]);
 
-    private GpuTensor<U> AllocateOwned<U>(int[] shape) where U : unmanaged
+    private GpuTensor<U> AllocateOwned<U>(int[] shape)
+        where U : unmanaged
     {
         var buffer = Accelerator.Allocate1D<U>(Math.Max(Tensor<U>.ShapeLength(shape), 1));
         buffer.MemSetToZero(Stream);
@@ -44,13 +47,18 @@ public sealed partial class IlgpuBackend : IBackend<float>
         var g = Gpu(source);
         int length = Tensor<float>.ShapeLength(shape);
         if (offset < 0 || offset + length > g.Length)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"view [{offset}, {offset + length}) outside a tensor of {g.Length}");
+            throw new ArgumentOutOfRangeException(
+                nameof(offset),
+                $"view [{offset}, {offset + length}) outside a tensor of {g.Length}"
+            );
         return new GpuTensor<float>(null, g.View.SubView(offset, length), shape);
     }
 
-    public void Upload(ReadOnlySpan<float> source, Tensor<float> destination) => Gpu(destination).View.CopyFromCPU(Stream, source);
+    public void Upload(ReadOnlySpan<float> source, Tensor<float> destination) =>
+        Gpu(destination).View.CopyFromCPU(Stream, source);
 
-    public void Upload(ReadOnlySpan<int> source, Tensor<int> destination) => ((GpuTensor<int>)destination).View.CopyFromCPU(Stream, source);
+    public void Upload(ReadOnlySpan<int> source, Tensor<int> destination) =>
+        ((GpuTensor<int>)destination).View.CopyFromCPU(Stream, source);
 
     public void Download(Tensor<float> source, Span<float> destination)
     {
@@ -62,7 +70,8 @@ public sealed partial class IlgpuBackend : IBackend<float>
 
     public void Dispose() => _ownedDevice?.Dispose();
 
-    private static GpuTensor<float> Gpu(Tensor<float> t) => t as GpuTensor<float> ?? throw new ArgumentException($"{t} does not belong to the ILGPU backend");
+    private static GpuTensor<float> Gpu(Tensor<float> t) =>
+        t as GpuTensor<float> ?? throw new ArgumentException($"{t} does not belong to the ILGPU backend");
 
     private static ArrayView<float> D(Tensor<float> t) => Gpu(t).Data;
 
@@ -72,10 +81,12 @@ public sealed partial class IlgpuBackend : IBackend<float>
 
     private static void CheckLength(Tensor<float> t, int expected, string what)
     {
-        if (t.Length != expected) throw new ArgumentException($"{what}: expected {expected} elements, got {t.Length} ({t})");
+        if (t.Length != expected)
+            throw new ArgumentException($"{what}: expected {expected} elements, got {t.Length} ({t})");
     }
 
-    /// <summary>Scratch buffers that grow to the largest request (attention's dS, per-row losses, reductions).</summary>
+    /// <summary>Scratch buffers that grow to the largest request (attention's dS, per-row losses,
+    /// reductions).</summary>
     private readonly Dictionary<string, GpuTensor<float>> _scratch = [];
 
     private GpuTensor<float> Scratch(string name, int length)

@@ -12,37 +12,85 @@ public readonly record struct LossArgs(int Batch, int Classes, int Kind, int Wei
 // are summed on the host after one B-float download, the only read-back of a training step. FLOPs ≈ 10·B·C.
 public sealed partial class IlgpuBackend
 {
-    private Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossArgs>? _loss;
+    private Action<
+        Index1D,
+        ArrayView<float>,
+        ArrayView<int>,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        LossArgs
+    >? _loss;
 
-    public double SoftmaxLoss(Tensor<float> logits, Tensor<int> targets, Tensor<float>? classWeights, LossKind kind, Tensor<float> probs, Tensor<float> dLogits)
+    public double SoftmaxLoss(
+        Tensor<float> logits,
+        Tensor<int> targets,
+        Tensor<float>? classWeights,
+        LossKind kind,
+        Tensor<float> probs,
+        Tensor<float> dLogits
+    )
     {
-        int batch = targets.Length, classes = logits.Dim(-1);
+        int batch = targets.Length,
+            classes = logits.Dim(-1);
         var rowLoss = Scratch("loss", batch);
         var weights = classWeights is null ? rowLoss : Gpu(classWeights);
-        _loss ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, LossArgs>(SoftmaxLossKernel);
-        _loss(batch, D(logits), D(targets), weights.Data, D(probs), D(dLogits), rowLoss.Data,
-            new LossArgs(batch, classes, kind == LossKind.L1 ? 0 : 1, classWeights is null ? 0 : 1));
+        _loss ??= Accelerator.LoadAutoGroupedStreamKernel<
+            Index1D,
+            ArrayView<float>,
+            ArrayView<int>,
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            LossArgs
+        >(SoftmaxLossKernel);
+        _loss(
+            batch,
+            D(logits),
+            D(targets),
+            weights.Data,
+            D(probs),
+            D(dLogits),
+            rowLoss.Data,
+            new LossArgs(batch, classes, kind == LossKind.L1 ? 0 : 1, classWeights is null ? 0 : 1)
+        );
         var host = new float[batch];
         rowLoss.View.SubView(0, batch).CopyToCPU(Stream, host);
         Stream.Synchronize();
         double total = 0;
-        foreach (var v in host) total += v;
+        foreach (var v in host)
+            total += v;
         return total;
     }
 
-    private static void SoftmaxLossKernel(Index1D b, ArrayView<float> logits, ArrayView<int> targets, ArrayView<float> weights,
-        ArrayView<float> probs, ArrayView<float> dLogits, ArrayView<float> rowLoss, LossArgs a)
+    private static void SoftmaxLossKernel(
+        Index1D b,
+        ArrayView<float> logits,
+        ArrayView<int> targets,
+        ArrayView<float> weights,
+        ArrayView<float> probs,
+        ArrayView<float> dLogits,
+        ArrayView<float> rowLoss,
+        LossArgs a
+    )
     {
         float norm = 0;
-        for (int k = 0; k < a.Batch; k++) norm += a.Weighted != 0 ? weights[targets[k]] : 1f;
-        int y = targets[b], row = b * a.Classes;
+        for (int k = 0; k < a.Batch; k++)
+            norm += a.Weighted != 0 ? weights[targets[k]] : 1f;
+        int y = targets[b],
+            row = b * a.Classes;
         float w = (a.Weighted != 0 ? weights[y] : 1f) / norm;
         float max = logits[row];
-        for (int c = 1; c < a.Classes; c++) max = XMath.Max(max, logits[row + c]);
+        for (int c = 1; c < a.Classes; c++)
+            max = XMath.Max(max, logits[row + c]);
         float sum = 0;
-        for (int c = 0; c < a.Classes; c++) sum += XMath.Exp(logits[row + c] - max);
-        float loss = 0, gp = 0, cScale = a.Kind == 0 ? 1f / a.Classes : 1f;
+        for (int c = 0; c < a.Classes; c++)
+            sum += XMath.Exp(logits[row + c] - max);
+        float loss = 0,
+            gp = 0,
+            cScale = a.Kind == 0 ? 1f / a.Classes : 1f;
         for (int c = 0; c < a.Classes; c++)
         {
             float p = XMath.Exp(logits[row + c] - max) / sum;
@@ -50,7 +98,14 @@ public sealed partial class IlgpuBackend
             float diff = p - (c == y ? 1f : 0f);
             if (a.Kind == 0)
             {
-                float g = w * cScale * (diff > 0f ? 1f : diff < 0f ? -1f : 0f);
+                float g =
+                    w
+                    * cScale
+                    * (
+                        diff > 0f ? 1f
+                        : diff < 0f ? -1f
+                        : 0f
+                    );
                 loss += w * cScale * XMath.Abs(diff);
                 dLogits[row + c] = g;
                 gp += g * p;
@@ -58,39 +113,79 @@ public sealed partial class IlgpuBackend
             else
             {
                 dLogits[row + c] = w * diff;
-                if (c == y) loss = w * (XMath.Log(sum) - (logits[row + c] - max)); // log-sum-exp: finite even when p underflows
+                if (c == y)
+                    loss = w * (XMath.Log(sum) - (logits[row + c] - max)); // log-sum-exp: finite even when p underflows
             }
         }
         if (a.Kind == 0)
-            for (int c = 0; c < a.Classes; c++) dLogits[row + c] = probs[row + c] * (dLogits[row + c] - gp);
+            for (int c = 0; c < a.Classes; c++)
+                dLogits[row + c] = probs[row + c] * (dLogits[row + c] - gp);
         rowLoss[b] = loss;
     }
 
-    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>? _regression;
+    private Action<
+        Index1D,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        ArrayView<float>,
+        float
+    >? _regression;
 
     // Regression head + L1 (formulas in CpuBackend.Losses.cs): one thread per utterance, B floats read back.
-    public double RegressionLoss(Tensor<float> outputs, Tensor<float> targets, double range, Tensor<float> predictions, Tensor<float> dOutputs)
+    public double RegressionLoss(
+        Tensor<float> outputs,
+        Tensor<float> targets,
+        double range,
+        Tensor<float> predictions,
+        Tensor<float> dOutputs
+    )
     {
         int batch = targets.Length;
         var rowLoss = Scratch("loss", batch);
-        _regression ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, float>(RegressionLossKernel);
+        _regression ??= Accelerator.LoadAutoGroupedStreamKernel<
+            Index1D,
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            ArrayView<float>,
+            float
+        >(RegressionLossKernel);
         _regression(batch, D(outputs), D(targets), D(predictions), D(dOutputs), rowLoss.Data, (float)range);
         var host = new float[batch];
         rowLoss.View.SubView(0, batch).CopyToCPU(Stream, host);
         Stream.Synchronize();
         double total = 0;
-        foreach (var v in host) total += v;
+        foreach (var v in host)
+            total += v;
         return total / batch;
     }
 
-    private static void RegressionLossKernel(Index1D b, ArrayView<float> z, ArrayView<float> y, ArrayView<float> p, ArrayView<float> dz,
-        ArrayView<float> rowLoss, float range)
+    private static void RegressionLossKernel(
+        Index1D b,
+        ArrayView<float> z,
+        ArrayView<float> y,
+        ArrayView<float> p,
+        ArrayView<float> dz,
+        ArrayView<float> rowLoss,
+        float range
+    )
     {
         float t = XMath.Tanh(z[b]);
-        float prediction = range * t, diff = prediction - y[b];
+        float prediction = range * t,
+            diff = prediction - y[b];
         p[b] = prediction;
         rowLoss[b] = XMath.Abs(diff);
-        dz[b] = (diff > 0f ? 1f : diff < 0f ? -1f : 0f) * range * (1f - t * t) / (int)y.Length;
+        dz[b] =
+            (
+                diff > 0f ? 1f
+                : diff < 0f ? -1f
+                : 0f
+            )
+            * range
+            * (1f - t * t)
+            / (int)y.Length;
     }
 }

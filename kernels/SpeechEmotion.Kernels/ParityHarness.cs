@@ -20,7 +20,8 @@ public sealed class ParityHarness(GpuDevice device, int seed)
         var data = new float[length];
         for (int i = 0; i < length; i++)
         {
-            do data[i] = (float)(Random.NextDouble() * 2 - 1) * scale; while (data[i] == 0);
+            do data[i] = (float)(Random.NextDouble() * 2 - 1) * scale;
+            while (data[i] == 0);
         }
         return data;
     }
@@ -34,7 +35,8 @@ public sealed class ParityHarness(GpuDevice device, int seed)
         return (c, g);
     }
 
-    public (Tensor<float> Cpu, Tensor<float> Gpu) RandomTensor(params int[] shape) => Data(RandomData(Tensor<float>.ShapeLength(shape)), shape);
+    public (Tensor<float> Cpu, Tensor<float> Gpu) RandomTensor(params int[] shape) =>
+        Data(RandomData(Tensor<float>.ShapeLength(shape)), shape);
 
     public (Tensor<float> Cpu, Tensor<float> Gpu) Poisoned(params int[] shape) =>
         Data(Enumerable.Repeat(float.NaN, Tensor<float>.ShapeLength(shape)).ToArray(), shape);
@@ -55,17 +57,20 @@ public sealed class ParityHarness(GpuDevice device, int seed)
         return host;
     }
 
-    /// <summary>max |gpu − cpu| / max |cpu| over the tensor; +∞ when either side holds a NaN (an element the kernel should
+    /// <summary>max |gpu − cpu| / max |cpu| over the tensor; +∞ when either side holds a NaN (an element the kernel
+    /// should
     /// have written, or a reference that overflowed). Not NaN: NUnit orders NaN below every number, so NaN ≤ tolerance
     /// would pass.</summary>
     public double Error((Tensor<float> Cpu, Tensor<float> Gpu) pair) => Error(Host(Cpu, pair.Cpu), Host(Gpu, pair.Gpu));
 
     public static double Error(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
     {
-        double scale = 0, worst = 0;
+        double scale = 0,
+            worst = 0;
         for (int i = 0; i < expected.Length; i++)
         {
-            if (float.IsNaN(actual[i]) || float.IsNaN(expected[i])) return double.PositiveInfinity;
+            if (float.IsNaN(actual[i]) || float.IsNaN(expected[i]))
+                return double.PositiveInfinity;
             scale = Math.Max(scale, Math.Abs(expected[i]));
             worst = Math.Max(worst, Math.Abs((double)actual[i] - expected[i]));
         }

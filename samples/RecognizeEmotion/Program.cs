@@ -33,6 +33,8 @@ foreach (var segment in stream.Flush())
 
 // A long recording: read a second at a time, one segment per stretch of speech.
 await foreach (var segment in recognizer.RecognizeSegmentsAsync(args[1], speaker: speaker))
-    Console.WriteLine($"segment: {segment.Start.TotalSeconds:F2}-{segment.End.TotalSeconds:F2} s " +
-                      $"{segment.Label} ({segment.Result.Confidence:P1})");
+    Console.WriteLine(
+        $"segment: {segment.Start.TotalSeconds:F2}-{segment.End.TotalSeconds:F2} s "
+            + $"{segment.Label} ({segment.Result.Confidence:P1})"
+    );
 return 0;

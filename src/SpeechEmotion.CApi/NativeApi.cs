@@ -22,7 +22,11 @@ public unsafe struct SerResult
 public static unsafe class NativeApi
 {
     public const int MaxLabels = 32;
-    private const int Ok = 0, ErrorArgument = -1, ErrorAudio = -2, ErrorModel = -3, ErrorInternal = -4;
+    private const int Ok = 0,
+        ErrorArgument = -1,
+        ErrorAudio = -2,
+        ErrorModel = -3,
+        ErrorInternal = -4;
 
     private sealed class Entry(EmotionRecognizer recognizer, IntPtr[] labels)
     {
@@ -32,7 +36,9 @@ public static unsafe class NativeApi
 
     private static readonly Dictionary<long, Entry> Handles = [];
     private static long _next;
-    [ThreadStatic] private static IntPtr t_error;
+
+    [ThreadStatic]
+    private static IntPtr t_error;
 
     [UnmanagedCallersOnly(EntryPoint = "ser_open")]
     public static IntPtr Open(byte* modelPath)
@@ -40,13 +46,16 @@ public static unsafe class NativeApi
         SetError(null);
         try
         {
-            var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel()
+            var recognizer = modelPath is null
+                ? EmotionRecognizer.FromDefaultModel()
                 : EmotionRecognizer.FromFile(Marshal.PtrToStringUTF8((IntPtr)modelPath)!);
             if (recognizer.Labels.Count is 0 or > MaxLabels)
             {
                 recognizer.Dispose();
-                SetError($"the model has {recognizer.Labels.Count} labels; this interface serves 1..{MaxLabels} " +
-                    "(no regression models)");
+                SetError(
+                    $"the model has {recognizer.Labels.Count} labels; this interface serves 1..{MaxLabels} "
+                        + "(no regression models)"
+                );
                 return IntPtr.Zero;
             }
             var labels = recognizer.Labels.Select(l => Utf8(l)).ToArray();
@@ -70,7 +79,8 @@ public static unsafe class NativeApi
         SetError(null);
         try
         {
-            if (Find(handle) is not { } entry) return Fail(ErrorArgument, "unknown recognizer handle");
+            if (Find(handle) is not { } entry)
+                return Fail(ErrorArgument, "unknown recognizer handle");
             if (samples is null || result is null)
                 return Fail(ErrorArgument, samples is null ? "samples is NULL" : "out is NULL");
             if (count <= 0 || count > int.MaxValue)
@@ -84,25 +94,40 @@ public static unsafe class NativeApi
                 result->Probabilities[i] = i < labels.Count ? r.Probabilities[labels[i]] : 0f;
             return Ok;
         }
-        catch (AudioFormatException e) { return Fail(ErrorAudio, e.Message); }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
-        catch (InvalidOperationException e) { return Fail(ErrorArgument, e.Message); }
-        catch (Exception e) { return Fail(ErrorInternal, $"{e.GetType().Name}: {e.Message}"); }
+        catch (AudioFormatException e)
+        {
+            return Fail(ErrorAudio, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(ErrorArgument, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(ErrorArgument, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(ErrorInternal, $"{e.GetType().Name}: {e.Message}");
+        }
     }
 
     [UnmanagedCallersOnly(EntryPoint = "ser_label")]
     public static IntPtr Label(IntPtr handle, int index)
     {
         SetError(null);
-        if (Find(handle) is not { } entry) return FailNull("unknown recognizer handle");
-        return index >= 0 && index < entry.Labels.Length ? entry.Labels[index]
+        if (Find(handle) is not { } entry)
+            return FailNull("unknown recognizer handle");
+        return index >= 0 && index < entry.Labels.Length
+            ? entry.Labels[index]
             : FailNull($"label index {index} is outside 0..{entry.Labels.Length - 1}");
     }
 
     [UnmanagedCallersOnly(EntryPoint = "ser_last_error")]
     public static IntPtr LastError()
     {
-        if (t_error == IntPtr.Zero) t_error = Utf8("");
+        if (t_error == IntPtr.Zero)
+            t_error = Utf8("");
         return t_error;
     }
 
@@ -112,15 +137,18 @@ public static unsafe class NativeApi
         Entry? entry;
         lock (Handles)
         {
-            if (!Handles.Remove((long)handle, out entry)) return;
+            if (!Handles.Remove((long)handle, out entry))
+                return;
         }
         entry.Recognizer.Dispose();
-        foreach (var p in entry.Labels) Marshal.FreeHGlobal(p);
+        foreach (var p in entry.Labels)
+            Marshal.FreeHGlobal(p);
     }
 
     private static Entry? Find(IntPtr handle)
     {
-        lock (Handles) return Handles.GetValueOrDefault((long)handle);
+        lock (Handles)
+            return Handles.GetValueOrDefault((long)handle);
     }
 
     private static int Fail(int code, string message)
@@ -137,7 +165,8 @@ public static unsafe class NativeApi
 
     private static void SetError(string? message)
     {
-        if (t_error != IntPtr.Zero) Marshal.FreeHGlobal(t_error);
+        if (t_error != IntPtr.Zero)
+            Marshal.FreeHGlobal(t_error);
         t_error = message is null ? IntPtr.Zero : Utf8(message);
     }
 

@@ -10,7 +10,8 @@ internal static class Plots
     {
         var grid = new double[bins, frames];
         for (int f = 0; f < frames; f++)
-            for (int b = 0; b < bins; b++) grid[bins - 1 - b, f] = spec[f * bins + b];
+        for (int b = 0; b < bins; b++)
+            grid[bins - 1 - b, f] = spec[f * bins + b];
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
@@ -23,7 +24,8 @@ internal static class Plots
         plot.SavePng(path, 1000, 500);
     }
 
-    /// <summary>Confusion matrix: colour = share of the true class (row-normalised), text = count and percentage.</summary>
+    /// <summary>Confusion matrix: colour = share of the true class (row-normalised), text = count and
+    /// percentage.</summary>
     public static void ConfusionPng(IReadOnlyList<string> labels, int[][] confusion, string path, string title)
     {
         int n = labels.Count;
@@ -46,7 +48,9 @@ internal static class Plots
         plot.Add.ColorBar(heatmap).Label = "share of true class";
         var ticks = labels.Select((l, i) => new Tick(i, l)).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(labels.Select((l, i) => new Tick(n - 1 - i, l)).ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            labels.Select((l, i) => new Tick(n - 1 - i, l)).ToArray()
+        );
         plot.Title(title);
         plot.XLabel("predicted");
         plot.YLabel("true");
@@ -54,17 +58,27 @@ internal static class Plots
     }
 
     /// <summary>Training loss (left axis) and validation UA (right axis) per epoch, one line per fold.</summary>
-    public static void CurvesPng(IReadOnlyList<(string Name, IReadOnlyList<SpeechEmotion.Training.EpochRecord> History)> runs, string path)
+    public static void CurvesPng(
+        IReadOnlyList<(string Name, IReadOnlyList<SpeechEmotion.Training.EpochRecord> History)> runs,
+        string path
+    )
     {
         var plot = new Plot();
         foreach (var (name, history) in runs)
         {
-            var loss = plot.Add.Scatter(history.Select(h => (double)h.Epoch).ToArray(), history.Select(h => h.TrainLoss).ToArray());
+            var loss = plot.Add.Scatter(
+                history.Select(h => (double)h.Epoch).ToArray(),
+                history.Select(h => h.TrainLoss).ToArray()
+            );
             loss.LegendText = $"{name} loss";
             loss.MarkerSize = 0;
             var withUa = history.Where(h => h.ValidationScore is not null).ToList();
-            if (withUa.Count == 0) continue;
-            var ua = plot.Add.Scatter(withUa.Select(h => (double)h.Epoch).ToArray(), withUa.Select(h => 100 * h.ValidationScore!.Value).ToArray());
+            if (withUa.Count == 0)
+                continue;
+            var ua = plot.Add.Scatter(
+                withUa.Select(h => (double)h.Epoch).ToArray(),
+                withUa.Select(h => 100 * h.ValidationScore!.Value).ToArray()
+            );
             ua.LegendText = $"{name} validation UA";
             ua.LinePattern = LinePattern.Dashed;
             ua.MarkerSize = 0;
@@ -82,7 +96,9 @@ internal static class Plots
     {
         var plot = new Plot();
         plot.Add.Bars(bars.Select(b => b.Value).ToArray());
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(bars.Select((b, i) => new Tick(i, b.Name)).ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            bars.Select((b, i) => new Tick(i, b.Name)).ToArray()
+        );
         plot.Axes.Margins(bottom: 0);
         plot.YLabel(yLabel);
         Save(plot, path, 800, 500);

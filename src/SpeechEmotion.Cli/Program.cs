@@ -5,14 +5,16 @@ using SpeechEmotion.Cli.Commands;
 if (Console.IsOutputRedirected)
 {
     // Piped or logged output: plain text, wide tables, no colour codes.
-    AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors });
+    AnsiConsole.Console = AnsiConsole.Create(
+        new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }
+    );
     AnsiConsole.Profile.Width = 240;
 }
 
 RegisterGpuBackends();
 var root = new RootCommand(
-    "ser — speech emotion recognition with a Bi-GRU + multi-head attention network (SpeechEmotion.Native)");
+    "ser — speech emotion recognition with a Bi-GRU + multi-head attention network (SpeechEmotion.Native)"
+);
 root.Subcommands.Add(CorpusCommand.Create());
 root.Subcommands.Add(SpectrogramCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());

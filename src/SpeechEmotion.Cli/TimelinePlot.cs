@@ -19,15 +19,20 @@ internal static class TimelinePlot
         while ((n = reader.Read(block)) > 0)
         {
             double energy = 0;
-            for (int i = 0; i < n; i++) energy += (double)block[i] * block[i];
+            for (int i = 0; i < n; i++)
+                energy += (double)block[i] * block[i];
             seconds.Add((seconds.Count + 0.5) * 0.1);
             db.Add(Math.Max(-90, 10 * Math.Log10(energy / n + 1e-12)));
         }
         return (seconds.ToArray(), db.ToArray());
     }
 
-    public static void Save(string wavPath, IReadOnlyList<EmotionSegment> segments, IReadOnlyList<string> labels,
-        string pngPath)
+    public static void Save(
+        string wavPath,
+        IReadOnlyList<EmotionSegment> segments,
+        IReadOnlyList<string> labels,
+        string pngPath
+    )
     {
         var (seconds, db) = Levels(wavPath);
         var plot = new Plot();

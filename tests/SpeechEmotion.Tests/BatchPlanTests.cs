@@ -12,7 +12,10 @@ public class BatchPlanTests
         // B × T² ≤ 2·10⁶: three items of 300 frames fit (270 000), a second 1000-frame item joins the first (2·10⁶),
         // but 300 and 1000 together would not (2·10⁶ < 3·10⁶).
         Assert.That(BatchPlan.Batches(frames, 16, 2_000_000), Is.EqualTo(new[] { new[] { 1, 5, 3, 0, 6 }, [2, 4] }));
-        Assert.That(BatchPlan.Batches([5000, 5000], 16, 2_000_000), Is.EqualTo(new[] { new[] { 0 }, [1] }),
-            "an item over the budget still gets a batch of its own");
+        Assert.That(
+            BatchPlan.Batches([5000, 5000], 16, 2_000_000),
+            Is.EqualTo(new[] { new[] { 0 }, [1] }),
+            "an item over the budget still gets a batch of its own"
+        );
     }
 }

@@ -32,7 +32,10 @@ public class CliTests
     public void Spectrogram_command_writes_a_png_and_rejects_bad_files()
     {
         using var dir = new TempDir();
-        var wav = dir.File("tone.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(1000, 16000, 4000))));
+        var wav = dir.File(
+            "tone.wav",
+            WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(1000, 16000, 4000)))
+        );
         var png = Path.Combine(dir.Path, "tone.png");
         var (code, output) = SerProcess.Run("spectrogram", wav, "--png", png);
         Assert.That(code, Is.EqualTo(0), output);
@@ -41,13 +44,34 @@ public class CliTests
         var mel = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--png", png);
         Assert.That(mel.ExitCode, Is.EqualTo(0), mel.Output);
         Assert.That(mel.Output, Does.Contain("22 frames (10 ms hop) x 40 values: log-mel, 40 bands 0–8 kHz"));
-        var deltas = SerProcess.Run("spectrogram", wav, "--features", "mel", "--mel-bands", "40", "--deltas", "--png", png);
+        var deltas = SerProcess.Run(
+            "spectrogram",
+            wav,
+            "--features",
+            "mel",
+            "--mel-bands",
+            "40",
+            "--deltas",
+            "--png",
+            png
+        );
         Assert.That(deltas.ExitCode, Is.EqualTo(0), deltas.Output);
-        Assert.That(deltas.Output, Does.Contain("22 frames (10 ms hop) x 120 values: log-mel, 40 bands 0–8 kHz, with Δ and ΔΔ"));
-        var voice = dir.File("voice.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(220, 16000, 4000))));
+        Assert.That(
+            deltas.Output,
+            Does.Contain("22 frames (10 ms hop) x 120 values: log-mel, 40 bands 0–8 kHz, with Δ and ΔΔ")
+        );
+        var voice = dir.File(
+            "voice.wav",
+            WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(220, 16000, 4000)))
+        );
         var pitch = SerProcess.Run("spectrogram", voice, "--features", "mel", "--mel-bands", "40", "--pitch");
         Assert.That(pitch.ExitCode, Is.EqualTo(0), pitch.Output);
-        Assert.That(pitch.Output, Does.Contain("22 frames (10 ms hop) x 42 values: log-mel, 40 bands 0–8 kHz, with pitch (log F0, periodicity)"));
+        Assert.That(
+            pitch.Output,
+            Does.Contain(
+                "22 frames (10 ms hop) x 42 values: log-mel, 40 bands 0–8 kHz, with pitch (log F0, periodicity)"
+            )
+        );
         Assert.That(pitch.Output, Does.Contain("pitch: 22 of 22 frames voiced, F0 median 220 Hz, range 220–220 Hz"));
 
         var bad = dir.File("bad.wav", "RIFF"u8.ToArray());
@@ -71,13 +95,19 @@ public class GradcheckCliTests
     }
 
     /// <summary>The packed GEMM is written once over Vector&lt;T&gt;; these runs take the narrower paths an ARM64 board
-    /// (128-bit NEON) or a CPU without SIMD would, by switching off AVX or all hardware intrinsics in the child runtime.</summary>
+    /// (128-bit NEON) or a CPU without SIMD would, by switching off AVX or all hardware intrinsics in the child
+    /// runtime.</summary>
     [Category("Slow")]
     [TestCase("DOTNET_EnableAVX", "SIMD 128 bits")]
     [TestCase("DOTNET_EnableHWIntrinsic", "(software)")]
     public void Gradcheck_passes_on_the_portable_simd_paths(string switchOff, string expected)
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.RunWith(new Dictionary<string, string> { [switchOff] = "0" }, "gradcheck", "--seed", "5");
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.RunWith(
+            new Dictionary<string, string> { [switchOff] = "0" },
+            "gradcheck",
+            "--seed",
+            "5"
+        );
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain(expected));
         Assert.That(output, Does.Contain("all gradients match"));
@@ -88,26 +118,61 @@ public class GradcheckCliTests
     [Test, Category("Slow")]
     public void Bench_prints_one_line_per_measurement_and_medians()
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "20", "--quick");
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run(
+            "bench",
+            "--device",
+            "cpu",
+            "--frames",
+            "20",
+            "--quick"
+        );
         Assert.That(code, Is.EqualTo(0), output);
         var lines = output.Split('\n').Where(l => l.StartsWith("ours ")).Select(l => l.Split(' ')).ToList();
         Assert.That(lines.Count(l => l[1] == "train@20"), Is.EqualTo(3));
         Assert.That(lines.Count(l => l[1] == "infer_b1@20"), Is.EqualTo(15));
         Assert.That(lines.Count(l => l[1] == "infer_b32@20"), Is.EqualTo(3));
-        Assert.That(lines.Select(l => double.Parse(l[2], System.Globalization.CultureInfo.InvariantCulture)), Is.All.GreaterThan(0));
+        Assert.That(
+            lines.Select(l => double.Parse(l[2], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.All.GreaterThan(0)
+        );
         Assert.That(output, Does.Contain("median (ms)"));
     }
 
-    /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls appears
+    /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls
+    /// appears
     /// with its calls per step (GEMMs by shape), and the training step's ops include the backward passes.</summary>
     [Test, Category("Slow")]
     public void Bench_profile_lists_every_op_with_its_calls_per_step()
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--frames", "12", "--quick", "--profile");
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run(
+            "bench",
+            "--device",
+            "cpu",
+            "--frames",
+            "12",
+            "--quick",
+            "--profile"
+        );
         Assert.That(code, Is.EqualTo(0), output);
-        var ops = output.Split('\n').Where(l => l.StartsWith("profile ")).Select(l => l.Trim().Split(' '))
-            .ToDictionary(l => (l[1], l[2]), l => (Calls: int.Parse(l[3]), Ms: double.Parse(l[4], System.Globalization.CultureInfo.InvariantCulture)));
-        foreach (var op in new[] { "GruForward", "GruBackward", "AttentionForward", "AttentionBackward", "AdamStep", "SoftmaxLoss" })
+        var ops = output
+            .Split('\n')
+            .Where(l => l.StartsWith("profile "))
+            .Select(l => l.Trim().Split(' '))
+            .ToDictionary(
+                l => (l[1], l[2]),
+                l => (Calls: int.Parse(l[3]), Ms: double.Parse(l[4], System.Globalization.CultureInfo.InvariantCulture))
+            );
+        foreach (
+            var op in new[]
+            {
+                "GruForward",
+                "GruBackward",
+                "AttentionForward",
+                "AttentionBackward",
+                "AdamStep",
+                "SoftmaxLoss",
+            }
+        )
             Assert.That(ops[("train", op)].Calls, Is.EqualTo(1), op);
         Assert.That(ops.Keys, Does.Not.Contain(("infer_b1", "GruBackward")));
         // The input projection of each GRU direction: [B·T, 3H] = [32·12, 384] from 400 bins, B transposed.
@@ -121,13 +186,22 @@ public class GradcheckCliTests
     [Test, Category("Slow")]
     public void Bench_throughput_prints_utterances_per_second_per_batch_size()
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--throughput",
-            "1,3", "--utterances", "3");
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run(
+            "bench",
+            "--device",
+            "cpu",
+            "--throughput",
+            "1,3",
+            "--utterances",
+            "3"
+        );
         Assert.That(code, Is.EqualTo(0), output);
         var lines = output.Split('\n').Where(l => l.StartsWith("ours throughput ")).Select(l => l.Split(' ')).ToList();
         Assert.That(lines.Select(l => l[2]), Is.EqualTo(new[] { "1", "3" }));
-        Assert.That(lines.Select(l => double.Parse(l[3], System.Globalization.CultureInfo.InvariantCulture)),
-            Is.All.GreaterThan(0));
+        Assert.That(
+            lines.Select(l => double.Parse(l[3], System.Globalization.CultureInfo.InvariantCulture)),
+            Is.All.GreaterThan(0)
+        );
         var refused = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--device", "cpu", "--throughput", "0");
         Assert.That(refused.ExitCode, Is.EqualTo(1));
         Assert.That(refused.Output, Does.Contain("'0' is not a batch size from 1 to 1024"));

@@ -35,8 +35,17 @@ public class CopyColumnsTests
     public void Refuses_columns_that_do_not_fit_and_unequal_rows()
     {
         var (a, b) = (_cpu.Allocate(3, 4), _cpu.Allocate(3, 6));
-        Assert.That(() => _cpu.CopyColumns(a, 1, b, 0, 4), Throws.ArgumentException.With.Message.Contains("do not fit"));
-        Assert.That(() => _cpu.CopyColumns(a, 0, b, 3, 4), Throws.ArgumentException.With.Message.Contains("do not fit"));
-        Assert.That(() => _cpu.CopyColumns(a, 0, _cpu.Allocate(2, 6), 0, 4), Throws.ArgumentException.With.Message.Contains("row counts"));
+        Assert.That(
+            () => _cpu.CopyColumns(a, 1, b, 0, 4),
+            Throws.ArgumentException.With.Message.Contains("do not fit")
+        );
+        Assert.That(
+            () => _cpu.CopyColumns(a, 0, b, 3, 4),
+            Throws.ArgumentException.With.Message.Contains("do not fit")
+        );
+        Assert.That(
+            () => _cpu.CopyColumns(a, 0, _cpu.Allocate(2, 6), 0, 4),
+            Throws.ArgumentException.With.Message.Contains("row counts")
+        );
     }
 }

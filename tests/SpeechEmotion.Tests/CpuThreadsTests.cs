@@ -24,15 +24,32 @@ public class CpuThreadsTests
     {
         // Sizes chosen so that the input projection (450 × 96 × 64) takes the parallel GEMM path and 9 utterances of
         // different lengths are cut into 3 slices per GRU direction.
-        var config = new ModelConfig { InputSize = 64, Hidden = 32, Heads = 4, FcSize = 16, Classes = 5 };
+        var config = new ModelConfig
+        {
+            InputSize = 64,
+            Hidden = 32,
+            Heads = 4,
+            FcSize = 16,
+            Classes = 5,
+        };
         var backend = new CpuBackend<float>(threads);
         using var model = new SerModel<float>(backend, config, seed: 11);
         var random = new Random(5);
         int[] lengths = [50, 3, 47, 12, 50, 29, 1, 38, 44];
-        var utterances = lengths.Select(n => Enumerable.Range(0, n * config.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToList();
+        var utterances = lengths
+            .Select(n =>
+                Enumerable.Range(0, n * config.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()
+            )
+            .ToList();
         var padded = PaddedBatch.From(utterances, config.InputSize);
-        var batch = new ModelBatch<float>(backend, padded.Features, padded.Lengths, padded.Steps, padded.Width,
-            Enumerable.Range(0, padded.Batch).Select(i => i % config.Classes).ToArray());
+        var batch = new ModelBatch<float>(
+            backend,
+            padded.Features,
+            padded.Lengths,
+            padded.Steps,
+            padded.Width,
+            Enumerable.Range(0, padded.Batch).Select(i => i % config.Classes).ToArray()
+        );
         var (host, loss, grads) = batch.Gradients(model, batch.Context(training: true, 3, 1));
         Assert.That(grads.Count(g => g != 0), Is.GreaterThan(grads.Length / 2), "a real backward pass");
         return (host, loss, grads);

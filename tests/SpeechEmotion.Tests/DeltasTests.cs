@@ -21,23 +21,35 @@ public class DeltasTests
     [Test]
     public void A_ramp_has_its_slope_as_delta_and_no_curvature_inside()
     {
-        const int frames = 23, width = 5;
+        const int frames = 23,
+            width = 5;
         var random = new Random(7);
         var slope = Enumerable.Range(0, width).Select(_ => random.NextDouble() * 4 - 2).ToArray();
         var offset = Enumerable.Range(0, width).Select(_ => random.NextDouble() * 4 - 2).ToArray();
         var c = new double[frames * width];
         for (int t = 0; t < frames; t++)
-            for (int i = 0; i < width; i++) c[t * width + i] = slope[i] * t + offset[i];
+        for (int i = 0; i < width; i++)
+            c[t * width + i] = slope[i] * t + offset[i];
         var rows = Deltas.Append<double>(c, width);
         Assert.That(rows, Has.Length.EqualTo(3 * c.Length));
         for (int t = 0; t < frames; t++)
-            for (int i = 0; i < width; i++)
-            {
-                Assert.That(rows[3 * t * width + i], Is.EqualTo(c[t * width + i]), "the static features come first, unchanged");
-                if (t >= Deltas.Window && t < frames - Deltas.Window) Assert.That(rows[3 * t * width + width + i], Is.EqualTo(slope[i]).Within(1e-12));
-                if (t >= 2 * Deltas.Window && t < frames - 2 * Deltas.Window) Assert.That(rows[3 * t * width + 2 * width + i], Is.EqualTo(0).Within(1e-12));
-            }
-        Assert.That(Math.Abs(rows[width + 0]), Is.LessThan(Math.Abs(slope[0])), "at the first frame the repeated end flattens the slope");
+        for (int i = 0; i < width; i++)
+        {
+            Assert.That(
+                rows[3 * t * width + i],
+                Is.EqualTo(c[t * width + i]),
+                "the static features come first, unchanged"
+            );
+            if (t >= Deltas.Window && t < frames - Deltas.Window)
+                Assert.That(rows[3 * t * width + width + i], Is.EqualTo(slope[i]).Within(1e-12));
+            if (t >= 2 * Deltas.Window && t < frames - 2 * Deltas.Window)
+                Assert.That(rows[3 * t * width + 2 * width + i], Is.EqualTo(0).Within(1e-12));
+        }
+        Assert.That(
+            Math.Abs(rows[width + 0]),
+            Is.LessThan(Math.Abs(slope[0])),
+            "at the first frame the repeated end flattens the slope"
+        );
     }
 
     [Test]
@@ -46,7 +58,10 @@ public class DeltasTests
 
     [Test]
     public void Rows_that_do_not_divide_into_the_width_are_refused() =>
-        Assert.That(() => Deltas.Append<float>(new float[7], 3), Throws.ArgumentException.With.Message.Contains("not rows of width 3"));
+        Assert.That(
+            () => Deltas.Append<float>(new float[7], 3),
+            Throws.ArgumentException.With.Message.Contains("not rows of width 3")
+        );
 
     [Test]
     public void The_mel_front_end_with_deltas_keeps_the_bands_first()

@@ -23,7 +23,8 @@ public class DownloadTests
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var readme = zip.CreateEntry("lablaut/readme.txt").Open()) readme.Write("not audio"u8);
+            using (var readme = zip.CreateEntry("lablaut/readme.txt").Open())
+                readme.Write("not audio"u8);
             foreach (var name in EmoDbDownload.ExpectedSums().Keys)
             {
                 using var entry = zip.CreateEntry("wav/" + name, CompressionLevel.NoCompression).Open();
@@ -60,8 +61,10 @@ public class DownloadTests
         int files = await Serve(zip, url => EmoDbDownload.RunAsync(url, dir.Path));
         Assert.That(files, Is.EqualTo(535));
         Assert.That(Directory.GetFiles(Path.Combine(dir.Path, "wav")), Has.Length.EqualTo(535));
-        Assert.That(File.ReadAllBytes(Path.Combine(dir.Path, "wav", "03a01Fa.wav")),
-            Is.EqualTo(File.ReadAllBytes(Path.Combine(wav, "03a01Fa.wav"))));
+        Assert.That(
+            File.ReadAllBytes(Path.Combine(dir.Path, "wav", "03a01Fa.wav")),
+            Is.EqualTo(File.ReadAllBytes(Path.Combine(wav, "03a01Fa.wav")))
+        );
     }
 
     [Test]
@@ -70,8 +73,9 @@ public class DownloadTests
         string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
         using var dir = new TempDir();
         var zip = Zip(name => name == "11b03Wb.wav" ? [1, 2, 3] : File.ReadAllBytes(Path.Combine(wav, name)));
-        var e = Assert.ThrowsAsync<InvalidDataException>(() => Serve(zip, url =>
-            EmoDbDownload.RunAsync(url, dir.Path)))!;
+        var e = Assert.ThrowsAsync<InvalidDataException>(() =>
+            Serve(zip, url => EmoDbDownload.RunAsync(url, dir.Path))
+        )!;
         Assert.That(e.Message, Does.Contain("11b03Wb.wav"));
         Assert.That(Directory.Exists(Path.Combine(dir.Path, "wav")), Is.False);
     }
@@ -94,8 +98,11 @@ public class DownloadTests
         Assert.That(File.ReadAllBytes(mine), Is.EqualTo(new byte[] { 1, 2, 3 }));
         Assert.That(Directory.GetFiles(Path.Combine(target, "wav")), Has.Length.EqualTo(536));
         Assert.That(Directory.Exists(Path.GetDirectoryName(leftover)), Is.False);
-        Assert.That(await EmoDbDownload.RunAsync(new Uri(archive).AbsoluteUri, target), Is.EqualTo(535),
-            "file:// and a rerun");
+        Assert.That(
+            await EmoDbDownload.RunAsync(new Uri(archive).AbsoluteUri, target),
+            Is.EqualTo(535),
+            "file:// and a rerun"
+        );
 
         string clash = dir.File("emodb/wav/08a01Ab.wav", [9, 9]);
         var e = Assert.ThrowsAsync<IOException>(() => EmoDbDownload.RunAsync(archive, target))!;
@@ -111,10 +118,12 @@ public class DownloadTests
         using var dir = new TempDir();
         string archive = dir.File("emodb.zip", Zip(name => File.ReadAllBytes(Path.Combine(wav, name))));
         var whole = Assert.ThrowsAsync<InvalidDataException>(() =>
-            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(ArchiveBytes: 100_000)))!;
+            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(ArchiveBytes: 100_000))
+        )!;
         Assert.That(whole.Message, Does.Contain("larger than 100000 bytes"));
         var entry = Assert.ThrowsAsync<InvalidDataException>(() =>
-            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(EntryBytes: 1000)))!;
+            EmoDbDownload.RunAsync(archive, dir.Path, new EmoDbDownload.Limits(EntryBytes: 1000))
+        )!;
         Assert.That(entry.Message, Does.Contain("in the archive is larger than 1000 bytes"));
         Assert.That(Directory.Exists(Path.Combine(dir.Path, "wav")), Is.False);
     }
@@ -124,7 +133,8 @@ public class DownloadTests
     {
         using var dir = new TempDir();
         var e = Assert.ThrowsAsync<IOException>(() =>
-            EmoDbDownload.RunAsync($"http://127.0.0.1:{FreePort()}/download.zip", dir.Path))!;
+            EmoDbDownload.RunAsync($"http://127.0.0.1:{FreePort()}/download.zip", dir.Path)
+        )!;
         Assert.That(e.Message, Does.Contain("could not download"));
         Assert.That(e.Message, Does.Contain("unpack its wav/ folder"));
     }
@@ -144,24 +154,40 @@ public class DownloadTests
     {
         string wav = Path.Combine(TestData.EmoDbFolder(), "wav");
         using var dir = new TempDir();
-        string local = Path.Combine(dir.Path, "data", "emodb"), shared = Path.Combine(dir.Path, "shared", "emodb");
+        string local = Path.Combine(dir.Path, "data", "emodb"),
+            shared = Path.Combine(dir.Path, "shared", "emodb");
         var questions = new List<string>();
 
         var declined = Assert.Throws<DirectoryNotFoundException>(() =>
-            Cli.Commands.EmoDbOffer.Resolve(local, shared, q => { questions.Add(q); return false; }))!;
+            Cli.Commands.EmoDbOffer.Resolve(
+                local,
+                shared,
+                q =>
+                {
+                    questions.Add(q);
+                    return false;
+                }
+            )
+        )!;
         Assert.That(declined.Message, Does.Contain("ser download emodb"));
         Assert.That(questions.Single(), Does.Contain("Download Emo-DB"));
         var script = Assert.Throws<DirectoryNotFoundException>(() =>
-            Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null))!;
+            Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null)
+        )!;
         Assert.That(script.Message, Does.Contain($"neither {local} nor {shared} exists"));
 
         var zip = Zip(name => File.ReadAllBytes(Path.Combine(wav, name)));
         string? resolved = null;
-        await Serve(zip, url => Task.FromResult((resolved = Cli.Commands.EmoDbOffer.Resolve(local, shared, _ =>
-            true, url)).Length));
+        await Serve(
+            zip,
+            url => Task.FromResult((resolved = Cli.Commands.EmoDbOffer.Resolve(local, shared, _ => true, url)).Length)
+        );
         Assert.That(resolved, Is.EqualTo(local));
         Assert.That(Directory.GetFiles(Path.Combine(local, "wav")), Has.Length.EqualTo(535));
-        Assert.That(Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null), Is.EqualTo(local),
-            "found now, nothing asked");
+        Assert.That(
+            Cli.Commands.EmoDbOffer.Resolve(local, shared, ask: null),
+            Is.EqualTo(local),
+            "found now, nothing asked"
+        );
     }
 }

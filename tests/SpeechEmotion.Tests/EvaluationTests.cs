@@ -1,5 +1,5 @@
-using SpeechEmotion.Training;
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
 
@@ -33,10 +33,18 @@ public class EvaluationTests
     {
         // Groups {1,2,3}, {4,5,6}, {7,8,9}: means 2, 5, 8, grand mean 5; SSB = 3·(9 + 0 + 9) = 54, SSW = 3·2 = 6,
         // F = (54/2)/(6/6) = 27 with df (2, 6).
-        var r = Anova.OneWay([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+        var r = Anova.OneWay([
+            [1, 2, 3],
+            [4, 5, 6],
+            [7, 8, 9],
+        ]);
         Assert.That(r.F, Is.EqualTo(27).Within(1e-12));
         Assert.That((r.DfBetween, r.DfWithin), Is.EqualTo((2, 6)));
-        Assert.That(r.P, Is.EqualTo(Math.Pow(1 + 27.0 * 2 / 6, -3)).Within(1e-12), "for df1 = 2 the tail is (1 + F·df1/df2)^(−df2/2)");
+        Assert.That(
+            r.P,
+            Is.EqualTo(Math.Pow(1 + 27.0 * 2 / 6, -3)).Within(1e-12),
+            "for df1 = 2 the tail is (1 + F·df1/df2)^(−df2/2)"
+        );
     }
 
     [Test]

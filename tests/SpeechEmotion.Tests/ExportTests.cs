@@ -12,8 +12,11 @@ public class ExportTests
     [Category("Slow")]
     [TestCase("emodb", 64, 400)]
     [TestCase("emodb-speaker", 128, 198)]
-    public void Safetensors_round_trip_is_value_for_value_with_pytorch_names_and_shapes(string name, int hidden,
-        int input)
+    public void Safetensors_round_trip_is_value_for_value_with_pytorch_names_and_shapes(
+        string name,
+        int hidden,
+        int input
+    )
     {
         using var dir = new TempDir();
         string model = RecognizerTests.ShippedModel(name);
@@ -32,8 +35,8 @@ public class ExportTests
         Assert.That(copy.Normalizer.Std, Is.EqualTo(original.Normalizer.Std));
         Assert.That(copy.Parameters.Keys, Is.EquivalentTo(original.Parameters.Keys));
         foreach (var (key, values) in original.Parameters)
-            Assert.That(copy.Parameters[key].SequenceEqual(values),
-                key); // float equality: bit for bit but NaN, and there are none
+            // Float equality: bit for bit but NaN, and there are none.
+            Assert.That(copy.Parameters[key].SequenceEqual(values), key);
 
         // The file itself, read without our reader: safetensors layout, PyTorch shapes.
         var bytes = File.ReadAllBytes(exported);
@@ -47,8 +50,10 @@ public class ExportTests
         Assert.That(Shape("fc2.weight"), Is.EqualTo(new[] { 7, 128 }));
         var fc2 = header["fc2.bias"]!["data_offsets"]!.AsArray().Select(o => o!.GetValue<int>()).ToArray();
         var raw = bytes.AsSpan(8 + headerLength + fc2[0], fc2[1] - fc2[0]).ToArray();
-        Assert.That(Enumerable.Range(0, 7).Select(i =>
-            BitConverter.ToSingle(raw, 4 * i)), Is.EqualTo(original.Parameters["fc2.bias"]));
+        Assert.That(
+            Enumerable.Range(0, 7).Select(i => BitConverter.ToSingle(raw, 4 * i)),
+            Is.EqualTo(original.Parameters["fc2.bias"])
+        );
     }
 
     [Test]
@@ -58,18 +63,24 @@ public class ExportTests
         var huge = new byte[64];
         BinaryPrimitives.WriteUInt64LittleEndian(huge, ulong.MaxValue);
         string hugePath = dir.File("huge.safetensors", huge);
-        Assert.That(() => ModelExport.FromSafeTensors(hugePath), Throws.InstanceOf<ModelFileException>()
-            .With.Message.Contains("not a safetensors file"));
+        Assert.That(
+            () => ModelExport.FromSafeTensors(hugePath),
+            Throws.InstanceOf<ModelFileException>().With.Message.Contains("not a safetensors file")
+        );
         string foreign = Path.Combine(dir.Path, "foreign.safetensors");
         SafeTensors.Write(foreign, [new NamedTensor("w", [2], [1f, 2f])], new Dictionary<string, string>());
-        Assert.That(() => ModelExport.FromSafeTensors(foreign), Throws.InstanceOf<ModelFileException>()
-            .With.Message.Contains("not exported by `ser export`"));
+        Assert.That(
+            () => ModelExport.FromSafeTensors(foreign),
+            Throws.InstanceOf<ModelFileException>().With.Message.Contains("not exported by `ser export`")
+        );
         var text = """{"w":{"dtype":"F32","shape":[1000000],"data_offsets":[0,4000000]}}"""u8.ToArray();
         var lying = new byte[8 + text.Length + 8];
         BinaryPrimitives.WriteUInt64LittleEndian(lying, (ulong)text.Length);
         text.CopyTo(lying, 8);
         string lyingPath = dir.File("lying.safetensors", lying);
-        Assert.That(() => SafeTensors.Read(lyingPath), Throws.InstanceOf<ModelFileException>()
-            .With.Message.Contains("inconsistent shape and offsets"));
+        Assert.That(
+            () => SafeTensors.Read(lyingPath),
+            Throws.InstanceOf<ModelFileException>().With.Message.Contains("inconsistent shape and offsets")
+        );
     }
 }

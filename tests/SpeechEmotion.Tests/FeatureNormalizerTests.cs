@@ -8,11 +8,19 @@ public class FeatureNormalizerTests
     public void Fit_then_apply_gives_zero_mean_unit_std_per_bin()
     {
         var random = new Random(3);
-        var utterances = Enumerable.Range(0, 4).Select(u => Enumerable.Range(0, (u + 2) * 5)
-            .Select(i => (float)(random.NextDouble() * (i % 5 + 1) + 10 * (i % 5))).ToArray()).ToList();
+        var utterances = Enumerable
+            .Range(0, 4)
+            .Select(u =>
+                Enumerable
+                    .Range(0, (u + 2) * 5)
+                    .Select(i => (float)(random.NextDouble() * (i % 5 + 1) + 10 * (i % 5)))
+                    .ToArray()
+            )
+            .ToList();
         var normalizer = FeatureNormalizer.Fit(utterances, 5);
         var all = utterances.Select(u => u.ToArray()).ToList();
-        foreach (var u in all) normalizer.Apply(u);
+        foreach (var u in all)
+            normalizer.Apply(u);
         for (int b = 0; b < 5; b++)
         {
             var values = all.SelectMany(u => u.Where((_, i) => i % 5 == b)).Select(v => (double)v).ToList();
@@ -26,7 +34,12 @@ public class FeatureNormalizerTests
     [Test]
     public void Constant_bin_is_centred_not_blown_up()
     {
-        var normalizer = FeatureNormalizer.Fit([[2f, 1f, 2f, 3f]], 2);
+        var normalizer = FeatureNormalizer.Fit(
+            [
+                [2f, 1f, 2f, 3f],
+            ],
+            2
+        );
         var x = new[] { 2f, 5f };
         normalizer.Apply(x);
         Assert.That(x[0], Is.EqualTo(0f));
@@ -36,7 +49,12 @@ public class FeatureNormalizerTests
     [Test]
     public void Round_trips_through_a_binary_stream()
     {
-        var normalizer = FeatureNormalizer.Fit([[1f, 2f, 3f, 5f, 8f, 13f]], 3);
+        var normalizer = FeatureNormalizer.Fit(
+            [
+                [1f, 2f, 3f, 5f, 8f, 13f],
+            ],
+            3
+        );
         using var ms = new MemoryStream();
         normalizer.Write(new BinaryWriter(ms));
         ms.Position = 0;
@@ -48,7 +66,14 @@ public class FeatureNormalizerTests
     [Test]
     public void Rejects_ragged_input()
     {
-        Assert.Throws<ArgumentException>(() => FeatureNormalizer.Fit([[1f, 2f, 3f]], 2));
+        Assert.Throws<ArgumentException>(() =>
+            FeatureNormalizer.Fit(
+                [
+                    [1f, 2f, 3f],
+                ],
+                2
+            )
+        );
         Assert.Throws<ArgumentException>(() => FeatureNormalizer.Fit([], 2));
     }
 }

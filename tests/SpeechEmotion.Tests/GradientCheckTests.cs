@@ -3,7 +3,8 @@ using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>Every layer, both losses and the whole model against float64 central differences (relative error ≤ 1e-6).</summary>
+/// <summary>Every layer, both losses and the whole model against float64 central differences (relative error ≤
+/// 1e-6).</summary>
 public class GradientCheckTests
 {
     private static void AssertAll(List<GradCheckRow> rows, int expectedTensors)
@@ -11,8 +12,14 @@ public class GradientCheckTests
         Assert.That(rows, Has.Count.EqualTo(expectedTensors));
         foreach (var row in rows)
         {
-            TestContext.Out.WriteLine($"{row.Layer,-45} {row.Tensor,-28} {row.Elements,6} {row.MaxRelativeError:E2}");
-            Assert.That(row.MaxRelativeError, Is.LessThanOrEqualTo(GradientCheck.Tolerance), $"{row.Layer} {row.Tensor}");
+            TestContext.Out.WriteLine(
+                $"{row.Layer, -45} {row.Tensor, -28} {row.Elements, 6} {row.MaxRelativeError:E2}"
+            );
+            Assert.That(
+                row.MaxRelativeError,
+                Is.LessThanOrEqualTo(GradientCheck.Tolerance),
+                $"{row.Layer} {row.Tensor}"
+            );
         }
     }
 
@@ -20,7 +27,8 @@ public class GradientCheckTests
     [TestCase(GruDirections.Reverse, 5, 12)]
     [TestCase(GruDirections.Both, 9, 13)]
     [TestCase(GruDirections.Both, 9, 14)]
-    public void Gru(GruDirections directions, int tensors, int seed) => AssertAll(GradientCheck.Gru(directions, seed), tensors);
+    public void Gru(GruDirections directions, int tensors, int seed) =>
+        AssertAll(GradientCheck.Gru(directions, seed), tensors);
 
     [TestCase(1)]
     [TestCase(2)]
@@ -34,13 +42,20 @@ public class GradientCheckTests
     public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(new UnfoldShape(kernel), seed), 3);
 
     /// <summary>2-D convolution over time × bands: two input channels of 4 bands (3 × 3, stride 2), one channel of
-    /// 7 of 8 bands' reach (1 × 5, stride 3: the last position hangs over the top band), 3 × 7 frames × bands.</summary>
+    /// 7 of 8 bands' reach (1 × 5, stride 3: the last position hangs over the top band), 3 × 7 frames ×
+    /// bands.</summary>
     [TestCase(3, 4, 3, 2, 51)]
     [TestCase(1, 8, 5, 3, 52)]
     [TestCase(3, 8, 7, 1, 53)]
     [TestCase(3, 4, 3, 2, 56, FrameLayout.BandMajor)]
-    public void Conv_over_time_and_bands(int kernel, int bands, int bandKernel, int stride, int seed, FrameLayout layout = FrameLayout.ChannelMajor) =>
-        AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride, layout), seed), 3);
+    public void Conv_over_time_and_bands(
+        int kernel,
+        int bands,
+        int bandKernel,
+        int stride,
+        int seed,
+        FrameLayout layout = FrameLayout.ChannelMajor
+    ) => AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride, layout), seed), 3);
 
     [TestCase(PoolingKind.Mean, 31)]
     [TestCase(PoolingKind.MeanStd, 36)]
@@ -77,7 +92,8 @@ public class GradientCheckTests
     public void Functionals_model(int fcSize, LossKind loss, int tensors) =>
         AssertAll(GradientCheck.Functionals(fcSize, loss, 47), tensors);
 
-    /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to end.</summary>
+    /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to
+    /// end.</summary>
     [TestCase(true, LossKind.CrossEntropy, 0.3, 61)]
     [TestCase(false, LossKind.L1, 0.6, 62)]
     public void Whole_model_with_mixup_loss(bool attention, LossKind loss, double lambda, int seed) =>
@@ -89,11 +105,15 @@ public class GradientCheckTests
     public void Whole_model_with_convolution(bool attention, int seed) =>
         AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
 
-    /// <summary>A 2-D convolution (3 channels, 3 frames × 3 bands, stride 2) before the GRU, which reads 3 × 4 values.</summary>
+    /// <summary>A 2-D convolution (3 channels, 3 frames × 3 bands, stride 2) before the GRU, which reads 3 × 4
+    /// values.</summary>
     [TestCase(true, 54)]
     [TestCase(false, 55)]
     public void Whole_model_with_2d_convolution(bool attention, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3), attention ? 18 : 14);
+        AssertAll(
+            GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3),
+            attention ? 18 : 14
+        );
 
     /// <summary>Two stacked convolutions: 2-D (3 → 6 channels, 8 → 4 → 2 band positions; the second reads the first's
     /// band-major output and passes dL/dx back through it), and over time only (2 → 4 channels).</summary>
@@ -101,31 +121,50 @@ public class GradientCheckTests
     [TestCase(false, 3, 58)]
     [TestCase(true, 0, 59)]
     public void Whole_model_with_two_convolution_layers(bool attention, int bandKernel, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: bandKernel > 0 ? 3 : 2, convBandKernel: bandKernel, convLayers: 2), attention ? 20 : 16);
+        AssertAll(
+            GradientCheck.EndToEnd(
+                attention,
+                LossKind.CrossEntropy,
+                seed,
+                convChannels: bandKernel > 0 ? 3 : 2,
+                convBandKernel: bandKernel,
+                convLayers: 2
+            ),
+            attention ? 20 : 16
+        );
 
     /// <summary>Input statistics beside the pooled vector: fc1 reads 2H + 2F values.</summary>
     [TestCase(true, 49)]
     [TestCase(false, 50)]
     public void Whole_model_with_input_statistics(bool attention, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, inputStatistics: true), attention ? 16 : 12);
+        AssertAll(
+            GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, inputStatistics: true),
+            attention ? 16 : 12
+        );
 
     /// <summary>Mean+std pooling: fc1 reads 4H values, σ's gradient flows back through attention and the GRU.</summary>
     [TestCase(true, 47)]
     [TestCase(false, 48)]
     public void Whole_model_with_statistics_pooling(bool attention, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd), attention ? 16 : 12);
+        AssertAll(
+            GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd),
+            attention ? 16 : 12
+        );
 
     /// <summary>A dense layer whose weight gradient is 1e-4 too large: the checker must report it.</summary>
     private sealed class SkewedLayer(ILayer<double> inner) : ILayer<double>
     {
         public string Name => inner.Name;
         public IReadOnlyList<Parameter<double>> Parameters => inner.Parameters;
+
         public Tensor<double> Forward(Tensor<double> input, BatchContext batch) => inner.Forward(input, batch);
+
         public Tensor<double>? Backward(Tensor<double> dOutput)
         {
             var dx = inner.Backward(dOutput);
             var grad = (SpeechEmotion.Engine.Cpu.CpuTensor<double>)Parameters[0].Grad;
-            foreach (ref var g in grad.Span) g *= 1 + 1e-4;
+            foreach (ref var g in grad.Span)
+                g *= 1 + 1e-4;
             return dx;
         }
     }
@@ -133,7 +172,13 @@ public class GradientCheckTests
     [Test]
     public void A_slightly_wrong_gradient_is_caught()
     {
-        var rows = GradientCheck.Layer("skewed", (b, p) => new SkewedLayer(new DenseLayer<double>(b, p, "fc", 8, 5, relu: true)), 8, true, 5);
+        var rows = GradientCheck.Layer(
+            "skewed",
+            (b, p) => new SkewedLayer(new DenseLayer<double>(b, p, "fc", 8, 5, relu: true)),
+            8,
+            true,
+            5
+        );
         Assert.That(rows.Single(r => r.Tensor == "fc.weight").Passed, Is.False);
         Assert.That(rows.Single(r => r.Tensor == "fc.weight").MaxRelativeError, Is.EqualTo(1e-4).Within(2e-5));
         Assert.That(rows.Where(r => r.Tensor != "fc.weight").All(r => r.Passed));

@@ -11,7 +11,8 @@ namespace SpeechEmotion.Tests;
 /// </summary>
 public class IlgpuKernelTests
 {
-    private const double ForwardTolerance = 1e-5, GradientTolerance = 1e-4;
+    private const double ForwardTolerance = 1e-5,
+        GradientTolerance = 1e-4;
     private BackendPair _pair = null!;
     private ParityHarness _p = null!;
 
@@ -49,7 +50,8 @@ public class IlgpuKernelTests
     [Test]
     public void Bias_grad_over_several_row_blocks_and_column_groups()
     {
-        const int rows = 301, width = 37; // 3 row blocks (the last one short) × 2 column groups (the last one partial)
+        const int rows = 301,
+            width = 37; // 3 row blocks (the last one short) × 2 column groups (the last one partial)
         var dy = _p.RandomTensor(rows, width);
         var dBias = _p.RandomTensor(width);
         _p.Cpu.BiasGrad(dy.Cpu, dBias.Cpu);
@@ -60,7 +62,8 @@ public class IlgpuKernelTests
     [Test]
     public void Bias_relu_dropout_fill_scale()
     {
-        const int rows = 13, width = 7;
+        const int rows = 13,
+            width = 7;
         var x = _p.RandomTensor(rows, width);
         var bias = _p.RandomTensor(width);
         _p.Cpu.AddBias(x.Cpu, bias.Cpu);
@@ -94,7 +97,11 @@ public class IlgpuKernelTests
         _p.Cpu.Scale(x.Cpu, 1.5f);
         _p.Gpu.Scale(x.Gpu, 1.5f);
         Assert.That(_p.Error(x), Is.LessThanOrEqualTo(ForwardTolerance), "scale");
-        Assert.That(_p.Gpu.SumOfSquares(x.Gpu), Is.EqualTo(_p.Cpu.SumOfSquares(x.Cpu)).Within(1e-5).Percent, "sum of squares");
+        Assert.That(
+            _p.Gpu.SumOfSquares(x.Gpu),
+            Is.EqualTo(_p.Cpu.SumOfSquares(x.Cpu)).Within(1e-5).Percent,
+            "sum of squares"
+        );
         _p.Cpu.Fill(x.Cpu, 2.5f);
         _p.Gpu.Fill(x.Gpu, 2.5f);
         Assert.That(_p.Error(x), Is.EqualTo(0), "fill");
@@ -109,7 +116,8 @@ public class IlgpuKernelTests
     [TestCase(false, 13, true)]
     public void Gru_forward_and_backward(bool bothDirections, int hidden, bool streaming)
     {
-        if (streaming) _p.Gpu.GruSharedWeightLimit = 0;
+        if (streaming)
+            _p.Gpu.GruSharedWeightLimit = 0;
         const int steps = 7;
         int width = 2 * hidden;
         int[] lengths = [7, 1, 4];
@@ -120,12 +128,46 @@ public class IlgpuKernelTests
         var output = _p.Poisoned(batch, steps, width);
         var dOutput = _p.RandomTensor(batch, steps, width);
         // Each direction: (gi, gates, hprev, dGi, dGh) on both backends. One direction alone runs reverse.
-        var dirs = (bothDirections ? new[] { false, true } : [true]).Select(reverse => (Reverse: reverse, Column: reverse ? hidden : 0,
-            Gi: _p.RandomTensor(batch, steps, 3 * hidden), Gates: _p.Poisoned(batch, steps, 4 * hidden), Hprev: _p.Poisoned(batch, steps, hidden),
-            DGi: _p.Poisoned(batch, steps, 3 * hidden), DGh: _p.Poisoned(batch, steps, 3 * hidden))).ToList();
-        GruDirection<float>[] On(bool gpu) => dirs.Select(d => gpu
-            ? new GruDirection<float>(d.Reverse, d.Column, d.Gi.Gpu, whh.Gpu, bhh.Gpu, d.Gates.Gpu, d.Hprev.Gpu, d.DGi.Gpu, d.DGh.Gpu)
-            : new GruDirection<float>(d.Reverse, d.Column, d.Gi.Cpu, whh.Cpu, bhh.Cpu, d.Gates.Cpu, d.Hprev.Cpu, d.DGi.Cpu, d.DGh.Cpu)).ToArray();
+        var dirs = (bothDirections ? new[] { false, true } : [true])
+            .Select(reverse =>
+                (
+                    Reverse: reverse,
+                    Column: reverse ? hidden : 0,
+                    Gi: _p.RandomTensor(batch, steps, 3 * hidden),
+                    Gates: _p.Poisoned(batch, steps, 4 * hidden),
+                    Hprev: _p.Poisoned(batch, steps, hidden),
+                    DGi: _p.Poisoned(batch, steps, 3 * hidden),
+                    DGh: _p.Poisoned(batch, steps, 3 * hidden)
+                )
+            )
+            .ToList();
+        GruDirection<float>[] On(bool gpu) =>
+            dirs.Select(d =>
+                    gpu
+                        ? new GruDirection<float>(
+                            d.Reverse,
+                            d.Column,
+                            d.Gi.Gpu,
+                            whh.Gpu,
+                            bhh.Gpu,
+                            d.Gates.Gpu,
+                            d.Hprev.Gpu,
+                            d.DGi.Gpu,
+                            d.DGh.Gpu
+                        )
+                        : new GruDirection<float>(
+                            d.Reverse,
+                            d.Column,
+                            d.Gi.Cpu,
+                            whh.Cpu,
+                            bhh.Cpu,
+                            d.Gates.Cpu,
+                            d.Hprev.Cpu,
+                            d.DGi.Cpu,
+                            d.DGh.Cpu
+                        )
+                )
+                .ToArray();
         if (!bothDirections)
         {
             // The forward columns are not written by a reverse-only run: give both backends the same values there.
@@ -176,14 +218,22 @@ public class IlgpuKernelTests
     }
 
     // Kernel 7 is longer than two of the utterances: the window reaches past both ends. Over time × bands: 3 channels
-    // of 5 bands (3 × 3, stride 2) stored channel- or band-major, and one channel of 11 bands (5 × 5, stride 3: the last
+    // of 5 bands (3 × 3, stride 2) stored channel- or band-major, and one channel of 11 bands (5 × 5, stride 3: the
+    // last
     // position hangs over the top).
     [TestCase(3, 1, 1, 1, 11)]
     [TestCase(7, 1, 1, 1, 11)]
     [TestCase(3, 5, 3, 2, 15)]
     [TestCase(3, 5, 3, 2, 15, FrameLayout.BandMajor)]
     [TestCase(5, 11, 5, 3, 11)]
-    public void Unfold_forward_and_backward(int kernel, int bands, int bandKernel, int stride, int width, FrameLayout layout = FrameLayout.ChannelMajor)
+    public void Unfold_forward_and_backward(
+        int kernel,
+        int bands,
+        int bandKernel,
+        int stride,
+        int width,
+        FrameLayout layout = FrameLayout.ChannelMajor
+    )
     {
         const int steps = 6;
         var shape = new UnfoldShape(kernel, bands, bandKernel, stride, layout);
@@ -203,7 +253,8 @@ public class IlgpuKernelTests
     [Test]
     public void Masked_mean_pooling_forward_and_backward()
     {
-        const int steps = 6, width = 11;
+        const int steps = 6,
+            width = 11;
         var lens = _p.Ints(6, 1, 3);
         var x = _p.RandomTensor(3, steps, width);
         var y = _p.Poisoned(3, width);
@@ -236,7 +287,8 @@ public class IlgpuKernelTests
     [Test]
     public void Statistics_pooling_forward_and_backward()
     {
-        const int steps = 9, width = 13;
+        const int steps = 9,
+            width = 13;
         var lens = _p.Ints(9, 1, 4);
         var x = _p.RandomTensor(3, steps, width);
         var y = _p.Poisoned(3, 2 * width);
@@ -256,10 +308,13 @@ public class IlgpuKernelTests
     [TestCase(LossKind.CrossEntropy, true)]
     public void Softmax_loss(LossKind kind, bool weighted)
     {
-        const int batch = 5, classes = 7;
+        const int batch = 5,
+            classes = 7;
         var logits = _p.Data(_p.RandomData(batch * classes, 3f), batch, classes);
         var targets = _p.Ints(Enumerable.Range(0, batch).Select(_ => _p.Random.Next(classes)).ToArray());
-        var weights = weighted ? _p.Data(Enumerable.Range(0, classes).Select(_ => 0.5f + (float)_p.Random.NextDouble()).ToArray(), classes) : default;
+        var weights = weighted
+            ? _p.Data(Enumerable.Range(0, classes).Select(_ => 0.5f + (float)_p.Random.NextDouble()).ToArray(), classes)
+            : default;
         var probs = _p.Poisoned(batch, classes);
         var grad = _p.Poisoned(batch, classes);
         double expected = _p.Cpu.SoftmaxLoss(logits.Cpu, targets.Cpu, weights.Cpu, kind, probs.Cpu, grad.Cpu);
@@ -274,14 +329,20 @@ public class IlgpuKernelTests
     [Test]
     public void Attention_softmax_survives_huge_scores()
     {
-        const int heads = 3, embed = 12, steps = 9;
+        const int heads = 3,
+            embed = 12,
+            steps = 9;
         var lens = _p.Ints(9, 4);
         var qkv = _p.Data(_p.RandomData(2 * steps * 3 * embed, 40f), 2, steps, 3 * embed);
         var probs = _p.Poisoned(2, heads, steps, steps);
         var context = _p.Poisoned(2, steps, embed);
         _p.Cpu.AttentionForward(qkv.Cpu, lens.Cpu, heads, DropoutSpec.None, probs.Cpu, context.Cpu);
         _p.Gpu.AttentionForward(qkv.Gpu, lens.Gpu, heads, DropoutSpec.None, probs.Gpu, context.Gpu);
-        Assert.That(ParityHarness.Host(_p.Cpu, probs.Cpu), Is.All.Matches<float>(float.IsFinite), "reference probabilities");
+        Assert.That(
+            ParityHarness.Host(_p.Cpu, probs.Cpu),
+            Is.All.Matches<float>(float.IsFinite),
+            "reference probabilities"
+        );
         // Scores reach 4 · 40² / √4 = 3 200, where one float ulp is 2.4e-4: two summation orders differ by that much in
         // the exponent, and so in the probabilities (1e-5 failed once, on a clean-clone CI run's random draw: 1.07e-5).
         const double hugeScoreTolerance = 1e-3;
@@ -289,7 +350,8 @@ public class IlgpuKernelTests
         Assert.That(_p.Error(context), Is.LessThanOrEqualTo(hugeScoreTolerance), "context");
     }
 
-    /// <summary>A confidently wrong utterance (target probability below float's smallest value) must still give a finite
+    /// <summary>A confidently wrong utterance (target probability below float's smallest value) must still give a
+    /// finite
     /// cross-entropy equal to the logit gap, on both backends: −log p_y = log Σ exp(x_c − max) − (x_y − max).</summary>
     [Test]
     public void Cross_entropy_stays_finite_when_the_target_probability_underflows()
@@ -298,7 +360,9 @@ public class IlgpuKernelTests
         var targets = _p.Ints(0, 2);
         var probs = _p.Poisoned(2, 3);
         var grad = _p.Poisoned(2, 3);
-        double expected = (200 + Math.Log(1 + Math.Exp(-200) + Math.Exp(-203)) + 248 + Math.Log(1 + Math.Exp(-249) + Math.Exp(-248))) / 2;
+        double expected =
+            (200 + Math.Log(1 + Math.Exp(-200) + Math.Exp(-203)) + 248 + Math.Log(1 + Math.Exp(-249) + Math.Exp(-248)))
+            / 2;
         double cpu = _p.Cpu.SoftmaxLoss(logits.Cpu, targets.Cpu, null, LossKind.CrossEntropy, probs.Cpu, grad.Cpu);
         double gpu = _p.Gpu.SoftmaxLoss(logits.Gpu, targets.Gpu, null, LossKind.CrossEntropy, probs.Gpu, grad.Gpu);
         Assert.That(cpu, Is.EqualTo(expected).Within(1e-5).Percent, "cpu");
@@ -347,7 +411,8 @@ public class KernelSelfCheckTests
         using var pair = new BackendPair();
         var results = new KernelSelfCheck(pair.Harness, SelfCheckSize.Small).Run().ToList();
         Assert.That(results.Select(r => r.Kernel), Is.EqualTo(KernelSelfCheck.Kernels));
-        foreach (var r in results) Assert.That(r.MaxRelativeError, Is.LessThanOrEqualTo(r.Tolerance), r.Kernel);
+        foreach (var r in results)
+            Assert.That(r.MaxRelativeError, Is.LessThanOrEqualTo(r.Tolerance), r.Kernel);
     }
 
     [Test, Category("Slow")]
@@ -356,7 +421,8 @@ public class KernelSelfCheckTests
         var (code, output) = SerProcess.Run("doctor", "--device", "ilgpu-cpu", "--seed", "3");
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("ILGPU devices"));
-        foreach (var kernel in KernelSelfCheck.Kernels) Assert.That(output, Does.Match($@"{kernel}\s+│\s+\S+\s+│\s+\S+\s+│\s+pass"), kernel);
+        foreach (var kernel in KernelSelfCheck.Kernels)
+            Assert.That(output, Does.Match($@"{kernel}\s+│\s+\S+\s+│\s+\S+\s+│\s+pass"), kernel);
     }
 
     [Test]

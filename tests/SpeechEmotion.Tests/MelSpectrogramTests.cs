@@ -21,16 +21,31 @@ public class MelSpectrogramTests
             Assert.That(weights, Is.All.InRange(0.0, 1.0), $"band {b}");
             double centre = MelSpectrogram.Centre(b, bands);
             int peak = first + Array.IndexOf(weights, weights.Max());
-            Assert.That(Math.Abs(peak * BinHz - centre), Is.LessThanOrEqualTo(BinHz), $"band {b} peaks at its centre {centre:F1} Hz");
-            double low = b == 0 ? 0 : MelSpectrogram.Centre(b - 1, bands), high = b == bands - 1 ? 8000 : MelSpectrogram.Centre(b + 1, bands);
+            Assert.That(
+                Math.Abs(peak * BinHz - centre),
+                Is.LessThanOrEqualTo(BinHz),
+                $"band {b} peaks at its centre {centre:F1} Hz"
+            );
+            double low = b == 0 ? 0 : MelSpectrogram.Centre(b - 1, bands),
+                high = b == bands - 1 ? 8000 : MelSpectrogram.Centre(b + 1, bands);
             Assert.That(first * BinHz, Is.GreaterThan(low), $"band {b} starts after the previous centre");
-            Assert.That((first + weights.Length - 1) * BinHz, Is.LessThan(high), $"band {b} ends before the next centre");
-            for (int j = 0; j < weights.Length; j++) sum[first + j] += weights[j];
+            Assert.That(
+                (first + weights.Length - 1) * BinHz,
+                Is.LessThan(high),
+                $"band {b} ends before the next centre"
+            );
+            for (int j = 0; j < weights.Length; j++)
+                sum[first + j] += weights[j];
         }
-        double lowest = MelSpectrogram.Centre(0, bands), highest = MelSpectrogram.Centre(bands - 1, bands);
+        double lowest = MelSpectrogram.Centre(0, bands),
+            highest = MelSpectrogram.Centre(bands - 1, bands);
         for (int k = 0; k < sum.Length; k++)
-            if (k * BinHz >= lowest && k * BinHz <= highest) Assert.That(sum[k], Is.EqualTo(1).Within(1e-9), $"bin {k}");
-        Assert.That(MelSpectrogram.Mel(MelSpectrogram.Centre(bands / 2, bands)), Is.EqualTo((bands / 2 + 1) * MelSpectrogram.Mel(8000) / (bands + 1)).Within(1e-9));
+            if (k * BinHz >= lowest && k * BinHz <= highest)
+                Assert.That(sum[k], Is.EqualTo(1).Within(1e-9), $"bin {k}");
+        Assert.That(
+            MelSpectrogram.Mel(MelSpectrogram.Centre(bands / 2, bands)),
+            Is.EqualTo((bands / 2 + 1) * MelSpectrogram.Mel(8000) / (bands + 1)).Within(1e-9)
+        );
         Assert.That(MelSpectrogram.Mel(1000), Is.EqualTo(1000).Within(0.1), "HTK mel scale: 1 kHz ≈ 1000 mel");
     }
 
@@ -44,7 +59,9 @@ public class MelSpectrogramTests
         var mel = MelSpectrogram.Compute<double>(WavBytes.Tone(hz, 16000, 8000), bands);
         int frames = mel.Length / bands;
         Assert.That(frames, Is.EqualTo(Spectrogram.FrameCount(8000)));
-        int nearest = Enumerable.Range(0, bands).MinBy(b => Math.Abs(MelSpectrogram.Mel(MelSpectrogram.Centre(b, bands)) - MelSpectrogram.Mel(hz)));
+        int nearest = Enumerable
+            .Range(0, bands)
+            .MinBy(b => Math.Abs(MelSpectrogram.Mel(MelSpectrogram.Centre(b, bands)) - MelSpectrogram.Mel(hz)));
         for (int f = 0; f < frames; f++)
         {
             var row = mel.AsSpan(f * bands, bands).ToArray();
@@ -63,16 +80,24 @@ public class MelSpectrogramTests
         var mel = MelSpectrogram.Compute<double>(audio, bands);
         var linear = Spectrogram.Compute<double>(audio);
         var bank = MelSpectrogram.Filterbank(bands);
-        int frames = Spectrogram.FrameCount(audio.Length), checkedBands = 0;
+        int frames = Spectrogram.FrameCount(audio.Length),
+            checkedBands = 0;
         for (int b = 0; b < bands; b++)
         {
             var (first, weights) = bank[b];
-            if (first + weights.Length > Spectrogram.Bins) continue;
+            if (first + weights.Length > Spectrogram.Bins)
+                continue;
             checkedBands++;
             for (int f = 0; f < frames; f++)
             {
-                double energy = Enumerable.Range(0, weights.Length).Sum(j => weights[j] * (Math.Exp(linear[f * Spectrogram.Bins + first + j]) - Spectrogram.Epsilon));
-                Assert.That(mel[f * bands + b], Is.EqualTo(Math.Log(energy + Spectrogram.Epsilon)).Within(1e-9), $"frame {f}, band {b}");
+                double energy = Enumerable
+                    .Range(0, weights.Length)
+                    .Sum(j => weights[j] * (Math.Exp(linear[f * Spectrogram.Bins + first + j]) - Spectrogram.Epsilon));
+                Assert.That(
+                    mel[f * bands + b],
+                    Is.EqualTo(Math.Log(energy + Spectrogram.Epsilon)).Within(1e-9),
+                    $"frame {f}, band {b}"
+                );
             }
         }
         Assert.That(checkedBands, Is.GreaterThan(bands / 2));
@@ -81,22 +106,46 @@ public class MelSpectrogramTests
     [TestCase(0)]
     [TestCase(201)]
     public void Band_counts_out_of_range_are_refused(int bands) =>
-        Assert.That(() => MelSpectrogram.Filterbank(bands), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("between 1 and 200"));
+        Assert.That(
+            () => MelSpectrogram.Filterbank(bands),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("between 1 and 200")
+        );
 
     [Test]
     public void The_front_end_follows_the_model_config()
     {
         Assert.That(new ModelConfig().InputFrontEnd(), Is.EqualTo(FrontEnd.Paper));
-        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 48 }.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Mel(48)));
-        Assert.That(() => new ModelConfig { InputSize = 48 }.InputFrontEnd(),
-            Throws.ArgumentException.With.Message.Contains("400 bins"));
-        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 72, Deltas = true }.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Mel(24, deltas: true)));
-        Assert.That(new ModelConfig { InputSize = 1200, Deltas = true }.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Paper with { Deltas = true }));
-        Assert.That(() => new ModelConfig { Features = FeatureKind.Mel, InputSize = 70, Deltas = true }.InputFrontEnd(),
-            Throws.ArgumentException.With.Message.Contains("multiple of 3"));
+        Assert.That(
+            new ModelConfig { Features = FeatureKind.Mel, InputSize = 48 }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(48))
+        );
+        Assert.That(
+            () => new ModelConfig { InputSize = 48 }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("400 bins")
+        );
+        Assert.That(
+            new ModelConfig
+            {
+                Features = FeatureKind.Mel,
+                InputSize = 72,
+                Deltas = true,
+            }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(24, deltas: true))
+        );
+        Assert.That(
+            new ModelConfig { InputSize = 1200, Deltas = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Paper with { Deltas = true })
+        );
+        Assert.That(
+            () =>
+                new ModelConfig
+                {
+                    Features = FeatureKind.Mel,
+                    InputSize = 70,
+                    Deltas = true,
+                }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("multiple of 3")
+        );
         var audio = WavBytes.Tone(440, 16000, 2000);
         Assert.That(FrontEnd.Mel(48).Compute(audio), Has.Length.EqualTo(Spectrogram.FrameCount(2000) * 48));
     }

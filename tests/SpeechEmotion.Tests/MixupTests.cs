@@ -13,7 +13,12 @@ public class MixupTests
     private static PaddedBatch RandomBatch()
     {
         var random = new Random(11);
-        return PaddedBatch.From(Lengths.Select(n => Enumerable.Range(0, n * Width).Select(_ => 0.5f + (float)random.NextDouble()).ToArray()).ToArray(), Width);
+        return PaddedBatch.From(
+            Lengths
+                .Select(n => Enumerable.Range(0, n * Width).Select(_ => 0.5f + (float)random.NextDouble()).ToArray())
+                .ToArray(),
+            Width
+        );
     }
 
     [Test]
@@ -24,19 +29,31 @@ public class MixupTests
         for (ulong step = 1; step <= 50; step++)
         {
             var (mixed, partners, lambda) = Mixup.Apply(original, 0.4, 7, step);
-            Assert.That(partners.Order(), Is.EqualTo(Enumerable.Range(0, Lengths.Length)), "the partners are a permutation of the batch");
+            Assert.That(
+                partners.Order(),
+                Is.EqualTo(Enumerable.Range(0, Lengths.Length)),
+                "the partners are a permutation of the batch"
+            );
             Assert.That(lambda, Is.InRange(0.0, 1.0));
             Assert.That(mixed.Steps, Is.EqualTo(original.Steps));
             partnersSeen.Add(string.Join(",", partners));
             for (int b = 0; b < Lengths.Length; b++)
             {
-                int p = partners[b], row = original.Steps * Width;
+                int p = partners[b],
+                    row = original.Steps * Width;
                 Assert.That(mixed.Lengths[b], Is.EqualTo(Math.Max(Lengths[b], Lengths[p])));
                 for (int i = 0; i < row; i++)
                 {
-                    float expected = i < mixed.Lengths[b] * Width
-                        ? (float)lambda * original.Features[b * row + i] + (float)(1 - lambda) * original.Features[p * row + i] : 0f;
-                    Assert.That(mixed.Features[b * row + i], Is.EqualTo(expected).Within(1e-6), $"step {step}, utterance {b}, value {i}");
+                    float expected =
+                        i < mixed.Lengths[b] * Width
+                            ? (float)lambda * original.Features[b * row + i]
+                                + (float)(1 - lambda) * original.Features[p * row + i]
+                            : 0f;
+                    Assert.That(
+                        mixed.Features[b * row + i],
+                        Is.EqualTo(expected).Within(1e-6),
+                        $"step {step}, utterance {b}, value {i}"
+                    );
                 }
             }
         }
@@ -49,12 +66,14 @@ public class MixupTests
     public void Lambda_follows_a_symmetric_beta_distribution()
     {
         var batch = RandomBatch();
-        double[] Lambdas(double alpha) => Enumerable.Range(1, 2000).Select(s => Mixup.Apply(batch, alpha, 3, (ulong)s).Lambda).ToArray();
+        double[] Lambdas(double alpha) =>
+            Enumerable.Range(1, 2000).Select(s => Mixup.Apply(batch, alpha, 3, (ulong)s).Lambda).ToArray();
         double Middle(double[] l) => l.Count(x => x is > 0.25 and < 0.75) / (double)l.Length;
         var sharp = Lambdas(0.2);
         var flat = Lambdas(1.0);
         var peaked = Lambdas(8);
-        foreach (var l in new[] { sharp, flat, peaked }) Assert.That(l.Average(), Is.EqualTo(0.5).Within(0.03));
+        foreach (var l in new[] { sharp, flat, peaked })
+            Assert.That(l.Average(), Is.EqualTo(0.5).Within(0.03));
         // P(¼ < λ < ¾): Beta(0.2, 0.2) 0.17, Beta(1, 1) 0.5, Beta(8, 8) 0.965 (numerical integration of the densities).
         Assert.That(Middle(sharp), Is.EqualTo(0.17).Within(0.04));
         Assert.That(Middle(flat), Is.EqualTo(0.5).Within(0.04));
@@ -65,19 +84,37 @@ public class MixupTests
     public void Mixing_depends_on_seed_and_step_only_and_alpha_must_be_positive()
     {
         var batch = RandomBatch();
-        Assert.That(Mixup.Apply(batch, 0.4, 7, 3).Batch.Features, Is.EqualTo(Mixup.Apply(batch, 0.4, 7, 3).Batch.Features));
-        Assert.That(Mixup.Apply(batch, 0.4, 7, 3).Batch.Features, Is.Not.EqualTo(Mixup.Apply(batch, 0.4, 7, 4).Batch.Features));
-        Assert.That(Mixup.Apply(batch, 0.4, 7, 3).Batch.Features, Is.Not.EqualTo(Mixup.Apply(batch, 0.4, 8, 3).Batch.Features));
+        Assert.That(
+            Mixup.Apply(batch, 0.4, 7, 3).Batch.Features,
+            Is.EqualTo(Mixup.Apply(batch, 0.4, 7, 3).Batch.Features)
+        );
+        Assert.That(
+            Mixup.Apply(batch, 0.4, 7, 3).Batch.Features,
+            Is.Not.EqualTo(Mixup.Apply(batch, 0.4, 7, 4).Batch.Features)
+        );
+        Assert.That(
+            Mixup.Apply(batch, 0.4, 7, 3).Batch.Features,
+            Is.Not.EqualTo(Mixup.Apply(batch, 0.4, 8, 3).Batch.Features)
+        );
         Assert.That(() => Mixup.Apply(batch, 0, 7, 3), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => Mixup.Apply(batch, double.NaN, 7, 3), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
-    /// <summary>The mixed loss and its gradient are λ and 1 − λ times those of the two target sets, class weights included.</summary>
+    /// <summary>The mixed loss and its gradient are λ and 1 − λ times those of the two target sets, class weights
+    /// included.</summary>
     [Test]
     public void Mixed_loss_is_the_lambda_mixture_of_the_two_losses()
     {
         var backend = new CpuBackend<double>();
-        var config = new ModelConfig { InputSize = 4, Hidden = 4, Heads = 2, FcSize = 5, Classes = 3, Loss = LossKind.CrossEntropy };
+        var config = new ModelConfig
+        {
+            InputSize = 4,
+            Hidden = 4,
+            Heads = 2,
+            FcSize = 5,
+            Classes = 3,
+            Loss = LossKind.CrossEntropy,
+        };
         using var model = new SerModel<double>(backend, config, 3);
         var random = new Random(4);
         var logits = backend.Allocate(5, 3);

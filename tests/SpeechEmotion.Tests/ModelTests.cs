@@ -14,8 +14,14 @@ public class ModelTests
         return t;
     }
 
-    /// <summary>Runs forward and a backward with dL/dlogits = g on row `row` only; returns (logits row, all parameter grads).</summary>
-    private static (double[] Logits, double[] Grads) Probe(ModelConfig config, IReadOnlyList<float[]> utterances, int row, double[] g)
+    /// <summary>Runs forward and a backward with dL/dlogits = g on row `row` only; returns (logits row, all parameter
+    /// grads).</summary>
+    private static (double[] Logits, double[] Grads) Probe(
+        ModelConfig config,
+        IReadOnlyList<float[]> utterances,
+        int row,
+        double[] g
+    )
     {
         var backend = new CpuBackend<double>();
         using var model = new SerModel<double>(backend, config, seed: 9);
@@ -42,8 +48,17 @@ public class ModelTests
     public void Padding_does_not_change_outputs_or_gradients(bool attention)
     {
         var random = new Random(5);
-        float[] Utterance(int frames) => Enumerable.Range(0, frames * 6).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var config = new ModelConfig { InputSize = 6, Hidden = 4, Heads = 2, UseAttention = attention, FcSize = 5, Classes = 3 };
+        float[] Utterance(int frames) =>
+            Enumerable.Range(0, frames * 6).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var config = new ModelConfig
+        {
+            InputSize = 6,
+            Hidden = 4,
+            Heads = 2,
+            UseAttention = attention,
+            FcSize = 5,
+            Classes = 3,
+        };
         var target = Utterance(4);
         double[] g = [0.3, -0.7, 0.4];
         var alone = Probe(config, [target], 0, g);
@@ -53,7 +68,11 @@ public class ModelTests
         Assert.That(scale, Is.GreaterThan(0));
         Assert.That(padded.Grads, Has.None.NaN);
         for (int i = 0; i < alone.Grads.Length; i++)
-            Assert.That(Math.Abs(padded.Grads[i] - alone.Grads[i]), Is.LessThanOrEqualTo(1e-12 * scale), $"gradient {i}");
+            Assert.That(
+                Math.Abs(padded.Grads[i] - alone.Grads[i]),
+                Is.LessThanOrEqualTo(1e-12 * scale),
+                $"gradient {i}"
+            );
     }
 
     [Test]
@@ -66,8 +85,14 @@ public class ModelTests
         parameters.UploadValues([1.0, -2.0]);
         var settings = new AdamSettings(LearningRate: 0.1, WeightDecay: 0.01);
         var adam = new AdamOptimizer<double>(backend, parameters, settings);
-        double[][] grads = [[0.5, -1.0], [0.25, 2.0]];
-        double[] theta = [1.0, -2.0], m = [0, 0], v = [0, 0];
+        double[][] grads =
+        [
+            [0.5, -1.0],
+            [0.25, 2.0],
+        ];
+        double[] theta = [1.0, -2.0],
+            m = [0, 0],
+            v = [0, 0];
         for (int step = 1; step <= 2; step++)
         {
             backend.Upload(grads[step - 1], parameters.Grads);
@@ -78,7 +103,8 @@ public class ModelTests
                 theta[i] *= 1 - 0.1 * 0.01;
                 m[i] = 0.9 * m[i] + 0.1 * gi;
                 v[i] = 0.999 * v[i] + 0.001 * gi * gi;
-                double mHat = m[i] / (1 - Math.Pow(0.9, step)), vHat = v[i] / (1 - Math.Pow(0.999, step));
+                double mHat = m[i] / (1 - Math.Pow(0.9, step)),
+                    vHat = v[i] / (1 - Math.Pow(0.999, step));
                 theta[i] -= 0.1 * mHat / (Math.Sqrt(vHat) + 1e-8);
             }
             Assert.That(parameters.DownloadValues(), Is.EqualTo(theta).Within(1e-15), $"step {step}");

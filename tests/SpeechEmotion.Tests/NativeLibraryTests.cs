@@ -15,22 +15,52 @@ public class NativeLibraryTests
         using var dir = new TempDir();
         string native = Path.Combine(dir.Path, "native");
         var none = new Dictionary<string, string>();
-        var publish = SerProcess.RunCommand("dotnet", root, none, "publish", "src/SpeechEmotion.CApi", "-c", "Release",
-            "--artifacts-path", Path.Combine(dir.Path, "artifacts"),
-            "-r", "linux-x64", "-o", native);
+        var publish = SerProcess.RunCommand(
+            "dotnet",
+            root,
+            none,
+            "publish",
+            "src/SpeechEmotion.CApi",
+            "-c",
+            "Release",
+            "--artifacts-path",
+            Path.Combine(dir.Path, "artifacts"),
+            "-r",
+            "linux-x64",
+            "-o",
+            native
+        );
         Assert.That(publish.ExitCode, Is.EqualTo(0), publish.Output);
-        Assert.That(publish.Output, Does.Not.Contain("warning"),
-            "the CPU path compiles with NativeAOT without warnings");
+        Assert.That(
+            publish.Output,
+            Does.Not.Contain("warning"),
+            "the CPU path compiles with NativeAOT without warnings"
+        );
         string exe = Path.Combine(dir.Path, "recognize");
-        var compile = SerProcess.RunCommand("cc", root, none, "-O2", "-Wall", "-Werror", "samples/c/recognize.c",
-            "-Isrc/SpeechEmotion.CApi", "-L" + native, "-lspeechemotion", "-lm", "-o", exe);
+        var compile = SerProcess.RunCommand(
+            "cc",
+            root,
+            none,
+            "-O2",
+            "-Wall",
+            "-Werror",
+            "samples/c/recognize.c",
+            "-Isrc/SpeechEmotion.CApi",
+            "-L" + native,
+            "-lspeechemotion",
+            "-lm",
+            "-o",
+            exe
+        );
         Assert.That(compile.ExitCode, Is.EqualTo(0), compile.Output);
         var library = new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = native };
 
         // All 535 Emo-DB files in one process: the C ABI gives the managed API's label and probabilities (1e-6).
         using var managed = EmotionRecognizer.FromDefaultModel();
-        var wavs = Directory.GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"),
-            "*.wav").Order(StringComparer.Ordinal).ToArray();
+        var wavs = Directory
+            .GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"), "*.wav")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         var (code, output) = SerProcess.RunCommand(exe, dir.Path, library, ["-", .. wavs]);
         Assert.That(code, Is.EqualTo(0), output);
         var lines = output.Trim().Split('\n');

@@ -27,9 +27,16 @@ public class OnnxExportTests
 
         // Three utterances of different lengths, standardised as the model was trained (per speaker or global).
         var frontEnd = saved.Config.InputFrontEnd();
-        var examples = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f =>
-            new Example(new Utterance(f, saved.Labels[0], "s"),
-            frontEnd.Compute(WavReader.ReadMono16k(TestData.EmoDbWav(f))), 0) { Width = frontEnd.Width }).ToList();
+        var examples = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }
+            .Select(f => new Example(
+                new Utterance(f, saved.Labels[0], "s"),
+                frontEnd.Compute(WavReader.ReadMono16k(TestData.EmoDbWav(f))),
+                0
+            )
+            {
+                Width = frontEnd.Width,
+            })
+            .ToList();
         var set = saved.Prepare(examples);
         var batch = set.Batch([0, 1, 2]);
         Assert.That(batch.Lengths.Distinct().Count(), Is.EqualTo(3), "the batch is padded");
@@ -42,22 +49,28 @@ public class OnnxExportTests
         using var session = new InferenceSession(onnx);
         var features = new DenseTensor<float>(batch.Features, [batch.Batch, batch.Steps, batch.Width]);
         var lengths = new DenseTensor<int>(batch.Lengths, [batch.Batch]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", features),
-            NamedOnnxValue.CreateFromTensor("lengths", lengths)]);
+        using var results = session.Run([
+            NamedOnnxValue.CreateFromTensor("features", features),
+            NamedOnnxValue.CreateFromTensor("lengths", lengths),
+        ]);
         var logits = results.Single(r => r.Name == "logits").AsTensor<float>();
         Assert.That(logits.Dimensions.ToArray(), Is.EqualTo(new[] { 3, saved.Config.Classes }));
         for (int b = 0; b < 3; b++)
-            for (int c = 0; c < saved.Config.Classes; c++)
-                Assert.That(logits[b, c], Is.EqualTo(ours[b][c]).Within(1e-4), $"utterance {b}, class {c}");
+        for (int c = 0; c < saved.Config.Classes; c++)
+            Assert.That(logits[b, c], Is.EqualTo(ours[b][c]).Within(1e-4), $"utterance {b}, class {c}");
 
         // Alone, unpadded: the same logits as in the batch.
         var single = set.Batch([1]);
         using var alone = session.Run([
-            NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(single.Features, [1, single.Steps,
-                single.Width])),
-            NamedOnnxValue.CreateFromTensor("lengths", new DenseTensor<int>(single.Lengths, [1]))]);
+            NamedOnnxValue.CreateFromTensor(
+                "features",
+                new DenseTensor<float>(single.Features, [1, single.Steps, single.Width])
+            ),
+            NamedOnnxValue.CreateFromTensor("lengths", new DenseTensor<int>(single.Lengths, [1])),
+        ]);
         var one = alone.Single().AsTensor<float>();
-        for (int c = 0; c < saved.Config.Classes; c++) Assert.That(one[0, c], Is.EqualTo(ours[1][c]).Within(1e-4));
+        for (int c = 0; c < saved.Config.Classes; c++)
+            Assert.That(one[0, c], Is.EqualTo(ours[1][c]).Within(1e-4));
     }
 
     /// <summary>Every Emo-DB file through the exported default model in length-sorted padded batches of 16: the same
@@ -84,15 +97,21 @@ public class OnnxExportTests
             var batch = set.Batch(indices);
             var ours = Predictor.Outputs(model, ws, batch);
             using var results = session.Run([
-                NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(batch.Features, [batch.Batch,
-                    batch.Steps, batch.Width])),
-                NamedOnnxValue.CreateFromTensor("lengths", new DenseTensor<int>(batch.Lengths, [batch.Batch]))]);
+                NamedOnnxValue.CreateFromTensor(
+                    "features",
+                    new DenseTensor<float>(batch.Features, [batch.Batch, batch.Steps, batch.Width])
+                ),
+                NamedOnnxValue.CreateFromTensor("lengths", new DenseTensor<int>(batch.Lengths, [batch.Batch])),
+            ]);
             var logits = results.Single().AsTensor<float>();
             for (int b = 0; b < batch.Batch; b++, compared++)
             {
                 var theirs = Enumerable.Range(0, saved.Config.Classes).Select(c => logits[b, c]).ToArray();
-                Assert.That(Predictor.ArgMax(theirs), Is.EqualTo(Predictor.ArgMax(ours[b])),
-                    set.Examples[indices[b]].Utterance.Path);
+                Assert.That(
+                    Predictor.ArgMax(theirs),
+                    Is.EqualTo(Predictor.ArgMax(ours[b])),
+                    set.Examples[indices[b]].Utterance.Path
+                );
                 worst = Math.Max(worst, theirs.Zip(ours[b]).Max(p => Math.Abs(p.First - p.Second)));
             }
         }

@@ -15,11 +15,16 @@ public class PackageTests
 
     private static string Configuration => AppContext.BaseDirectory.Contains("/bin/Debug/") ? "Debug" : "Release";
 
-    private static string GlobalPackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+    private static string GlobalPackages =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES")
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    private static string Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, string program,
-        params string[] args)
+    private static string Run(
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        string program,
+        params string[] args
+    )
     {
         var (code, output) = SerProcess.RunCommand(program, workingDirectory, environment, args);
         Assert.That(code, Is.EqualTo(0), $"{program} {string.Join(' ', args)}\n{output}");
@@ -33,14 +38,31 @@ public class PackageTests
         string wav = TestData.EmoDbWav("03a01Wa");
         using var dir = new TempDir();
         string feed = Path.Combine(dir.Path, "feed");
-        Run(root, NoEnvironment, "dotnet", "pack", "SpeechEmotion.Native.sln", "-c", Configuration, "--no-build",
-            "-o", feed,
-            $"-p:PackageVersion={Version}");
-        Assert.That(Directory.GetFiles(feed).Select(Path.GetFileName), Is.SupersetOf(new[]
-        {
-            $"SpeechEmotion.{Version}.nupkg", $"SpeechEmotion.{Version}.snupkg", $"SpeechEmotion.Cuda.{Version}.nupkg",
-            $"ser.{Version}.nupkg",
-        }));
+        Run(
+            root,
+            NoEnvironment,
+            "dotnet",
+            "pack",
+            "SpeechEmotion.Native.sln",
+            "-c",
+            Configuration,
+            "--no-build",
+            "-o",
+            feed,
+            $"-p:PackageVersion={Version}"
+        );
+        Assert.That(
+            Directory.GetFiles(feed).Select(Path.GetFileName),
+            Is.SupersetOf(
+                new[]
+                {
+                    $"SpeechEmotion.{Version}.nupkg",
+                    $"SpeechEmotion.{Version}.snupkg",
+                    $"SpeechEmotion.Cuda.{Version}.nupkg",
+                    $"ser.{Version}.nupkg",
+                }
+            )
+        );
 
         using var reference = EmotionRecognizer.FromFile(RecognizerTests.ShippedModel("emodb"));
         var expected = reference.Recognize(wav);
@@ -48,7 +70,9 @@ public class PackageTests
         // A fresh console application: the package by version from the feed, its dependencies from the machine's cache.
         string app = Path.Combine(dir.Path, "app");
         Directory.CreateDirectory(app);
-        File.WriteAllText(Path.Combine(app, "app.csproj"), $"""
+        File.WriteAllText(
+            Path.Combine(app, "app.csproj"),
+            $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -62,13 +86,17 @@ public class PackageTests
                 <PackageReference Include="SpeechEmotion" Version="{Version}" />
               </ItemGroup>
             </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), """
+            """
+        );
+        File.WriteAllText(
+            Path.Combine(app, "Program.cs"),
+            """
             using SpeechEmotion;
             using var recognizer = EmotionRecognizer.FromDefaultModel();
             var result = recognizer.Recognize(args[0]);
             Console.WriteLine($"{result.Label} {result.Confidence:F6} {result.ModelName}");
-            """);
+            """
+        );
         string line = Run(app, NoEnvironment, "dotnet", "run", "-c", "Release", "--", wav).Trim().Split('\n')[^1];
         Assert.That(line, Is.EqualTo($"{expected.Label} {expected.Confidence:F6} emodb"));
 
@@ -78,13 +106,27 @@ public class PackageTests
             ["NUGET_PACKAGES"] = Path.Combine(dir.Path, "tool-cache"),
         };
         string tools = Path.Combine(dir.Path, "tools");
-        Run(dir.Path, toolEnvironment, "dotnet", "tool", "install", "ser", "--tool-path", tools, "--add-source", feed,
-            "--version", Version);
+        Run(
+            dir.Path,
+            toolEnvironment,
+            "dotnet",
+            "tool",
+            "install",
+            "ser",
+            "--tool-path",
+            tools,
+            "--add-source",
+            feed,
+            "--version",
+            Version
+        );
         string json = Run(dir.Path, NoEnvironment, Path.Combine(tools, "ser"), "predict", wav, "--json");
         var result = TrainingCliTests.JsonLines(json).Single();
         Assert.That(result["model"]!.GetValue<string>(), Is.EqualTo("emodb"));
         Assert.That(result["emotion"]!.GetValue<string>(), Is.EqualTo(expected.Label));
-        Assert.That(result["probabilities"]![expected.Label]!.GetValue<double>(),
-            Is.EqualTo(expected.Confidence).Within(1e-6));
+        Assert.That(
+            result["probabilities"]![expected.Label]!.GetValue<double>(),
+            Is.EqualTo(expected.Confidence).Within(1e-6)
+        );
     }
 }

@@ -8,14 +8,16 @@ public class PitchTests
 {
     private const int Rate = Spectrogram.SampleRate;
 
-    /// <summary>Five harmonics (amplitudes 1/k) of a fundamental whose frequency follows <paramref name="hz"/> over time.</summary>
+    /// <summary>Five harmonics (amplitudes 1/k) of a fundamental whose frequency follows <paramref name="hz"/> over
+    /// time.</summary>
     private static float[] Voice(Func<double, double> hz, int samples)
     {
         var output = new float[samples];
         double phase = 0;
         for (int n = 0; n < samples; n++)
         {
-            for (int k = 1; k <= 5; k++) output[n] += (float)(0.3 / k * Math.Sin(k * phase));
+            for (int k = 1; k <= 5; k++)
+                output[n] += (float)(0.3 / k * Math.Sin(k * phase));
             phase += 2 * Math.PI * hz(n / (double)Rate) / Rate;
         }
         return output;
@@ -30,7 +32,8 @@ public class PitchTests
     {
         var track = Pitch.Estimate(Voice(_ => f0, Rate / 2));
         Assert.That(track.Voiced, Is.All.True);
-        foreach (var logF0 in track.LogF0) Assert.That(Math.Exp(logF0), Is.EqualTo(f0).Within(0.5).Percent);
+        foreach (var logF0 in track.LogF0)
+            Assert.That(Math.Exp(logF0), Is.EqualTo(f0).Within(0.5).Percent);
         Assert.That(track.Periodicity, Is.All.GreaterThan(0.9));
     }
 
@@ -54,7 +57,10 @@ public class PitchTests
     [TestCase(801)]
     [TestCase(16000)]
     public void Frames_match_the_spectrogram(int samples) =>
-        Assert.That(Pitch.Estimate(Voice(_ => 200, samples)).LogF0, Has.Length.EqualTo(Spectrogram.FrameCount(samples)));
+        Assert.That(
+            Pitch.Estimate(Voice(_ => 200, samples)).LogF0,
+            Has.Length.EqualTo(Spectrogram.FrameCount(samples))
+        );
 
     [Test]
     public void Silence_is_unvoiced_at_the_middle_of_the_range()
@@ -87,14 +93,17 @@ public class PitchTests
         var track = Pitch.Estimate(audio);
         int firstVoiced = Array.IndexOf(track.Voiced, true);
         Assert.That(firstVoiced, Is.GreaterThan(20));
-        for (int f = 0; f < firstVoiced; f++) Assert.That(track.LogF0[f], Is.EqualTo(track.LogF0[firstVoiced]));
+        for (int f = 0; f < firstVoiced; f++)
+            Assert.That(track.LogF0[f], Is.EqualTo(track.LogF0[firstVoiced]));
 
-        int gapStart = Array.FindIndex(track.Voiced, firstVoiced, v => !v), gapEnd = Array.FindIndex(track.Voiced, gapStart, v => v);
+        int gapStart = Array.FindIndex(track.Voiced, firstVoiced, v => !v),
+            gapEnd = Array.FindIndex(track.Voiced, gapStart, v => v);
         Assert.That(gapEnd - gapStart, Is.GreaterThan(20), "the silent third is unvoiced");
         Assert.That(Math.Exp(track.LogF0[gapStart - 1]), Is.EqualTo(150).Within(1).Percent);
         Assert.That(Math.Exp(track.LogF0[gapEnd]), Is.EqualTo(300).Within(1).Percent);
         double step = (track.LogF0[gapEnd] - track.LogF0[gapStart - 1]) / (gapEnd - gapStart + 1);
-        for (int f = gapStart; f < gapEnd; f++) Assert.That(track.LogF0[f] - track.LogF0[f - 1], Is.EqualTo(step).Within(1e-9), $"frame {f}");
+        for (int f = gapStart; f < gapEnd; f++)
+            Assert.That(track.LogF0[f] - track.LogF0[f - 1], Is.EqualTo(step).Within(1e-9), $"frame {f}");
     }
 
     [Test]
@@ -109,30 +118,55 @@ public class PitchTests
         for (int t = 0; t < frames; t++)
         {
             Assert.That(withPitch.AsSpan(t * 26, 24).ToArray(), Is.EqualTo(plain.AsSpan(t * 24, 24).ToArray()));
-            Assert.That((withPitch[t * 26 + 24], withPitch[t * 26 + 25]), Is.EqualTo(((float)track.LogF0[t], (float)track.Periodicity[t])));
+            Assert.That(
+                (withPitch[t * 26 + 24], withPitch[t * 26 + 25]),
+                Is.EqualTo(((float)track.LogF0[t], (float)track.Periodicity[t]))
+            );
         }
-        Assert.That(FrontEnd.Mel(24, deltas: true, pitch: true).Compute(audio), Is.EqualTo(Deltas.Append<float>(withPitch, 26)));
+        Assert.That(
+            FrontEnd.Mel(24, deltas: true, pitch: true).Compute(audio),
+            Is.EqualTo(Deltas.Append<float>(withPitch, 26))
+        );
         Assert.That(FrontEnd.Mel(24, deltas: true, pitch: true).Width, Is.EqualTo(78));
     }
 
     [Test]
     public void A_model_config_names_its_pitch_front_end()
     {
-        var both = new ModelConfig { Features = FeatureKind.Mel, InputSize = 78, Deltas = true, Pitch = true };
-        Assert.That(both.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Mel(24, true, true)));
-        Assert.That(new ModelConfig { Features = FeatureKind.Mel, InputSize = 26, Pitch = true }.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Mel(24, pitch: true)));
-        Assert.That(new ModelConfig { InputSize = 402, Pitch = true }.InputFrontEnd(),
-            Is.EqualTo(FrontEnd.Paper with { Pitch = true }));
-        Assert.That(() => new ModelConfig { InputSize = 400, Pitch = true }.InputFrontEnd(),
-            Throws.ArgumentException.With.Message.Contains("must read 400 bins, not 398"));
+        var both = new ModelConfig
+        {
+            Features = FeatureKind.Mel,
+            InputSize = 78,
+            Deltas = true,
+            Pitch = true,
+        };
+        Assert.That(both.InputFrontEnd(), Is.EqualTo(FrontEnd.Mel(24, true, true)));
+        Assert.That(
+            new ModelConfig
+            {
+                Features = FeatureKind.Mel,
+                InputSize = 26,
+                Pitch = true,
+            }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Mel(24, pitch: true))
+        );
+        Assert.That(
+            new ModelConfig { InputSize = 402, Pitch = true }.InputFrontEnd(),
+            Is.EqualTo(FrontEnd.Paper with { Pitch = true })
+        );
+        Assert.That(
+            () => new ModelConfig { InputSize = 400, Pitch = true }.InputFrontEnd(),
+            Throws.ArgumentException.With.Message.Contains("must read 400 bins, not 398")
+        );
     }
 
     [Test]
     public void Bad_input_is_refused()
     {
         Assert.That(() => Pitch.Estimate([]), Throws.ArgumentException.With.Message.Contains("zero samples"));
-        Assert.That(() => Pitch.Append(new float[10], 3, new float[800]), Throws.ArgumentException.With.Message.Contains("not 2 frames of width 3"));
+        Assert.That(
+            () => Pitch.Append(new float[10], 3, new float[800]),
+            Throws.ArgumentException.With.Message.Contains("not 2 frames of width 3")
+        );
     }
 }

@@ -4,22 +4,32 @@ namespace SpeechEmotion.Tests;
 
 public class RandomCropTests
 {
-    private const int Width = 5, Crop = 40;
+    private const int Width = 5,
+        Crop = 40;
     private static readonly int[] Lengths = [300, 41, 40, 37, 1];
 
     private static PaddedBatch RandomBatch()
     {
         var random = new Random(5);
-        return PaddedBatch.From(Lengths.Select(n => Enumerable.Range(0, n * Width).Select(_ => 0.5f + (float)random.NextDouble()).ToArray()).ToArray(), Width);
+        return PaddedBatch.From(
+            Lengths
+                .Select(n => Enumerable.Range(0, n * Width).Select(_ => 0.5f + (float)random.NextDouble()).ToArray())
+                .ToArray(),
+            Width
+        );
     }
 
     private static float[] Frames(PaddedBatch batch, int b, int start, int count) =>
         batch.Features.AsSpan((b * batch.Steps + start) * Width, count * Width).ToArray();
 
-    /// <summary>The start of utterance b's window in the original (the frames are random, so the match is unique).</summary>
+    /// <summary>The start of utterance b's window in the original (the frames are random, so the match is
+    /// unique).</summary>
     private static int Start(PaddedBatch original, PaddedBatch cropped, int b) =>
-        Enumerable.Range(0, original.Lengths[b] - cropped.Lengths[b] + 1)
-            .Single(s => Frames(original, b, s, cropped.Lengths[b]).SequenceEqual(Frames(cropped, b, 0, cropped.Lengths[b])));
+        Enumerable
+            .Range(0, original.Lengths[b] - cropped.Lengths[b] + 1)
+            .Single(s =>
+                Frames(original, b, s, cropped.Lengths[b]).SequenceEqual(Frames(cropped, b, 0, cropped.Lengths[b]))
+            );
 
     [Test]
     public void Each_utterance_keeps_one_window_of_its_own_frames_and_short_ones_stay_whole()
@@ -34,10 +44,17 @@ public class RandomCropTests
             for (int b = 0; b < Lengths.Length; b++)
             {
                 int start = Start(original, cropped, b);
-                if (Lengths[b] <= Crop) Assert.That(start, Is.EqualTo(0), $"utterance {b} is not longer than the crop");
-                if (b == 0) starts.Add(start);
-                Assert.That(cropped.Features.AsSpan((b * 40 + cropped.Lengths[b]) * Width, (40 - cropped.Lengths[b]) * Width).ToArray(),
-                    Has.All.EqualTo(0f), $"utterance {b}: padding is zero");
+                if (Lengths[b] <= Crop)
+                    Assert.That(start, Is.EqualTo(0), $"utterance {b} is not longer than the crop");
+                if (b == 0)
+                    starts.Add(start);
+                Assert.That(
+                    cropped
+                        .Features.AsSpan((b * 40 + cropped.Lengths[b]) * Width, (40 - cropped.Lengths[b]) * Width)
+                        .ToArray(),
+                    Has.All.EqualTo(0f),
+                    $"utterance {b}: padding is zero"
+                );
             }
         }
         Assert.That(starts.Min(), Is.LessThan(20), "windows near the start are drawn");
@@ -50,9 +67,18 @@ public class RandomCropTests
     public void Windows_depend_on_seed_and_step_only()
     {
         var batch = RandomBatch();
-        Assert.That(RandomCrop.Apply(batch, Crop, 7, 3).Features, Is.EqualTo(RandomCrop.Apply(batch, Crop, 7, 3).Features));
-        Assert.That(RandomCrop.Apply(batch, Crop, 7, 3).Features, Is.Not.EqualTo(RandomCrop.Apply(batch, Crop, 7, 4).Features));
-        Assert.That(RandomCrop.Apply(batch, Crop, 7, 3).Features, Is.Not.EqualTo(RandomCrop.Apply(batch, Crop, 8, 3).Features));
+        Assert.That(
+            RandomCrop.Apply(batch, Crop, 7, 3).Features,
+            Is.EqualTo(RandomCrop.Apply(batch, Crop, 7, 3).Features)
+        );
+        Assert.That(
+            RandomCrop.Apply(batch, Crop, 7, 3).Features,
+            Is.Not.EqualTo(RandomCrop.Apply(batch, Crop, 7, 4).Features)
+        );
+        Assert.That(
+            RandomCrop.Apply(batch, Crop, 7, 3).Features,
+            Is.Not.EqualTo(RandomCrop.Apply(batch, Crop, 8, 3).Features)
+        );
     }
 
     [Test]

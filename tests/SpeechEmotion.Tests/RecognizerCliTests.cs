@@ -32,8 +32,10 @@ public class RecognizerCliTests
         string longFile = dir.File("mix/long.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(long25)));
         string align0 = dir.File("mix/align0.wav", WavBytes.Build(1, 1, 16000, 16, new byte[64], blockAlign: 0));
         var ok = WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp));
-        string twoFmt = dir.File("mix/twofmt.wav", WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("fmt ",
-            ok.AsSpan(20, 16).ToArray())));
+        string twoFmt = dir.File(
+            "mix/twofmt.wav",
+            WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(Ramp), null, ("fmt ", ok.AsSpan(20, 16).ToArray()))
+        );
         var hugeBytes = (byte[])ok.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(hugeBytes.AsSpan(40), 2_000_000_000);
         string huge = dir.File("mix/huge.wav", hugeBytes);
@@ -41,7 +43,8 @@ public class RecognizerCliTests
         BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(52), 1e300);
         string big = dir.File("mix/f64.wav", f64);
         string fifo = Path.Combine(mix, "fifo.wav");
-        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo))
+            mk.WaitForExit();
         File.CreateSymbolicLink(Path.Combine(mix, "loop1"), "..");
         File.CreateSymbolicLink(Path.Combine(mix, "sub", "loop2"), "..");
         var (code, output) = SerProcess.Run("predict", "--model", RecognizerTests.ShippedModel("emodb"), mix, "--json");
@@ -55,8 +58,12 @@ public class RecognizerCliTests
         Assert.That(errors[fifo], Does.Contain("not a regular file"));
         Assert.That(errors, Has.Count.EqualTo(5));
         var results = lines.Where(l => l["error"] is null).ToList();
-        Assert.That(results.Select(PathOf), Is.EquivalentTo(new[] { Path.Combine(mix, "good.wav"), Path.Combine(mix,
-            "sub", "good2.wav"), escaped, longFile }));
+        Assert.That(
+            results.Select(PathOf),
+            Is.EquivalentTo(
+                new[] { Path.Combine(mix, "good.wav"), Path.Combine(mix, "sub", "good2.wav"), escaped, longFile }
+            )
+        );
         Assert.That(results.All(r => r["model"]!.GetValue<string>() == "emodb"));
         Assert.That(results.Single(r => PathOf(r) == longFile)["windows"]!.GetValue<int>(), Is.EqualTo(3));
 
@@ -68,8 +75,9 @@ public class RecognizerCliTests
 
     private static float[] Joined(out double[] starts)
     {
-        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f =>
-            WavReader.ReadMono16k(TestData.EmoDbWav(f))).ToList();
+        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }
+            .Select(f => WavReader.ReadMono16k(TestData.EmoDbWav(f)))
+            .ToList();
         var all = new List<float>(new float[16000]);
         starts = new double[clips.Count];
         for (int i = 0; i < clips.Count; i++)
@@ -88,14 +96,24 @@ public class RecognizerCliTests
         var joined = Joined(out var starts);
         string wav = dir.File("joined.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(joined)));
         string png = Path.Combine(dir.Path, "timeline.png");
-        var (code, output) = SerProcess.Run("segments", wav, "--json", "--png", png, "--model",
-            RecognizerTests.ShippedModel("emodb"));
+        var (code, output) = SerProcess.Run(
+            "segments",
+            wav,
+            "--json",
+            "--png",
+            png,
+            "--model",
+            RecognizerTests.ShippedModel("emodb")
+        );
         Assert.That(code, Is.EqualTo(0), output);
         var lines = Json(output);
         Assert.That(lines.Select(l => l["start"]!.GetValue<double>()), Is.EqualTo(starts).Within(0.3));
-        Assert.That(lines.All(l =>
-            l["probabilities"]!.AsObject().Count == 7
-            && l["end"]!.GetValue<double>() > l["start"]!.GetValue<double>()));
+        Assert.That(
+            lines.All(l =>
+                l["probabilities"]!.AsObject().Count == 7
+                && l["end"]!.GetValue<double>() > l["start"]!.GetValue<double>()
+            )
+        );
         Assert.That(new FileInfo(png).Length, Is.GreaterThan(10_000));
     }
 
@@ -104,22 +122,42 @@ public class RecognizerCliTests
     {
         var joined = Joined(out var starts);
         var pcm = WavBytes.Pcm16(joined);
-        var raw = SerProcess.RunWithInput(pcm, "stream", "--raw", "--rate", "16000", "--json", "--model",
-            RecognizerTests.ShippedModel("emodb"));
+        var raw = SerProcess.RunWithInput(
+            pcm,
+            "stream",
+            "--raw",
+            "--rate",
+            "16000",
+            "--json",
+            "--model",
+            RecognizerTests.ShippedModel("emodb")
+        );
         Assert.That(raw.ExitCode, Is.EqualTo(0), raw.Output);
         var rawLines = Json(raw.Output);
         Assert.That(rawLines.Select(l => l["start"]!.GetValue<double>()), Is.EqualTo(starts).Within(0.3));
 
         var wav = WavBytes.Build(1, 1, 16000, 16, pcm);
         BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), 0x7FFFFFFF); // as arecord writes to a pipe
-        var fromWav = SerProcess.RunWithInput(wav, "stream", "--json", "--model",
-            RecognizerTests.ShippedModel("emodb"));
+        var fromWav = SerProcess.RunWithInput(
+            wav,
+            "stream",
+            "--json",
+            "--model",
+            RecognizerTests.ShippedModel("emodb")
+        );
         Assert.That(fromWav.ExitCode, Is.EqualTo(0), fromWav.Output);
-        Assert.That(Json(fromWav.Output).Select(l => l.ToJsonString()), Is.EqualTo(rawLines.Select(l =>
-            l.ToJsonString())));
+        Assert.That(
+            Json(fromWav.Output).Select(l => l.ToJsonString()),
+            Is.EqualTo(rawLines.Select(l => l.ToJsonString()))
+        );
 
-        var junk = SerProcess.RunWithInput("not audio at all"u8.ToArray(), "stream", "--json", "--model",
-            RecognizerTests.ShippedModel("emodb"));
+        var junk = SerProcess.RunWithInput(
+            "not audio at all"u8.ToArray(),
+            "stream",
+            "--json",
+            "--model",
+            RecognizerTests.ShippedModel("emodb")
+        );
         Assert.That(junk.ExitCode, Is.EqualTo(1));
         Assert.That(Json(junk.Output).Single()["error"]!.GetValue<string>(), Does.Contain("not a RIFF/WAVE"));
     }
@@ -129,8 +167,11 @@ public class RecognizerCliTests
     {
         foreach (var model in new[] { "emodb", "emodb-speaker" })
         {
-            var (code, output) = SerProcess.RunProgram("RecognizeEmotion.dll", RecognizerTests.ShippedModel(model),
-                TestData.EmoDbWav("03a01Wa"));
+            var (code, output) = SerProcess.RunProgram(
+                "RecognizeEmotion.dll",
+                RecognizerTests.ShippedModel(model),
+                TestData.EmoDbWav("03a01Wa")
+            );
             Assert.That(code, Is.EqualTo(0), output);
             Assert.That(output, Does.Contain($"model {model} on cpu"));
             Assert.That(output, Does.Match(@"file: \w+ \(\d+"));
@@ -145,12 +186,14 @@ public class RecognizerCliTests
     public void An_unreadable_folder_is_an_entry_with_its_error_and_the_walk_goes_on()
     {
         using var dir = new TempDir();
-        string a = dir.File("top/a.wav", [1]), b = dir.File("top/z/b.wav", [1]);
+        string a = dir.File("top/a.wav", [1]),
+            b = dir.File("top/z/b.wav", [1]);
         dir.File("top/locked/c.wav", [1]);
         string locked = Path.Combine(dir.Path, "top", "locked");
-        (string[], string[]) List(string folder) => folder == locked
-            ? throw new UnauthorizedAccessException($"Access to the path '{folder}' is denied.")
-            : (Directory.GetFiles(folder), Directory.GetDirectories(folder));
+        (string[], string[]) List(string folder) =>
+            folder == locked
+                ? throw new UnauthorizedAccessException($"Access to the path '{folder}' is denied.")
+                : (Directory.GetFiles(folder), Directory.GetDirectories(folder));
         var entries = AudioFiles.Enumerate([Path.Combine(dir.Path, "top")], List).ToList();
         Assert.That(entries.Where(e => e.Error is null).Select(e => e.Path), Is.EqualTo(new[] { a, b }));
         Assert.That(entries.Single(e => e.Error is not null).Path, Is.EqualTo(locked));

@@ -21,15 +21,23 @@ public class RecognizerTests
     {
         var saved = SavedModel.Load(model);
         var frontEnd = saved.Config.InputFrontEnd();
-        var examples = files.Select(f => new Example(new Utterance(f.Path, saved.Labels[0], f.Speaker),
-            frontEnd.Compute(WavReader.ReadMono16k(f.Path)), 0) { Width = frontEnd.Width }).ToList();
+        var examples = files
+            .Select(f => new Example(
+                new Utterance(f.Path, saved.Labels[0], f.Speaker),
+                frontEnd.Compute(WavReader.ReadMono16k(f.Path)),
+                0
+            )
+            {
+                Width = frontEnd.Width,
+            })
+            .ToList();
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         using var instance = saved.Instantiate(backend);
         return Predictor.Probabilities(instance, saved.Prepare(examples));
     }
 
-    private static float[] Ordered(EmotionResult r, IReadOnlyList<string> labels) => labels.Select(l =>
-        r.Probabilities[l]).ToArray();
+    private static float[] Ordered(EmotionResult r, IReadOnlyList<string> labels) =>
+        labels.Select(l => r.Probabilities[l]).ToArray();
 
     [Test]
     public void File_stream_and_samples_give_what_the_training_code_predicts()
@@ -62,11 +70,18 @@ public class RecognizerTests
         using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"), new RecognizerOptions { Threads = 1 });
         var sequential = paths.Select(p => recognizer.Recognize(p)).ToList();
         var parallel = new EmotionResult[paths.Count];
-        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-            parallel[i] = recognizer.Recognize(paths[i]));
+        Parallel.For(
+            0,
+            paths.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => parallel[i] = recognizer.Recognize(paths[i])
+        );
         for (int i = 0; i < paths.Count; i++)
-            Assert.That(Ordered(parallel[i], recognizer.Labels), Is.EqualTo(Ordered(sequential[i], recognizer.Labels)),
-                paths[i]);
+            Assert.That(
+                Ordered(parallel[i], recognizer.Labels),
+                Is.EqualTo(Ordered(sequential[i], recognizer.Labels)),
+                paths[i]
+            );
     }
 
     [Test]
@@ -93,19 +108,30 @@ public class RecognizerTests
         string model = ShippedModel("emodb-speaker");
         using var recognizer = EmotionRecognizer.FromFile(model);
         Assert.That(recognizer.NeedsSpeakerContext, Is.True);
-        var speaker = Directory.GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"),
-            "03*.wav").Order(StringComparer.Ordinal).Take(12).ToList();
-        Assert.That(() =>
-            recognizer.Recognize(speaker[0]), Throws.InvalidOperationException.With.Message.Contains("SpeakerContext"));
+        var speaker = Directory
+            .GetFiles(Path.Combine(TestData.EmoDbFolder(), "wav"), "03*.wav")
+            .Order(StringComparer.Ordinal)
+            .Take(12)
+            .ToList();
+        Assert.That(
+            () => recognizer.Recognize(speaker[0]),
+            Throws.InvalidOperationException.With.Message.Contains("SpeakerContext")
+        );
         var context = recognizer.CreateSpeakerContext();
-        Assert.That(() =>
-            recognizer.Recognize(speaker[0], context), Throws.InvalidOperationException.With.Message.Contains("empty"));
-        foreach (var f in speaker) context.AddFile(f);
+        Assert.That(
+            () => recognizer.Recognize(speaker[0], context),
+            Throws.InvalidOperationException.With.Message.Contains("empty")
+        );
+        foreach (var f in speaker)
+            context.AddFile(f);
         Assert.That(context.Seconds, Is.GreaterThan(15));
         var expected = InProcess(model, speaker.Select(f => (f, "03")).ToList());
         for (int i = 0; i < speaker.Count; i++)
-            Assert.That(Ordered(recognizer.Recognize(speaker[i], context), recognizer.Labels),
-                Is.EqualTo(expected[i]).Within(2e-6), speaker[i]);
+            Assert.That(
+                Ordered(recognizer.Recognize(speaker[i], context), recognizer.Labels),
+                Is.EqualTo(expected[i]).Within(2e-6),
+                speaker[i]
+            );
     }
 
     [Test]
@@ -113,11 +139,32 @@ public class RecognizerTests
     {
         var paths = Files.Select(TestData.EmoDbWav).ToList();
         var frontEnd = FrontEnd.Mel(16, deltas: true, pitch: true);
-        var examples = paths.Select((p, i) => new Example(new Utterance(p, i % 2 == 0 ? "anger" : "neutral", ""),
-            frontEnd.Compute(WavReader.ReadMono16k(p)), 0) { Width = frontEnd.Width }).ToList();
-        var config = new SpeechEmotion.Model.ModelConfig { Hidden = 4, Heads = 2, FcSize = 4, Classes = 2 }
-            .WithFrontEnd(frontEnd);
-        var options = new TrainingOptions { Epochs = 1, BatchSize = 2, Normalization = FeatureNormalization.Utterance };
+        var examples = paths
+            .Select(
+                (p, i) =>
+                    new Example(
+                        new Utterance(p, i % 2 == 0 ? "anger" : "neutral", ""),
+                        frontEnd.Compute(WavReader.ReadMono16k(p)),
+                        0
+                    )
+                    {
+                        Width = frontEnd.Width,
+                    }
+            )
+            .ToList();
+        var config = new SpeechEmotion.Model.ModelConfig
+        {
+            Hidden = 4,
+            Heads = 2,
+            FcSize = 4,
+            Classes = 2,
+        }.WithFrontEnd(frontEnd);
+        var options = new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = 2,
+            Normalization = FeatureNormalization.Utterance,
+        };
         using var backend = new SpeechEmotion.Engine.Cpu.CpuBackend<float>();
         var result = new Trainer(backend, config, options, ["anger", "neutral"]).Train(examples, null);
         using var dir = new TempDir();
@@ -130,11 +177,17 @@ public class RecognizerTests
         {
             var samples = WavReader.ReadMono16k(paths[i]);
             var louder = samples.Select(v => v * 4).ToArray();
-            Assert.That(Ordered(recognizer.Recognize(paths[i]), recognizer.Labels), Is.EqualTo(expected[i])
-                .Within(1e-6), paths[i]);
+            Assert.That(
+                Ordered(recognizer.Recognize(paths[i]), recognizer.Labels),
+                Is.EqualTo(expected[i]).Within(1e-6),
+                paths[i]
+            );
             // A gain is a constant offset on every log-mel band, which the utterance's own mean removes.
-            Assert.That(Ordered(recognizer.Recognize(louder, 16000), recognizer.Labels), Is.EqualTo(expected[i])
-                .Within(1e-3), paths[i] + " × 4");
+            Assert.That(
+                Ordered(recognizer.Recognize(louder, 16000), recognizer.Labels),
+                Is.EqualTo(expected[i]).Within(1e-3),
+                paths[i] + " × 4"
+            );
         }
     }
 
@@ -145,15 +198,19 @@ public class RecognizerTests
         var joined = Enumerable.Range(0, 4).SelectMany(_ => clips.SelectMany(c => c)).ToArray(); // ≈ 25–35 s
         using var dir = new TempDir();
         var path = dir.File("long.wav", WavBytes.Build(3, 1, 16000, 32, WavBytes.Float32(joined)));
-        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"),
-            new RecognizerOptions { MaxWindowSeconds = 10 });
+        using var recognizer = EmotionRecognizer.FromFile(
+            ShippedModel("emodb"),
+            new RecognizerOptions { MaxWindowSeconds = 10 }
+        );
         var fromFile = recognizer.Recognize(path);
         var fromSamples = recognizer.Recognize(joined, 16000);
         int expectedWindows = (int)Math.Ceiling(joined.Length / 160000.0);
         Assert.That(fromFile.Windows, Is.EqualTo(expectedWindows));
         Assert.That(fromSamples.Windows, Is.EqualTo(expectedWindows));
-        Assert.That(Ordered(fromFile, recognizer.Labels), Is.EqualTo(Ordered(fromSamples,
-            recognizer.Labels)).Within(1e-6));
+        Assert.That(
+            Ordered(fromFile, recognizer.Labels),
+            Is.EqualTo(Ordered(fromSamples, recognizer.Labels)).Within(1e-6)
+        );
         Assert.That(fromFile.Probabilities.Values.Sum(), Is.EqualTo(1).Within(1e-5));
         Assert.That(WindowSplit.Sizes(joined.Length, 160000).Sum(), Is.EqualTo(joined.Length));
         Assert.That(WindowSplit.Sizes(joined.Length, 160000).Max(), Is.LessThanOrEqualTo(160000));
@@ -162,24 +219,30 @@ public class RecognizerTests
     [Test]
     public void Bad_input_and_devices_give_clear_errors_or_a_stated_fallback()
     {
-        using var recognizer = EmotionRecognizer.FromFile(ShippedModel("emodb"),
-            new RecognizerOptions { Device = "nosuchdevice" });
+        using var recognizer = EmotionRecognizer.FromFile(
+            ShippedModel("emodb"),
+            new RecognizerOptions { Device = "nosuchdevice" }
+        );
         Assert.That(recognizer.DeviceFallback, Does.Contain("nosuchdevice"));
         Assert.That(recognizer.Device, Does.StartWith("cpu"));
-        Assert.That(() =>
-            recognizer.Recognize(ReadOnlySpan<float>.Empty, 16000),
-            Throws.ArgumentException.With.Message.Contains("no samples"));
-        Assert.That(() =>
-            recognizer.Recognize(new float[] { 0.1f, float.NaN }, 16000),
-            Throws.ArgumentException.With.Message.Contains("NaN"));
+        Assert.That(
+            () => recognizer.Recognize(ReadOnlySpan<float>.Empty, 16000),
+            Throws.ArgumentException.With.Message.Contains("no samples")
+        );
+        Assert.That(
+            () => recognizer.Recognize(new float[] { 0.1f, float.NaN }, 16000),
+            Throws.ArgumentException.With.Message.Contains("NaN")
+        );
         Assert.That(() => recognizer.Recognize(new float[1600], 100), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() =>
-            recognizer.Recognize("/nonexistent/x.wav"),
-            Throws.InstanceOf<AudioFormatException>().With.Message.Contains("/nonexistent/x.wav"));
+        Assert.That(
+            () => recognizer.Recognize("/nonexistent/x.wav"),
+            Throws.InstanceOf<AudioFormatException>().With.Message.Contains("/nonexistent/x.wav")
+        );
         using var dir = new TempDir();
         var junk = dir.File("junk.ser", new byte[100]);
-        Assert.That(() =>
-            EmotionRecognizer.FromFile(junk),
-            Throws.InstanceOf<ModelFileException>().With.Message.Contains("junk.ser"));
+        Assert.That(
+            () => EmotionRecognizer.FromFile(junk),
+            Throws.InstanceOf<ModelFileException>().With.Message.Contains("junk.ser")
+        );
     }
 }

@@ -18,11 +18,15 @@ public class SegmenterTests
     {
         var random = new Random(7);
         var x = new float[(int)(seconds * Rate)];
-        for (int i = 0; i < x.Length; i++) x[i] = (float)((random.NextDouble() - 0.5) * 0.001);
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)((random.NextDouble() - 0.5) * 0.001);
         foreach (var (start, end) in bursts)
             for (int i = (int)(start * Rate); i < (int)(end * Rate); i++)
-                x[i] += (float)(0.25 * Math.Sin(2 * Math.PI * 220 * i / Rate) * (syllables
-                    ? Math.Pow(Math.Sin(Math.PI * 4 * i / Rate), 2) : 1));
+                x[i] += (float)(
+                    0.25
+                    * Math.Sin(2 * Math.PI * 220 * i / Rate)
+                    * (syllables ? Math.Pow(Math.Sin(Math.PI * 4 * i / Rate), 2) : 1)
+                );
         return x;
     }
 
@@ -30,8 +34,8 @@ public class SegmenterTests
     {
         var segmenter = new SpeechSegmenter(options ?? new SegmentOptions());
         var regions = new List<SpeechRegion>();
-        for (int i = 0; i < x.Length; i += chunk) regions.AddRange(segmenter.Push(x.AsSpan(i, Math.Min(chunk,
-            x.Length - i))));
+        for (int i = 0; i < x.Length; i += chunk)
+            regions.AddRange(segmenter.Push(x.AsSpan(i, Math.Min(chunk, x.Length - i))));
         regions.AddRange(segmenter.Flush());
         return regions;
     }
@@ -46,8 +50,11 @@ public class SegmenterTests
         Assert.That(regions[0].End / (double)Rate, Is.EqualTo(2.1).Within(0.011));
         Assert.That(regions[1].Start / (double)Rate, Is.EqualTo(3.4).Within(0.011));
         Assert.That(regions[1].End / (double)Rate, Is.EqualTo(5.35).Within(0.011));
-        Assert.That(regions[1].Samples, Is.EqualTo(x[(int)regions[1].Start..(int)regions[1].End]),
-            "a region holds the stream's own samples");
+        Assert.That(
+            regions[1].Samples,
+            Is.EqualTo(x[(int)regions[1].Start..(int)regions[1].End]),
+            "a region holds the stream's own samples"
+        );
     }
 
     [Test]
@@ -76,45 +83,59 @@ public class SegmenterTests
     public void Silence_and_options_out_of_range()
     {
         Assert.That(Segment(new float[10 * Rate], 1000), Is.Empty);
-        Assert.That(() =>
-            new SpeechSegmenter(new SegmentOptions { MaxSegmentSeconds = 0.1 }),
-            Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() =>
-            new SpeechSegmenter(new SegmentOptions { PaddingSeconds = 1 }),
-            Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(
+            () => new SpeechSegmenter(new SegmentOptions { MaxSegmentSeconds = 0.1 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>()
+        );
+        Assert.That(
+            () => new SpeechSegmenter(new SegmentOptions { PaddingSeconds = 1 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>()
+        );
     }
 
     [Test]
     public async Task Segments_of_a_file_equal_a_stream_fed_in_chunks_at_another_rate()
     {
-        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }.Select(f =>
-            WavReader.ReadMono16k(TestData.EmoDbWav(f))).ToList();
+        var clips = new[] { "03a01Wa", "08a02Tb", "16b10Lb" }
+            .Select(f => WavReader.ReadMono16k(TestData.EmoDbWav(f)))
+            .ToList();
         var joined = clips.SelectMany(c => new float[Rate].Concat(c)).Concat(new float[Rate]).ToArray();
         using var dir = new TempDir();
         var path = dir.File("joined.wav", WavBytes.Build(3, 1, Rate, 32, WavBytes.Float32(joined)));
         using var recognizer = EmotionRecognizer.FromFile(RecognizerTests.ShippedModel("emodb"));
         var fromFile = new List<EmotionSegment>();
-        await foreach (var s in recognizer.RecognizeSegmentsAsync(path)) fromFile.Add(s);
+        await foreach (var s in recognizer.RecognizeSegmentsAsync(path))
+            fromFile.Add(s);
         Assert.That(fromFile, Has.Count.EqualTo(3));
         double at = 1;
         for (int i = 0; i < 3; i++)
         {
-            Assert.That(fromFile[i].Start.TotalSeconds, Is.EqualTo(at).Within(0.3),
-                $"segment {i} starts near its clip");
+            Assert.That(
+                fromFile[i].Start.TotalSeconds,
+                Is.EqualTo(at).Within(0.3),
+                $"segment {i} starts near its clip"
+            );
             Assert.That(fromFile[i].End.TotalSeconds, Is.LessThanOrEqualTo(at + clips[i].Length / (double)Rate + 0.11));
-            Assert.That(fromFile[i].Label, Is.EqualTo(recognizer.Recognize(clips[i], Rate).Label),
-                $"segment {i} hears what its clip says");
+            Assert.That(
+                fromFile[i].Label,
+                Is.EqualTo(recognizer.Recognize(clips[i], Rate).Label),
+                $"segment {i} hears what its clip says"
+            );
             at += clips[i].Length / (double)Rate + 1;
         }
 
         var stream = recognizer.CreateStream();
         var live = new List<EmotionSegment>();
-        for (int i = 0; i < joined.Length; i += 1234) live.AddRange(stream.AcceptWaveform(joined.AsSpan(i,
-            Math.Min(1234, joined.Length - i)), Rate));
+        for (int i = 0; i < joined.Length; i += 1234)
+            live.AddRange(stream.AcceptWaveform(joined.AsSpan(i, Math.Min(1234, joined.Length - i)), Rate));
         live.AddRange(stream.Flush());
-        Assert.That(live.Select(s => (s.Start, s.End, s.Label)), Is.EqualTo(fromFile.Select(s =>
-            (s.Start, s.End, s.Label))));
-        Assert.That(() =>
-            stream.AcceptWaveform(new float[10], 8000), Throws.ArgumentException.With.Message.Contains("16000 Hz"));
+        Assert.That(
+            live.Select(s => (s.Start, s.End, s.Label)),
+            Is.EqualTo(fromFile.Select(s => (s.Start, s.End, s.Label)))
+        );
+        Assert.That(
+            () => stream.AcceptWaveform(new float[10], 8000),
+            Throws.ArgumentException.With.Message.Contains("16000 Hz")
+        );
     }
 }

@@ -1,5 +1,5 @@
-using SpeechEmotion.Training;
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
 
@@ -16,12 +16,15 @@ public class SentimentMetricsTests
         Assert.That(m.Mae, Is.EqualTo(3.7 / 6).Within(1e-12));
         // Acc-2 (≥ 0): truth F F T T T T, pred F T F T T T → 4/6 right.
         Assert.That(m.Acc2, Is.EqualTo(4.0 / 6).Within(1e-12));
-        // weighted F1: class F: tp 1, support 2, predicted 2 → P 0.5 R 0.5 F1 0.5; class T: tp 3, support 4, predicted 4 → 0.75.
+        // weighted F1: class F: tp 1, support 2, predicted 2 → P 0.5 R 0.5 F1 0.5; class T: tp 3, support 4, predicted
+        // 4 → 0.75.
         Assert.That(m.F1, Is.EqualTo((0.5 * 2 + 0.75 * 4) / 6).Within(1e-12));
-        // non-zero (drop the 0.0 label): truth F F T T T, pred (> 0) F T T T T → 4/5; F: tp 1 sup 2 pred 1 → P 1 R .5 F1 2/3; T: tp 3 sup 3 pred 4 → P .75 R 1 F1 6/7.
+        // non-zero (drop the 0.0 label): truth F F T T T, pred (> 0) F T T T T → 4/5; F: tp 1 sup 2 pred 1 → P 1 R .5
+        // F1 2/3; T: tp 3 sup 3 pred 4 → P .75 R 1 F1 6/7.
         Assert.That(m.Acc2NonZero, Is.EqualTo(4.0 / 5).Within(1e-12));
         Assert.That(m.F1NonZero, Is.EqualTo((2.0 / 3 * 2 + 6.0 / 7 * 3) / 5).Within(1e-12));
-        // Acc-7 (clip ±3, round half to even): truth −3 −1 0 0 2 3; pred −2 0 −0 2 2 3 → right at 0.0/−0.3, 2.5/2.4, 3.0/2.9 = 3/6.
+        // Acc-7 (clip ±3, round half to even): truth −3 −1 0 0 2 3; pred −2 0 −0 2 2 3 → right at 0.0/−0.3, 2.5/2.4,
+        // 3.0/2.9 = 3/6.
         Assert.That(m.Acc7, Is.EqualTo(3.0 / 6).Within(1e-12));
         // Acc-5 (clip ±2): truth −2 −1 0 0 2 2; pred −2 0 −0 2 2 2 → right at 1, 3, 5, 6 = 4/6.
         Assert.That(m.Acc5, Is.EqualTo(4.0 / 6).Within(1e-12));

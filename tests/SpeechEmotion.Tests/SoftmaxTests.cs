@@ -13,7 +13,8 @@ public class SoftmaxTests
         var p = new float[x.Length];
         Softmax.Apply<float>(x, p);
         double sum = x.Sum(v => Math.Exp(v - 100.0));
-        for (int i = 0; i < x.Length; i++) Assert.That(p[i], Is.EqualTo(Math.Exp(x[i] - 100.0) / sum).Within(1e-7), $"element {i}");
+        for (int i = 0; i < x.Length; i++)
+            Assert.That(p[i], Is.EqualTo(Math.Exp(x[i] - 100.0) / sum).Within(1e-7), $"element {i}");
     }
 
     [Test]
@@ -32,7 +33,8 @@ public class SoftmaxTests
         Assert.That(ParityHarness.Host(cpu, grad), Is.All.Matches<float>(float.IsFinite));
     }
 
-    /// <summary>A NaN on either side must fail a parity check: NUnit orders NaN below every number, so the error is +∞.</summary>
+    /// <summary>A NaN on either side must fail a parity check: NUnit orders NaN below every number, so the error is
+    /// +∞.</summary>
     [Test]
     public void Parity_error_is_infinite_when_either_side_has_a_NaN()
     {

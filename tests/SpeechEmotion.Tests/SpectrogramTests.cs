@@ -14,8 +14,8 @@ public class SpectrogramTests
         for (int k = 0; k < n; k++)
         {
             Complex sum = 0;
-            for (int j = 0; j < n; j++) sum += x[j] * Complex.FromPolarCoordinates(1,
-                -2 * Math.PI * ((long)k * j % n) / n);
+            for (int j = 0; j < n; j++)
+                sum += x[j] * Complex.FromPolarCoordinates(1, -2 * Math.PI * ((long)k * j % n) / n);
             y[k] = sum;
         }
         return y;
@@ -32,8 +32,10 @@ public class SpectrogramTests
     public void Mixed_radix_fft_matches_naive_dft(int n)
     {
         var random = new Random(n);
-        var x = Enumerable.Range(0, n).Select(_ =>
-            new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5)).ToArray();
+        var x = Enumerable
+            .Range(0, n)
+            .Select(_ => new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5))
+            .ToArray();
         var fast = new Complex[n];
         new MixedRadixFft(n).Forward(x, fast);
         var slow = NaiveDft(x);
@@ -126,11 +128,16 @@ public class SpectrogramTests
     {
         // Two tones plus a sweep, all inside 0-4 kHz; the same signal rendered at 16 kHz and at `rate` in stereo.
         static float Signal(double t, int channel) =>
-            (float)(0.3 * Math.Sin(2 * Math.PI * 440 * t) + 0.2 * Math.Sin(2 * Math.PI * (1200 + 400 * t) * t)
-            + (channel == 0 ? 0.1 : -0.1) * Math.Sin(2 * Math.PI * 3000 * t));
+            (float)(
+                0.3 * Math.Sin(2 * Math.PI * 440 * t)
+                + 0.2 * Math.Sin(2 * Math.PI * (1200 + 400 * t) * t)
+                + (channel == 0 ? 0.1 : -0.1) * Math.Sin(2 * Math.PI * 3000 * t)
+            );
         const double seconds = 1.0;
-        var original = Enumerable.Range(0, (int)(16000 * seconds)).Select(n =>
-            0.5f * (Signal(n / 16000.0, 0) + Signal(n / 16000.0, 1))).ToArray();
+        var original = Enumerable
+            .Range(0, (int)(16000 * seconds))
+            .Select(n => 0.5f * (Signal(n / 16000.0, 0) + Signal(n / 16000.0, 1)))
+            .ToArray();
         var stereo = new float[2 * (int)(rate * seconds)];
         for (int n = 0; n < stereo.Length / 2; n++)
         {
@@ -153,8 +160,8 @@ public class SpectrogramTests
             var e = expected.AsSpan(f * Spectrogram.Bins, Spectrogram.Bins);
             double peak = e.ToArray().Max();
             for (int k = 0; k < Spectrogram.Bins; k++)
-                if (e[k] > peak - Math.Log(1e4)) worst = Math.Max(worst,
-                    Math.Abs(actual[f * Spectrogram.Bins + k] - e[k]));
+                if (e[k] > peak - Math.Log(1e4))
+                    worst = Math.Max(worst, Math.Abs(actual[f * Spectrogram.Bins + k] - e[k]));
         }
         Assert.That(worst, Is.LessThan(0.5), $"largest log-power difference over energetic bins at {rate} Hz");
     }

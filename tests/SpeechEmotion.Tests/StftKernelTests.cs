@@ -32,7 +32,9 @@ public class StftKernelTests
         var padded = new float[Math.Max(samples.Length, Spectrogram.WindowLength)];
         samples.CopyTo(padded, 0);
         using var input = _device.Accelerator.Allocate1D(padded);
-        using var output = _device.Accelerator.Allocate1D(Enumerable.Repeat(float.NaN, frames * Spectrogram.Bins).ToArray());
+        using var output = _device.Accelerator.Allocate1D(
+            Enumerable.Repeat(float.NaN, frames * Spectrogram.Bins).ToArray()
+        );
         _stft.Forward(input.View, frames, output.View);
         return output.GetAsArray1D();
     }
@@ -61,7 +63,8 @@ public class StftKernelTests
     public void Normalize_kernel_matches_FeatureNormalizer()
     {
         var random = new Random(TestSeed.For(7));
-        const int bins = 7, frames = 5;
+        const int bins = 7,
+            frames = 5;
         var features = Enumerable.Range(0, bins * frames).Select(_ => (float)random.NextDouble() * 10).ToArray();
         var normalizer = FeatureNormalizer.Fit([features.Select(v => v * 1.3f + 1).ToArray()], bins);
         var expected = features.ToArray();

@@ -10,14 +10,25 @@ namespace SpeechEmotion.Tests;
 public class SuiteTests
 {
     private static string[] Quick(string report) =>
-        ["suite", "--quick", "--models", "baseline", "--device", "cpu", "--report", report, "--data-root",
-            Path.GetDirectoryName(TestData.EmoDbFolder())!];
+        [
+            "suite",
+            "--quick",
+            "--models",
+            "baseline",
+            "--device",
+            "cpu",
+            "--report",
+            report,
+            "--data-root",
+            Path.GetDirectoryName(TestData.EmoDbFolder())!,
+        ];
 
     /// <summary>suite.json without the timings, which differ from run to run.</summary>
     private static JsonNode Results(string report)
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(report, "suite.json")))!;
-        foreach (var row in json["rows"]!.AsArray()) row!.AsObject().Remove("seconds");
+        foreach (var row in json["rows"]!.AsArray())
+            row!.AsObject().Remove("seconds");
         return json;
     }
 
@@ -27,7 +38,8 @@ public class SuiteTests
         TestData.Manifest("ased");
         TestData.Manifest("urdu");
         using var dir = new TempDir();
-        string one = Path.Combine(dir.Path, "one"), split = Path.Combine(dir.Path, "split");
+        string one = Path.Combine(dir.Path, "one"),
+            split = Path.Combine(dir.Path, "split");
         var (code, output) = SerProcess.Run(Quick(one));
         Assert.That(code, Is.EqualTo(0), output);
         string md = File.ReadAllText(Path.Combine(one, "suite.md"));
@@ -51,8 +63,7 @@ public class SuiteTests
         }
         var merged = SerProcess.Run([.. Quick(split), "--merge"]);
         Assert.That(merged.ExitCode, Is.EqualTo(0), merged.Output);
-        Assert.That(JsonNode.DeepEquals(Results(split), Results(one)),
-            $"{Results(split)}\n---\n{Results(one)}");
+        Assert.That(JsonNode.DeepEquals(Results(split), Results(one)), $"{Results(split)}\n---\n{Results(one)}");
         Assert.That(SerProcess.Run([.. Quick(split), "--job", "19"]).Output, Does.Contain("jobs 1 to 18"));
     }
 

@@ -8,10 +8,27 @@ namespace SpeechEmotion.Tests;
 
 public class TrainerTests
 {
-    private static readonly ModelConfig Config = new() { Hidden = 6, Heads = 2, FcSize = 8, Classes = 3 };
-    private static readonly TrainingOptions Options = new() { Epochs = 4, LearningRate = 5e-3, BatchSize = 4, Seed = 7 };
+    private static readonly ModelConfig Config = new()
+    {
+        Hidden = 6,
+        Heads = 2,
+        FcSize = 8,
+        Classes = 3,
+    };
+    private static readonly TrainingOptions Options = new()
+    {
+        Epochs = 4,
+        LearningRate = 5e-3,
+        BatchSize = 4,
+        Seed = 7,
+    };
 
-    private static TrainingResult Train(TrainingOptions options, List<Example> train, List<Example>? validation = null, CancellationToken cancel = default) =>
+    private static TrainingResult Train(
+        TrainingOptions options,
+        List<Example> train,
+        List<Example>? validation = null,
+        CancellationToken cancel = default
+    ) =>
         new Trainer(new CpuBackend<float>(), Config, options, ToneCorpus.Labels).Train(train, validation, null, cancel);
 
     [Test]
@@ -21,7 +38,8 @@ public class TrainerTests
         var first = Train(Options, data);
         var second = Train(Options, data);
         Assert.That(first.History, Has.Count.EqualTo(4));
-        foreach (var (name, values) in first.Model.Parameters) Assert.That(second.Model.Parameters[name], Is.EqualTo(values), name);
+        foreach (var (name, values) in first.Model.Parameters)
+            Assert.That(second.Model.Parameters[name], Is.EqualTo(values), name);
         var other = Train(Options with { Seed = 8 }, data);
         Assert.That(other.Model.Parameters["fc2.weight"], Is.Not.EqualTo(first.Model.Parameters["fc2.weight"]));
     }
@@ -33,32 +51,59 @@ public class TrainerTests
     public void Resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool speedFactors, int crop, double mixup)
     {
         var data = ToneCorpus.Examples(2, ["a", "b"], 2);
-        var options = (speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options) with { Crop = crop, Mixup = mixup };
+        var options = (speedFactors ? Options with { SpeedPerturbation = [0.9, 1.1] } : Options) with
+        {
+            Crop = crop,
+            Mixup = mixup,
+        };
         var uninterrupted = Train(options, data);
         using var dir = new TempDir();
         var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
         // Stop in the middle of the second epoch (batch 2 of 4), as Ctrl-C would, then resume.
         using var cancel = new CancellationTokenSource();
         var observer = new CancelAt(cancel, epoch: 1, batch: 1);
-        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(data, null, observer, cancel.Token);
+        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(
+            data,
+            null,
+            observer,
+            cancel.Token
+        );
         Assert.That(stopped.Cancelled);
         Assert.That(stopped.History, Has.Count.EqualTo(1));
-        Assert.That(() => Train(checkpointed with { LearningRate = 1e-2 }, data),
-            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
-        Assert.That(() => Train(checkpointed with { SpeedPerturbation = [0.9] }, data),
-            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
+        Assert.That(
+            () => Train(checkpointed with { LearningRate = 1e-2 }, data),
+            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options")
+        );
+        Assert.That(
+            () => Train(checkpointed with { SpeedPerturbation = [0.9] }, data),
+            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options")
+        );
         var resumed = Train(checkpointed with { SpeedPerturbation = [.. checkpointed.SpeedPerturbation] }, data);
         Assert.That(resumed.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
-        foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
-        Assert.That(resumed.History.Select(h => h.TrainLoss), Is.EqualTo(uninterrupted.History.Select(h => h.TrainLoss)).Within(1e-12));
-        Assert.That(resumed.ResumedSeconds, Is.EqualTo(stopped.History[0].Seconds).And.GreaterThan(0), "the epoch finished before the stop still counts");
+        foreach (var (name, values) in uninterrupted.Model.Parameters)
+            Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
+        Assert.That(
+            resumed.History.Select(h => h.TrainLoss),
+            Is.EqualTo(uninterrupted.History.Select(h => h.TrainLoss)).Within(1e-12)
+        );
+        Assert.That(
+            resumed.ResumedSeconds,
+            Is.EqualTo(stopped.History[0].Seconds).And.GreaterThan(0),
+            "the epoch finished before the stop still counts"
+        );
         Assert.That(uninterrupted.ResumedSeconds, Is.EqualTo(0));
     }
 
     private sealed class CancelAt(CancellationTokenSource source, int epoch, int batch) : ITrainingObserver
     {
         public void EpochStarted(int e, int epochs, int batches) { }
-        public void BatchDone(int e, int b, double loss) { if (e == epoch && b == batch) source.Cancel(); }
+
+        public void BatchDone(int e, int b, double loss)
+        {
+            if (e == epoch && b == batch)
+                source.Cancel();
+        }
+
         public void EpochDone(EpochRecord record) { }
     }
 
@@ -94,10 +139,20 @@ public class TrainerTests
         {
             var mean = values.Select((v, i) => (v + third.Model.Parameters[name][i]) / 2).ToArray();
             Assert.That(averaged.Model.Parameters[name], Is.EqualTo(mean).Within(1e-6), name);
-            Assert.That(averaged.Model.Parameters[name], Is.Not.EqualTo(values), name + " differs from the last epoch's");
+            Assert.That(
+                averaged.Model.Parameters[name],
+                Is.Not.EqualTo(values),
+                name + " differs from the last epoch's"
+            );
         }
-        Assert.That(Train(Options with { AverageLast = 4 }, train).Selection, Does.StartWith("weight average of the last 4 epochs (1–4)"));
-        Assert.That(() => Train(Options with { AverageLast = 5 }, train), Throws.ArgumentException.With.Message.Contains("between 0 and 4"));
+        Assert.That(
+            Train(Options with { AverageLast = 4 }, train).Selection,
+            Does.StartWith("weight average of the last 4 epochs (1–4)")
+        );
+        Assert.That(
+            () => Train(Options with { AverageLast = 5 }, train),
+            Throws.ArgumentException.With.Message.Contains("between 0 and 4")
+        );
     }
 
     /// <summary>Stopped inside the averaging window, the resumed run ends with the uninterrupted run's average; a
@@ -111,14 +166,24 @@ public class TrainerTests
         using var dir = new TempDir();
         var checkpointed = options with { CheckpointPath = Path.Combine(dir.Path, "run.ckpt") };
         using var cancel = new CancellationTokenSource();
-        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(data, null, new CancelAt(cancel, epoch: 3, batch: 1), cancel.Token);
+        var stopped = new Trainer(new CpuBackend<float>(), Config, checkpointed, ToneCorpus.Labels).Train(
+            data,
+            null,
+            new CancelAt(cancel, epoch: 3, batch: 1),
+            cancel.Token
+        );
         Assert.That(stopped.History, Has.Count.EqualTo(3));
-        Assert.That(() => Train(checkpointed with { Epochs = 5 }, data), Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options"));
+        Assert.That(
+            () => Train(checkpointed with { Epochs = 5 }, data),
+            Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options")
+        );
         var resumed = Train(checkpointed, data);
-        foreach (var (name, values) in uninterrupted.Model.Parameters) Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
+        foreach (var (name, values) in uninterrupted.Model.Parameters)
+            Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);
     }
 
-    /// <summary>Crops change what a step sees (tone utterances are 7–22 frames), yet the tones are still learned.</summary>
+    /// <summary>Crops change what a step sees (tone utterances are 7–22 frames), yet the tones are still
+    /// learned.</summary>
     [Test]
     public void Random_crops_change_training_and_the_model_still_learns()
     {
@@ -128,11 +193,18 @@ public class TrainerTests
         Assert.That(cropped.Model.Parameters["fc2.weight"], Is.Not.EqualTo(whole.Model.Parameters["fc2.weight"]));
         var test = ToneCorpus.Examples(2, ["t"], 5);
         using var model = cropped.Model.Instantiate(new CpuBackend<float>());
-        Assert.That(Trainer.Evaluate(model, cropped.Model.Prepare(test), ToneCorpus.Labels).Ua, Is.GreaterThanOrEqualTo(0.99));
-        Assert.That(() => Train(Options with { Crop = -1 }, train), Throws.ArgumentException.With.Message.Contains("a crop of -1 frames"));
+        Assert.That(
+            Trainer.Evaluate(model, cropped.Model.Prepare(test), ToneCorpus.Labels).Ua,
+            Is.GreaterThanOrEqualTo(0.99)
+        );
+        Assert.That(
+            () => Train(Options with { Crop = -1 }, train),
+            Throws.ArgumentException.With.Message.Contains("a crop of -1 frames")
+        );
     }
 
-    /// <summary>Mixup trains on blends of two tones with blended labels, yet each pure tone is still recognised.</summary>
+    /// <summary>Mixup trains on blends of two tones with blended labels, yet each pure tone is still
+    /// recognised.</summary>
     [Test]
     public void Mixup_changes_training_and_the_model_still_learns()
     {
@@ -140,11 +212,21 @@ public class TrainerTests
         var plain = Train(Options with { Epochs = 6 }, train);
         var mixed = Train(Options with { Epochs = 6, Mixup = 0.4, ClassWeights = true }, train);
         Assert.That(mixed.Model.Parameters["fc2.weight"], Is.Not.EqualTo(plain.Model.Parameters["fc2.weight"]));
-        Assert.That(mixed.History[^1].TrainLoss, Is.GreaterThan(plain.History[^1].TrainLoss), "mixed targets cannot be fitted as tightly");
+        Assert.That(
+            mixed.History[^1].TrainLoss,
+            Is.GreaterThan(plain.History[^1].TrainLoss),
+            "mixed targets cannot be fitted as tightly"
+        );
         var test = ToneCorpus.Examples(2, ["t"], 5);
         using var model = mixed.Model.Instantiate(new CpuBackend<float>());
-        Assert.That(Trainer.Evaluate(model, mixed.Model.Prepare(test), ToneCorpus.Labels).Ua, Is.GreaterThanOrEqualTo(0.99));
-        Assert.That(() => Train(Options with { Mixup = -0.5 }, train), Throws.ArgumentException.With.Message.Contains("mixup α -0.5"));
+        Assert.That(
+            Trainer.Evaluate(model, mixed.Model.Prepare(test), ToneCorpus.Labels).Ua,
+            Is.GreaterThanOrEqualTo(0.99)
+        );
+        Assert.That(
+            () => Train(Options with { Mixup = -0.5 }, train),
+            Throws.ArgumentException.With.Message.Contains("mixup α -0.5")
+        );
     }
 
     [Test]
@@ -174,22 +256,50 @@ public class SpeakerNormalizationTests
     {
         var data = ToneCorpus.Examples(2, ["a", "b"], 9);
         // Make speaker b much louder: a constant offset in log power on every bin.
-        data = data.Select(e => e.Utterance.Speaker == "b" ? e with { Features = e.Features.Select(v => v + 5f).ToArray() } : e).ToList();
-        var global = SpeechEmotion.Features.FeatureNormalizer.Fit(data.Select(e => e.Features), SpeechEmotion.Features.Spectrogram.Bins);
+        data = data.Select(e =>
+                e.Utterance.Speaker == "b" ? e with { Features = e.Features.Select(v => v + 5f).ToArray() } : e
+            )
+            .ToList();
+        var global = SpeechEmotion.Features.FeatureNormalizer.Fit(
+            data.Select(e => e.Features),
+            SpeechEmotion.Features.Spectrogram.Bins
+        );
         var set = new NormalizedSet(data, global, SpeechEmotion.Features.FeatureNormalization.Speaker);
         foreach (var speaker in new[] { "a", "b" })
         {
-            var frames = set.Examples.Select((e, i) => (e, i)).Where(x => x.e.Utterance.Speaker == speaker).SelectMany(x => set.Features[x.i].Chunk(400)).ToList();
+            var frames = set
+                .Examples.Select((e, i) => (e, i))
+                .Where(x => x.e.Utterance.Speaker == speaker)
+                .SelectMany(x => set.Features[x.i].Chunk(400))
+                .ToList();
             double meanBin7 = frames.Average(f => f[7]);
             Assert.That(meanBin7, Is.EqualTo(0).Within(1e-4), speaker);
         }
-        var options = new TrainingOptions { Epochs = 1, BatchSize = 4, Normalization = SpeechEmotion.Features.FeatureNormalization.Speaker };
-        var result = new Trainer(new SpeechEmotion.Engine.Cpu.CpuBackend<float>(), new SpeechEmotion.Model.ModelConfig { Hidden = 4, Heads = 2, FcSize = 4, Classes = 3 },
-            options, ToneCorpus.Labels).Train(data, null);
+        var options = new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = 4,
+            Normalization = SpeechEmotion.Features.FeatureNormalization.Speaker,
+        };
+        var result = new Trainer(
+            new SpeechEmotion.Engine.Cpu.CpuBackend<float>(),
+            new SpeechEmotion.Model.ModelConfig
+            {
+                Hidden = 4,
+                Heads = 2,
+                FcSize = 4,
+                Classes = 3,
+            },
+            options,
+            ToneCorpus.Labels
+        ).Train(data, null);
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "m.ser");
         result.Model.Save(path);
-        Assert.That(SpeechEmotion.Serialization.SavedModel.Load(path).Normalization, Is.EqualTo(SpeechEmotion.Features.FeatureNormalization.Speaker));
+        Assert.That(
+            SpeechEmotion.Serialization.SavedModel.Load(path).Normalization,
+            Is.EqualTo(SpeechEmotion.Features.FeatureNormalization.Speaker)
+        );
     }
 
     [Test]
@@ -208,10 +318,23 @@ public class SpeakerNormalizationTests
             double variance = frames.Average(f => f[7] * (double)f[7]);
             Assert.That(variance, Is.EqualTo(1).Within(1e-3).Or.EqualTo(0).Within(1e-9), $"utterance {i}, bin 7");
         }
-        var options = new TrainingOptions { Epochs = 1, Normalization = SpeechEmotion.Features.FeatureNormalization.Utterance };
-        var functionals = new SpeechEmotion.Model.ModelConfig { Classes = 3, FcSize = 0 }
-            .WithFrontEnd(SpeechEmotion.Features.FrontEnd.Functionals);
-        Assert.That(() => new Trainer(new SpeechEmotion.Engine.Cpu.CpuBackend<float>(), functionals, options,
-            ToneCorpus.Labels).Train(data, null), Throws.ArgumentException.With.Message.Contains("one vector"));
+        var options = new TrainingOptions
+        {
+            Epochs = 1,
+            Normalization = SpeechEmotion.Features.FeatureNormalization.Utterance,
+        };
+        var functionals = new SpeechEmotion.Model.ModelConfig { Classes = 3, FcSize = 0 }.WithFrontEnd(
+            SpeechEmotion.Features.FrontEnd.Functionals
+        );
+        Assert.That(
+            () =>
+                new Trainer(
+                    new SpeechEmotion.Engine.Cpu.CpuBackend<float>(),
+                    functionals,
+                    options,
+                    ToneCorpus.Labels
+                ).Train(data, null),
+            Throws.ArgumentException.With.Message.Contains("one vector")
+        );
     }
 }

@@ -14,8 +14,9 @@ public class UtteranceFunctionalsTests
     [Test]
     public void Functionals_match_numpy_on_real_files()
     {
-        var golden = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden",
-            "functionals-golden.json")))!.AsObject();
+        var golden = JsonNode
+            .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "functionals-golden.json")))!
+            .AsObject();
         Assert.That(golden, Has.Count.EqualTo(3));
         foreach (var (name, values) in golden)
         {
@@ -23,19 +24,29 @@ public class UtteranceFunctionalsTests
             var ours = UtteranceFunctionals.Compute(Audio.WavReader.ReadMono16k(TestData.EmoDbWav(name)));
             Assert.That(ours, Has.Length.EqualTo(UtteranceFunctionals.Count).And.Length.EqualTo(expected.Length));
             for (int i = 0; i < ours.Length; i++)
-                Assert.That(ours[i], Is.EqualTo(expected[i]).Within(1e-4 * Math.Max(1, Math.Abs(expected[i]))),
-                    $"{name} functional {i}");
+                Assert.That(
+                    ours[i],
+                    Is.EqualTo(expected[i]).Within(1e-4 * Math.Max(1, Math.Abs(expected[i]))),
+                    $"{name} functional {i}"
+                );
         }
     }
 
     [Test]
     public void A_clip_shorter_than_a_window_and_silence_give_finite_values()
     {
-        var one = UtteranceFunctionals.Compute(new float[100].Select((_, i) => MathF.Sin(i * 0.3f)).ToArray());
+        var one = UtteranceFunctionals.Compute(
+            new float[100]
+                .Select((_, i) => MathF.Sin(i * 0.3f))
+                .ToArray()
+        );
         Assert.That(one.All(float.IsFinite));
         Assert.That(one[^1], Is.EqualTo(1), "frame count");
-        Assert.That(one.Skip(2 * UtteranceFunctionals.Cepstra).Take(UtteranceFunctionals.Cepstra), Is.All.EqualTo(0),
-            "no differences in one frame");
+        Assert.That(
+            one.Skip(2 * UtteranceFunctionals.Cepstra).Take(UtteranceFunctionals.Cepstra),
+            Is.All.EqualTo(0),
+            "no differences in one frame"
+        );
         var silence = UtteranceFunctionals.Compute(new float[16000]);
         Assert.That(silence.All(float.IsFinite));
         Assert.That(silence[^1], Is.EqualTo(1 + (16000 - 400) / 160));
@@ -52,8 +63,10 @@ public class UtteranceFunctionalsTests
         var (config, options) = (recipe.Model, recipe.Training);
         config = config with { Classes = set.Labels.Count };
         string[] test = ["03", "08"];
-        var result = new Trainer(new CpuBackend<float>(), config, options with { Epochs = 60 }, set.Labels)
-            .Train(set.Except(test), null);
+        var result = new Trainer(new CpuBackend<float>(), config, options with { Epochs = 60 }, set.Labels).Train(
+            set.Except(test),
+            null
+        );
         using var backend = new CpuBackend<float>();
         using var model = result.Model.Instantiate(backend);
         var metrics = Trainer.Evaluate(model, result.Model.Prepare(set.Speakers(test)), set.Labels);

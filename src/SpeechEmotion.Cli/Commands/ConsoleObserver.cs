@@ -18,14 +18,25 @@ internal sealed class ConsoleObserver : ILosoObserver
 
     private readonly bool _regression;
 
-    private ConsoleObserver(ProgressContext? progress, bool regression) => (_progress, _regression) = (progress, regression);
+    private ConsoleObserver(ProgressContext? progress, bool regression) =>
+        (_progress, _regression) = (progress, regression);
 
-    /// <summary>Runs the body with a progress display; regression runs report validation correlation instead of UA.</summary>
+    /// <summary>Runs the body with a progress display; regression runs report validation correlation instead of
+    /// UA.</summary>
     public static T Run<T>(Func<ILosoObserver, T> body, bool regression = false)
     {
-        if (Console.IsOutputRedirected) return body(new ConsoleObserver(null, regression));
-        return AnsiConsole.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+        if (Console.IsOutputRedirected)
+            return body(new ConsoleObserver(null, regression));
+        return AnsiConsole
+            .Progress()
+            .AutoClear(false)
+            .Columns(
+                new TaskDescriptionColumn(),
+                new ProgressBarColumn(),
+                new PercentageColumn(),
+                new RemainingTimeColumn(),
+                new SpinnerColumn()
+            )
             .Start(ctx => body(new ConsoleObserver(ctx, regression)));
     }
 
@@ -39,11 +50,14 @@ internal sealed class ConsoleObserver : ILosoObserver
             e.Cancel = true;
             source.Cancel();
         };
-        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            source.Cancel();
-        });
+        _terminate = PosixSignalRegistration.Create(
+            PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                source.Cancel();
+            }
+        );
         return source;
     }
 
@@ -54,7 +68,8 @@ internal sealed class ConsoleObserver : ILosoObserver
     {
         _fold = $"fold {index + 1}/{count} (test {string.Join(",", speakers)})";
         _task = null;
-        if (alreadyDone) Log($"{_fold}: already done, skipped");
+        if (alreadyDone)
+            Log($"{_fold}: already done, skipped");
     }
 
     public void FoldDone(FoldResult result, string summary)
@@ -66,7 +81,8 @@ internal sealed class ConsoleObserver : ILosoObserver
     // One bar per fold (or run) over all its batches; the description carries epoch, last loss and validation UA.
     public void EpochStarted(int epoch, int epochs, int batches)
     {
-        if (_progress is null) return;
+        if (_progress is null)
+            return;
         _task ??= _progress.AddTask(Markup.Escape(_fold), maxValue: (double)epochs * batches);
         _task.Value = (double)epoch * batches;
         _task.Description = Markup.Escape($"{_fold} epoch {epoch + 1}/{epochs}{_last}");
@@ -76,14 +92,20 @@ internal sealed class ConsoleObserver : ILosoObserver
 
     public void EpochDone(EpochRecord r)
     {
-        string line = $"epoch {r.Epoch}: loss {r.TrainLoss:F4}" + (r.ValidationScore is { } v ? (_regression ? $", validation r {v:F3}" : $", validation UA {v:P2}") : "") + $" ({r.Seconds:F1} s)";
+        string line =
+            $"epoch {r.Epoch}: loss {r.TrainLoss:F4}"
+            + (r.ValidationScore is { } v ? (_regression ? $", validation r {v:F3}" : $", validation UA {v:P2}") : "")
+            + $" ({r.Seconds:F1} s)";
         _last = $" | {line}";
-        if (_progress is null) Log($"{_fold} {line}");
+        if (_progress is null)
+            Log($"{_fold} {line}");
     }
 
     private void Log(string line)
     {
-        if (_progress is null) Console.WriteLine(line);
-        else _progress.AddTask(Markup.Escape(line), autoStart: false, maxValue: 1).Value = 1;
+        if (_progress is null)
+            Console.WriteLine(line);
+        else
+            _progress.AddTask(Markup.Escape(line), autoStart: false, maxValue: 1).Value = 1;
     }
 }

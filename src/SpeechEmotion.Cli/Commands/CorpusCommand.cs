@@ -17,11 +17,16 @@ internal static class CorpusCommand
         {
             Description = "IEMOCAP: keep improvised dialogues only",
         };
-        var command = new Command("corpus",
-            "Count utterances per speaker and label, total duration, and problems") { path, format, strict,
-            improvised };
-        command.SetAction(r => CliRunner.Run(() =>
-            Run(r.GetValue(path)!, r.GetValue(format), r.GetValue(strict), r.GetValue(improvised))));
+        var command = new Command("corpus", "Count utterances per speaker and label, total duration, and problems")
+        {
+            path,
+            format,
+            strict,
+            improvised,
+        };
+        command.SetAction(r =>
+            CliRunner.Run(() => Run(r.GetValue(path)!, r.GetValue(format), r.GetValue(strict), r.GetValue(improvised)))
+        );
         return command;
     }
 
@@ -41,24 +46,32 @@ internal static class CorpusCommand
             }
             catch (AudioFormatException e)
             {
-                if (strict) throw;
+                if (strict)
+                    throw;
                 problems.Add(new CorpusProblem(u.Path, e.Reason));
             }
         }
 
-        var table = new Table()
-            .Title($"{corpus.Name}: {readable.Count} utterances, {corpus.Speakers.Count} speakers, {seconds:F1} s");
+        var table = new Table().Title(
+            $"{corpus.Name}: {readable.Count} utterances, {corpus.Speakers.Count} speakers, {seconds:F1} s"
+        );
         table.AddColumn("speaker");
-        foreach (var label in corpus.Labels) table.AddColumn(new TableColumn(label).RightAligned());
+        foreach (var label in corpus.Labels)
+            table.AddColumn(new TableColumn(label).RightAligned());
         table.AddColumn(new TableColumn("total").RightAligned());
         foreach (var speaker in corpus.Speakers)
         {
             var row = readable.Where(u => u.Speaker == speaker).ToList();
-            table.AddRow([speaker, .. corpus.Labels.Select(l => row.Count(u =>
-                u.Label == l).ToString()), row.Count.ToString()]);
+            table.AddRow([
+                speaker,
+                .. corpus.Labels.Select(l => row.Count(u => u.Label == l).ToString()),
+                row.Count.ToString(),
+            ]);
         }
-        table.AddRow([.. new[] { "total" }.Concat(corpus.Labels.Select(l => readable.Count(u =>
-            u.Label == l).ToString())), readable.Count.ToString()]);
+        table.AddRow([
+            .. new[] { "total" }.Concat(corpus.Labels.Select(l => readable.Count(u => u.Label == l).ToString())),
+            readable.Count.ToString(),
+        ]);
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"Total duration: {seconds:F1} s ({seconds / 60:F1} min)");
         if (problems.Count == 0)
@@ -68,7 +81,8 @@ internal static class CorpusCommand
         else
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]{problems.Count} problem(s):[/]");
-            foreach (var p in problems) AnsiConsole.MarkupLineInterpolated($"  {p.Path}: {p.Reason}");
+            foreach (var p in problems)
+                AnsiConsole.MarkupLineInterpolated($"  {p.Path}: {p.Reason}");
         }
         return 0;
     }

@@ -8,13 +8,24 @@ using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser gradcheck [--seed N]`: finite-difference checks of every layer and the whole model (for engine developers).</summary>
+/// <summary>`ser gradcheck [--seed N]`: finite-difference checks of every layer and the whole model (for engine
+/// developers).</summary>
 internal static class GradcheckCommand
 {
     public static Command Create()
     {
-        var seed = new Option<int>("--seed") { Description = "Seed for shapes, inputs and weights", DefaultValueFactory = _ => 1 };
-        var command = new Command("gradcheck", "Check every backward pass against float64 central differences; exit 1 on any failure") { seed };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed for shapes, inputs and weights",
+            DefaultValueFactory = _ => 1,
+        };
+        var command = new Command(
+            "gradcheck",
+            "Check every backward pass against float64 central differences; exit 1 on any failure"
+        )
+        {
+            seed,
+        };
         command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(seed))));
         return command;
     }
@@ -27,8 +38,13 @@ internal static class GradcheckCommand
         foreach (var row in GradientCheck.All(seed))
         {
             ok &= row.Passed;
-            table.AddRow(Markup.Escape(row.Layer), Markup.Escape(row.Tensor), row.Elements.ToString(), row.MaxRelativeError.ToString("E2"),
-                row.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+            table.AddRow(
+                Markup.Escape(row.Layer),
+                Markup.Escape(row.Tensor),
+                row.Elements.ToString(),
+                row.MaxRelativeError.ToString("E2"),
+                row.Passed ? "[green]pass[/]" : "[red]FAIL[/]"
+            );
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(CpuSummary());
@@ -39,7 +55,7 @@ internal static class GradcheckCommand
     /// <summary>What the cpu backend's packed GEMM runs on here: Vector&lt;T&gt; width and whether multiply-add is
     /// fused.</summary>
     internal static string CpuSummary() =>
-        $"cpu backend: {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, " +
-        $"SIMD {Vector<float>.Count * 32} bits{(Vector.IsHardwareAccelerated ? "" : " (software)")}, " +
-        $"fused multiply-add {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}";
+        $"cpu backend: {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores, "
+        + $"SIMD {Vector<float>.Count * 32} bits{(Vector.IsHardwareAccelerated ? "" : " (software)")}, "
+        + $"fused multiply-add {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}";
 }

@@ -24,17 +24,35 @@ internal static class PredictCommand
         var paths = new Argument<string[]>("paths")
         {
             Description = "WAV files or folders (searched recursively; links to folders are not followed)",
-                Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.OneOrMore,
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per file on stdout" };
-        var speakerOf = EnumOption.WithDefault("--speaker-of", "For speaker-normalised models: which files share a " +
-            "speaker (folder, emodb = the file name's two-digit prefix, all, file)", SpeakerGrouping.Folder);
+        var speakerOf = EnumOption.WithDefault(
+            "--speaker-of",
+            "For speaker-normalised models: which files share a "
+                + "speaker (folder, emodb = the file name's two-digit prefix, all, file)",
+            SpeakerGrouping.Folder
+        );
         var device = DeviceOption.Create();
-        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed") { model,
-            paths, json, speakerOf, device };
-        command.SetAction(r => CliRunner.Run(() =>
-            Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(paths)!, r.GetValue(json), r.GetValue(speakerOf),
-                r.GetValue(device)!)));
+        var command = new Command("predict", "Predict the emotion of WAV files; exit 1 if any file failed")
+        {
+            model,
+            paths,
+            json,
+            speakerOf,
+            device,
+        };
+        command.SetAction(r =>
+            CliRunner.Run(() =>
+                Run(
+                    r.GetValue(model) ?? ModelPaths.Default(),
+                    r.GetValue(paths)!,
+                    r.GetValue(json),
+                    r.GetValue(speakerOf),
+                    r.GetValue(device)!
+                )
+            )
+        );
         return command;
     }
 
@@ -48,17 +66,26 @@ internal static class PredictCommand
         foreach (var batch in AudioFiles.Enumerate(paths).Chunk(FilesPerBatch))
         {
             var audio = new (float[]? Samples, string? Error)[batch.Length];
-            Parallel.For(0, batch.Length, i => audio[i] = batch[i].Error is { } e ? (null, e)
-                : errors.TryGetValue(batch[i].Path, out var known) ? (null, known) : Read(batch[i].Path,
-                    recognizer.MaxWindowSeconds));
+            Parallel.For(
+                0,
+                batch.Length,
+                i =>
+                    audio[i] =
+                        batch[i].Error is { } e ? (null, e)
+                        : errors.TryGetValue(batch[i].Path, out var known) ? (null, known)
+                        : Read(batch[i].Path, recognizer.MaxWindowSeconds)
+            );
             SpeakerContext? Speaker(int i) => contexts?.GetValueOrDefault(SpeakerGroups.Key(grouping, batch[i].Path));
             var results = new EmotionResult?[batch.Length];
             var whole = Enumerable.Range(0, batch.Length).Where(i => audio[i].Samples is { Length: > 0 }).ToList();
             try
             {
-                var together = recognizer.RecognizeBatch(whole.Select(i =>
-                    audio[i].Samples!).ToList(), whole.Select(Speaker).ToList());
-                for (int k = 0; k < whole.Count; k++) results[whole[k]] = together[k];
+                var together = recognizer.RecognizeBatch(
+                    whole.Select(i => audio[i].Samples!).ToList(),
+                    whole.Select(Speaker).ToList()
+                );
+                for (int k = 0; k < whole.Count; k++)
+                    results[whole[k]] = together[k];
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
@@ -77,8 +104,10 @@ internal static class PredictCommand
                         audio[i] = (null, e is AudioFormatException a ? a.Reason : e.Message);
                     }
                 }
-                if (audio[i].Error is { } error) output.Error(batch[i].Path, error);
-                else output.Result(batch[i].Path, results[i]!);
+                if (audio[i].Error is { } error)
+                    output.Error(batch[i].Path, error);
+                else
+                    output.Result(batch[i].Path, results[i]!);
                 failed |= audio[i].Error is not null;
             }
         }
@@ -92,7 +121,8 @@ internal static class PredictCommand
         try
         {
             using var reader = Mono16kReader.Open(path);
-            if (reader.Info.DurationSeconds > 2 * windowSeconds) return ([], null);
+            if (reader.Info.DurationSeconds > 2 * windowSeconds)
+                return ([], null);
             return (reader.ReadToEnd(), null);
         }
         catch (AudioFormatException e)
@@ -102,9 +132,12 @@ internal static class PredictCommand
     }
 
     /// <summary>First pass for a speaker-normalised model: each group's statistics over all its files.</summary>
-    private static Dictionary<string, SpeakerContext> SpeakerPass(EmotionRecognizer recognizer, string[] paths,
+    private static Dictionary<string, SpeakerContext> SpeakerPass(
+        EmotionRecognizer recognizer,
+        string[] paths,
         SpeakerGrouping grouping,
-        Dictionary<string, string> errors)
+        Dictionary<string, string> errors
+    )
     {
         var contexts = new Dictionary<string, SpeakerContext>();
         foreach (var entry in AudioFiles.Enumerate(paths).Where(e => e.Error is null))
@@ -112,8 +145,8 @@ internal static class PredictCommand
             try
             {
                 string key = SpeakerGroups.Key(grouping, entry.Path);
-                if (!contexts.TryGetValue(key,
-                    out var context)) contexts[key] = context = recognizer.CreateSpeakerContext();
+                if (!contexts.TryGetValue(key, out var context))
+                    contexts[key] = context = recognizer.CreateSpeakerContext();
                 context.AddFile(entry.Path);
             }
             catch (Exception e) when (e is AudioFormatException or ArgumentException)
@@ -122,10 +155,12 @@ internal static class PredictCommand
             }
         }
         foreach (var (key, context) in contexts.Where(c => c.Value.Seconds < SpeakerContext.RecommendedSeconds))
-            Console.Error.WriteLine($"warning: speaker-normalised model, speaker '{Printable.Escape(key)}' " +
-                $"(--speaker-of {grouping.ToString().ToLowerInvariant()}) has {context.Seconds:F1} s of audio; " +
-                "its statistics need about " +
-                $"{SpeakerContext.RecommendedSeconds:F0} s, so predictions are less reliable");
+            Console.Error.WriteLine(
+                $"warning: speaker-normalised model, speaker '{Printable.Escape(key)}' "
+                    + $"(--speaker-of {grouping.ToString().ToLowerInvariant()}) has {context.Seconds:F1} s of audio; "
+                    + "its statistics need about "
+                    + $"{SpeakerContext.RecommendedSeconds:F0} s, so predictions are less reliable"
+            );
         return contexts;
     }
 }

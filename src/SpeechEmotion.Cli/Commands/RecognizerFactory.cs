@@ -11,9 +11,11 @@ internal static class RecognizerFactory
     {
         Devices.Check(device); // an unknown name is a usage error, not a fallback
         var options = new RecognizerOptions { Device = device };
-        var recognizer = modelPath is null ? EmotionRecognizer.FromDefaultModel(options)
+        var recognizer = modelPath is null
+            ? EmotionRecognizer.FromDefaultModel(options)
             : EmotionRecognizer.FromFile(modelPath, options);
-        if (recognizer.DeviceFallback is { } why) Console.Error.WriteLine($"warning: {why}; running on the CPU");
+        if (recognizer.DeviceFallback is { } why)
+            Console.Error.WriteLine($"warning: {why}; running on the CPU");
         return recognizer;
     }
 }

@@ -22,14 +22,33 @@ internal static class SegmentsCommand
         {
             Description = "Also draw the level over time with the segments coloured by emotion",
         };
-        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
-            DefaultValueFactory = _ => 10 };
+        var maxSeconds = new Option<double>("--max-seconds")
+        {
+            Description = "Longest segment (s)",
+            DefaultValueFactory = _ => 10,
+        };
         var device = DeviceOption.Create();
-        var command = new Command("segments", "Split a recording into speech segments and recognise each") { file,
-            model, json, png, maxSeconds, device };
-        command.SetAction(r => CliRunner.Run(() =>
-            Run(r.GetValue(file)!, r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(json),
-            r.GetValue(png), r.GetValue(maxSeconds), r.GetValue(device)!)));
+        var command = new Command("segments", "Split a recording into speech segments and recognise each")
+        {
+            file,
+            model,
+            json,
+            png,
+            maxSeconds,
+            device,
+        };
+        command.SetAction(r =>
+            CliRunner.Run(() =>
+                Run(
+                    r.GetValue(file)!,
+                    r.GetValue(model) ?? ModelPaths.Default(),
+                    r.GetValue(json),
+                    r.GetValue(png),
+                    r.GetValue(maxSeconds),
+                    r.GetValue(device)!
+                )
+            )
+        );
         return command;
     }
 
@@ -45,7 +64,8 @@ internal static class SegmentsCommand
             foreach (var segment in all)
             {
                 output.Segment(segment);
-                if (png is not null) segments.Add(segment);
+                if (png is not null)
+                    segments.Add(segment);
             }
         }
         catch (AudioFormatException e)
@@ -53,7 +73,8 @@ internal static class SegmentsCommand
             output.Error(file, e.Reason);
             return 1;
         }
-        if (png is not null) TimelinePlot.Save(file, segments, recognizer.Labels, png);
+        if (png is not null)
+            TimelinePlot.Save(file, segments, recognizer.Labels, png);
         return 0;
     }
 }

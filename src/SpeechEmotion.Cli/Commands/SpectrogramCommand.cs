@@ -5,15 +5,30 @@ using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Cli.Commands;
 
-/// <summary>`ser spectrogram WAV [--png out.png] [--features mel] [--pitch] [--deltas]`: the model's input features for one file.</summary>
+/// <summary>`ser spectrogram WAV [--png out.png] [--features mel] [--pitch] [--deltas]`: the model's input features for
+/// one file.</summary>
 internal static class SpectrogramCommand
 {
     public static Command Create()
     {
-        var wav = new Argument<string>("wav") { Description = "WAV file (any PCM/float format, rate and channel count)" };
+        var wav = new Argument<string>("wav")
+        {
+            Description = "WAV file (any PCM/float format, rate and channel count)",
+        };
         var png = new Option<string?>("--png") { Description = "Write a picture of the features" };
         var args = new TrainingArgs();
-        var command = new Command("spectrogram", "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands") { wav, png, args.Feature, args.MelBands, args.PitchFeatures, args.DeltaFeatures };
+        var command = new Command(
+            "spectrogram",
+            "Compute the model's input features: log power spectrogram (frames x 400 bins, 0-3990 Hz) or log-mel bands"
+        )
+        {
+            wav,
+            png,
+            args.Feature,
+            args.MelBands,
+            args.PitchFeatures,
+            args.DeltaFeatures,
+        };
         command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(wav)!, r.GetValue(png), args.FrontEndOf(r))));
         return command;
     }
@@ -24,9 +39,16 @@ internal static class SpectrogramCommand
         var spec = frontEnd.Compute(samples);
         int frames = spec.Length / frontEnd.Width;
         bool mel = frontEnd.Kind == FeatureKind.Mel;
-        AnsiConsole.MarkupLineInterpolated($"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames (10 ms hop) x {frontEnd.Width} values: {frontEnd}");
-        AnsiConsole.MarkupLineInterpolated($"{(frontEnd.Deltas || frontEnd.Pitch ? "values" : "log power")}: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}");
-        if (frontEnd.Pitch) PrintPitch(Pitch.Estimate(samples));
+        AnsiConsole.MarkupInterpolated(
+            $"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames (10 ms hop) x "
+        );
+        AnsiConsole.MarkupLineInterpolated($"{frontEnd.Width} values: {frontEnd}");
+        string what = frontEnd.Deltas || frontEnd.Pitch ? "values" : "log power";
+        AnsiConsole.MarkupLineInterpolated(
+            $"{what}: min {spec.Min():F2}, max {spec.Max():F2}, mean {spec.Average():F2}"
+        );
+        if (frontEnd.Pitch)
+            PrintPitch(Pitch.Estimate(samples));
         if (png is not null)
         {
             Plots.SpectrogramPng(spec, frames, frontEnd.Width, png, Path.GetFileName(path), mel);

@@ -21,18 +21,39 @@ internal static class StreamCommand
         {
             Description = "Standard input is raw signed 16-bit little-endian mono PCM, not WAV",
         };
-        var rate = new Option<int>("--rate") { Description = "Sample rate of --raw input (Hz)",
-            DefaultValueFactory = _ => 16000 };
+        var rate = new Option<int>("--rate")
+        {
+            Description = "Sample rate of --raw input (Hz)",
+            DefaultValueFactory = _ => 16000,
+        };
         var json = new Option<bool>("--json") { Description = "One JSON object per segment" };
-        var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest segment (s)",
-            DefaultValueFactory = _ => 10 };
+        var maxSeconds = new Option<double>("--max-seconds")
+        {
+            Description = "Longest segment (s)",
+            DefaultValueFactory = _ => 10,
+        };
         var device = DeviceOption.Create();
-        var command = new Command("stream",
-            "Recognise live audio from standard input, one line per speech segment") { model, raw, rate, json,
-            maxSeconds, device };
-        command.SetAction(r => CliRunner.Run(() =>
-            Run(r.GetValue(model) ?? ModelPaths.Default(), r.GetValue(raw), r.GetValue(rate),
-            r.GetValue(json), r.GetValue(maxSeconds), r.GetValue(device)!)));
+        var command = new Command("stream", "Recognise live audio from standard input, one line per speech segment")
+        {
+            model,
+            raw,
+            rate,
+            json,
+            maxSeconds,
+            device,
+        };
+        command.SetAction(r =>
+            CliRunner.Run(() =>
+                Run(
+                    r.GetValue(model) ?? ModelPaths.Default(),
+                    r.GetValue(raw),
+                    r.GetValue(rate),
+                    r.GetValue(json),
+                    r.GetValue(maxSeconds),
+                    r.GetValue(device)!
+                )
+            )
+        );
         return command;
     }
 
@@ -40,7 +61,8 @@ internal static class StreamCommand
     {
         if (raw && rate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
             throw new ArgumentException(
-                $"--rate {rate} is outside {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
+                $"--rate {rate} is outside {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz"
+            );
         using var recognizer = RecognizerFactory.Open(modelPath, device);
         recognizer.WarmUp(); // before any audio: the first segments must not wait for the JIT
         var output = new ResultPrinter(recognizer, modelPath, json);
@@ -49,15 +71,18 @@ internal static class StreamCommand
         try
         {
             foreach (var (chunk, chunkRate) in raw ? Raw(input, rate) : Wav(input))
-                foreach (var segment in stream.AcceptWaveform(chunk, chunkRate)) output.Segment(segment);
+            foreach (var segment in stream.AcceptWaveform(chunk, chunkRate))
+                output.Segment(segment);
         }
         catch (AudioFormatException e)
         {
             output.Error("stdin", e.Reason);
-            foreach (var segment in stream.Flush()) output.Segment(segment);
+            foreach (var segment in stream.Flush())
+                output.Segment(segment);
             return 1;
         }
-        foreach (var segment in stream.Flush()) output.Segment(segment);
+        foreach (var segment in stream.Flush())
+            output.Segment(segment);
         return 0;
     }
 
@@ -65,16 +90,20 @@ internal static class StreamCommand
     private static IEnumerable<(float[], int)> Raw(Stream input, int rate)
     {
         var bytes = new byte[3200];
-        int carry = 0, n;
+        int carry = 0,
+            n;
         while ((n = input.Read(bytes, carry, bytes.Length - carry)) > 0)
         {
-            int have = carry + n, samples = have / 2;
+            int have = carry + n,
+                samples = have / 2;
             var chunk = new float[samples];
             for (int i = 0; i < samples; i++)
                 chunk[i] = BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(2 * i)) / 32768f;
             carry = have - 2 * samples;
-            if (carry > 0) bytes[0] = bytes[have - 1];
-            if (samples > 0) yield return (chunk, rate);
+            if (carry > 0)
+                bytes[0] = bytes[have - 1];
+            if (samples > 0)
+                yield return (chunk, rate);
         }
     }
 
@@ -83,6 +112,7 @@ internal static class StreamCommand
         using var decoder = new WavDecoder(input, "stdin", leaveOpen: true);
         var chunk = new float[1600];
         int n;
-        while ((n = decoder.Read(chunk)) > 0) yield return (chunk[..n], decoder.Info.SampleRate);
+        while ((n = decoder.Read(chunk)) > 0)
+            yield return (chunk[..n], decoder.Info.SampleRate);
     }
 }

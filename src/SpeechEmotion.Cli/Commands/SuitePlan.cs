@@ -7,12 +7,20 @@ namespace SpeechEmotion.Cli.Commands;
 
 /// <summary>One report of the suite: a `ser loso` command line over one corpus, mode, model and training set, and
 /// the folds it runs (--quick: the first only).</summary>
-internal sealed record SuiteCell(string Name, string Corpus, string Mode, string Model, string Training,
-    IReadOnlyList<string> Arguments, IReadOnlyList<string[]> Folds, bool FirstFoldOnly)
+internal sealed record SuiteCell(
+    string Name,
+    string Corpus,
+    string Mode,
+    string Model,
+    string Training,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyList<string[]> Folds,
+    bool FirstFoldOnly
+)
 {
     /// <summary>The command line of the whole cell (what --merge runs once every fold is done).</summary>
-    public IReadOnlyList<string> Complete => FirstFoldOnly && Training != "cross"
-        ? [.. Arguments, "--folds", Folds[0][0]] : Arguments;
+    public IReadOnlyList<string> Complete =>
+        FirstFoldOnly && Training != "cross" ? [.. Arguments, "--folds", Folds[0][0]] : Arguments;
 }
 
 /// <summary>One job: a cell's fold (or its only fold), run as that cell's command line restricted to it.</summary>
@@ -37,12 +45,17 @@ internal static class SuitePlan
 
     private static readonly (string Name, CorpusFormat Format, string Path, int Groups)[] Corpora =
     [
-        ("emodb", CorpusFormat.EmoDb, "emodb", 0), ("ased", CorpusFormat.Csv, "ased/manifest.csv", 5),
+        ("emodb", CorpusFormat.EmoDb, "emodb", 0),
+        ("ased", CorpusFormat.Csv, "ased/manifest.csv", 5),
         ("urdu", CorpusFormat.Csv, "urdu/manifest.csv", 5),
     ];
 
-    public static IReadOnlyList<SuiteCell> Cells(string dataRoot, string networkRecipe, bool quick,
-        IReadOnlyCollection<string> models)
+    public static IReadOnlyList<SuiteCell> Cells(
+        string dataRoot,
+        string networkRecipe,
+        bool quick,
+        IReadOnlyCollection<string> models
+    )
     {
         var path = Corpora.ToDictionary(c => c.Name, c => Path.GetFullPath(Path.Combine(dataRoot, c.Path)));
         var source = Corpora.ToDictionary(c => c.Name, c => $"{c.Format.ToString().ToLowerInvariant()}:{path[c.Name]}");
@@ -53,12 +66,24 @@ internal static class SuitePlan
         var cells = new List<SuiteCell>();
         foreach (var model in new[] { "network", "baseline" }.Where(models.Contains))
         {
-            string[] recipe = model == "network"
-                ? quick
-                    ? ["--recipe", networkRecipe, "--epochs", "1", "--average-last", "0", "--hidden", "8",
-                        "--heads", "2"]
-                    : ["--recipe", networkRecipe]
-                : ["--recipe", "functionals"];
+            string[] recipe =
+                model == "network"
+                    ? quick
+                        ?
+                        [
+                            "--recipe",
+                            networkRecipe,
+                            "--epochs",
+                            "1",
+                            "--average-last",
+                            "0",
+                            "--hidden",
+                            "8",
+                            "--heads",
+                            "2",
+                        ]
+                        : ["--recipe", networkRecipe]
+                    : ["--recipe", "functionals"];
             // Utterance mode keeps a recipe's one-file normalisation (global or per utterance); a speaker-normalised
             // recipe runs there with global statistics.
             string own = model == "network" ? Recipe.Load(networkRecipe).Training.Normalization.ToString() : "global";
@@ -68,28 +93,69 @@ internal static class SuitePlan
                 string[] common = [.. recipe, "--normalize", mode == "utterance" ? utterance : "speaker"];
                 foreach (var (name, _, _, groups) in Corpora)
                 {
-                    var others = Corpora.Where(c => c.Name != name).SelectMany(c => new[] { "--train-also",
-                        source[c.Name] }).ToArray();
+                    var others = Corpora
+                        .Where(c => c.Name != name)
+                        .SelectMany(c => new[] { "--train-also", source[c.Name] })
+                        .ToArray();
                     foreach (var training in new[] { "alone", "all" })
                     {
-                        var tested = training == "alone" ? speakers[name] : speakers[name].Select(s => $"{name}/{s}")
-                            .ToList();
+                        var tested =
+                            training == "alone" ? speakers[name] : speakers[name].Select(s => $"{name}/{s}").ToList();
                         var folds = FoldPlan.Folds(tested, "all", groups);
-                        if (quick) folds = [folds[0]];
-                        string[] args = [.. common, "--data", source[name], .. training == "all" ? others : [],
-                            .. groups > 0 ? new[] { "--fold-groups", groups.ToString() } : []];
-                        cells.Add(new SuiteCell($"{name}-{mode}-{model}-{training}", name, mode, model, training,
-                            args, folds, quick));
+                        if (quick)
+                            folds = [folds[0]];
+                        string[] args =
+                        [
+                            .. common,
+                            "--data",
+                            source[name],
+                            .. training == "all" ? others : [],
+                            .. groups > 0 ? new[] { "--fold-groups", groups.ToString() } : [],
+                        ];
+                        cells.Add(
+                            new SuiteCell(
+                                $"{name}-{mode}-{model}-{training}",
+                                name,
+                                mode,
+                                model,
+                                training,
+                                args,
+                                folds,
+                                quick
+                            )
+                        );
                     }
                 }
                 foreach (var (name, _, _, _) in Corpora)
                 {
-                    var others = Corpora.Where(c => c.Name != name).SelectMany(c => new[] { "--train-also",
-                        source[c.Name] });
-                    string[] args = [.. common, "--data", source[name], .. others, "--labels",
-                        string.Join(",", SharedLabels), "--fold-groups", "1"];
-                    cells.Add(new SuiteCell($"{name}-{mode}-{model}-cross", name, mode, model, "cross", args,
-                        [[.. sharedSpeakers[name].Select(s => $"{name}/{s}")]], quick));
+                    var others = Corpora
+                        .Where(c => c.Name != name)
+                        .SelectMany(c => new[] { "--train-also", source[c.Name] });
+                    string[] args =
+                    [
+                        .. common,
+                        "--data",
+                        source[name],
+                        .. others,
+                        "--labels",
+                        string.Join(",", SharedLabels),
+                        "--fold-groups",
+                        "1",
+                    ];
+                    cells.Add(
+                        new SuiteCell(
+                            $"{name}-{mode}-{model}-cross",
+                            name,
+                            mode,
+                            model,
+                            "cross",
+                            args,
+                            [
+                                [.. sharedSpeakers[name].Select(s => $"{name}/{s}")],
+                            ],
+                            quick
+                        )
+                    );
                 }
             }
         }
@@ -102,8 +168,11 @@ internal static class SuitePlan
         var jobs = new List<SuiteJob>();
         foreach (var cell in cells)
         {
-            if (cell.Training == "cross") jobs.Add(new SuiteJob(jobs.Count + 1, cell, null));
-            else foreach (var fold in cell.Folds) jobs.Add(new SuiteJob(jobs.Count + 1, cell, fold[0]));
+            if (cell.Training == "cross")
+                jobs.Add(new SuiteJob(jobs.Count + 1, cell, null));
+            else
+                foreach (var fold in cell.Folds)
+                    jobs.Add(new SuiteJob(jobs.Count + 1, cell, fold[0]));
         }
         return jobs;
     }

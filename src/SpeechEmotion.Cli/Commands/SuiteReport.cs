@@ -7,9 +7,20 @@ using System.Text.Json.Serialization;
 namespace SpeechEmotion.Cli.Commands;
 
 /// <summary>One cell's result in suite.json.</summary>
-internal sealed record SuiteRow(string Cell, string Corpus, string Mode, string Model, string Training, double Ua,
-    double Wa, double MacroF1, IReadOnlyDictionary<string, double?> Recall, int Folds, int Utterances,
-    double Seconds);
+internal sealed record SuiteRow(
+    string Cell,
+    string Corpus,
+    string Mode,
+    string Model,
+    string Training,
+    double Ua,
+    double Wa,
+    double MacroF1,
+    IReadOnlyDictionary<string, double?> Recall,
+    int Folds,
+    int Utterances,
+    double Seconds
+);
 
 /// <summary>suite.json: the protocol, the commit-independent settings and one row per cell.</summary>
 internal sealed record SuiteResult(string Protocol, string NetworkRecipe, bool Quick, IReadOnlyList<SuiteRow> Rows);
@@ -27,17 +38,28 @@ internal static class SuiteReport
         var labels = report["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
         var recall = report["per_class_recall"]!.AsArray().Select(r => r?.GetValue<double>()).ToList();
         var folds = report["folds"]!.AsArray();
-        return new SuiteRow(cell.Name, cell.Corpus, cell.Mode, cell.Model, cell.Training,
-            report["ua"]!.GetValue<double>(), report["wa"]!.GetValue<double>(), report["macro_f1"]!.GetValue<double>(),
-            labels.Zip(recall).ToDictionary(p => p.First, p => p.Second), folds.Count,
+        return new SuiteRow(
+            cell.Name,
+            cell.Corpus,
+            cell.Mode,
+            cell.Model,
+            cell.Training,
+            report["ua"]!.GetValue<double>(),
+            report["wa"]!.GetValue<double>(),
+            report["macro_f1"]!.GetValue<double>(),
+            labels.Zip(recall).ToDictionary(p => p.First, p => p.Second),
+            folds.Count,
             report["utterances"]?.GetValue<int>() ?? report["predictions"]!.AsArray().Count,
-            folds.Sum(f => f!["seconds"]!.GetValue<double>()));
+            folds.Sum(f => f!["seconds"]!.GetValue<double>())
+        );
     }
 
     public static void Write(string outDir, SuiteResult result)
     {
-        File.WriteAllText(Path.Combine(outDir, "suite.json"),
-            JsonSerializer.Serialize(result, SuiteJsonContext.Default.SuiteResult));
+        File.WriteAllText(
+            Path.Combine(outDir, "suite.json"),
+            JsonSerializer.Serialize(result, SuiteJsonContext.Default.SuiteResult)
+        );
         File.WriteAllText(Path.Combine(outDir, "suite.md"), Markdown(result));
     }
 
@@ -54,23 +76,36 @@ internal static class SuiteReport
         foreach (var training in new[] { "alone", "all", "cross" })
         {
             var rows = result.Rows.Where(r => r.Training == training).ToList();
-            if (rows.Count == 0) continue;
+            if (rows.Count == 0)
+                continue;
             md.AppendLine();
-            md.AppendLine(training switch
-            {
-                "alone" => "## Trained on the corpus's own training folds",
-                "all" => "## Trained on the corpus's training folds plus all of the two other corpora",
-                _ => "## Cross-corpus: trained on the two other corpora, tested on this one (anger, happiness, " +
-                     "neutral, sadness)",
-            });
+            md.AppendLine(
+                training switch
+                {
+                    "alone" => "## Trained on the corpus's own training folds",
+                    "all" => "## Trained on the corpus's training folds plus all of the two other corpora",
+                    _ => "## Cross-corpus: trained on the two other corpora, tested on this one (anger, happiness, "
+                        + "neutral, sadness)",
+                }
+            );
             md.AppendLine();
             var columns = rows.Select(r => (r.Model, r.Mode)).Distinct().ToList();
             md.AppendLine("| corpus | " + string.Join(" | ", columns.Select(c => $"{c.Model}, {c.Mode} UA")) + " |");
             md.AppendLine("|---|" + string.Concat(columns.Select(_ => "---|")));
             foreach (var corpus in rows.Select(r => r.Corpus).Distinct())
-                md.AppendLine($"| {corpus} | " + string.Join(" | ", columns.Select(c => rows.FirstOrDefault(r =>
-                    r.Corpus == corpus && r.Model == c.Model && r.Mode == c.Mode) is { } row
-                    ? Percent(row.Ua) : "–")) + " |");
+                md.AppendLine(
+                    $"| {corpus} | "
+                        + string.Join(
+                            " | ",
+                            columns.Select(c =>
+                                rows.FirstOrDefault(r => r.Corpus == corpus && r.Model == c.Model && r.Mode == c.Mode)
+                                    is { } row
+                                    ? Percent(row.Ua)
+                                    : "–"
+                            )
+                        )
+                        + " |"
+                );
         }
         md.AppendLine();
         md.AppendLine("## Every cell");
@@ -78,9 +113,11 @@ internal static class SuiteReport
         md.AppendLine("| cell | UA | WA | macro F1 | recall per class | folds | utterances | training s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in result.Rows)
-            md.AppendLine($"| {r.Cell} | {Percent(r.Ua)} | {Percent(r.Wa)} | {Percent(r.MacroF1)} | " +
-                string.Join(", ", r.Recall.Select(p => $"{p.Key} {(p.Value is { } v ? Percent(v) : "–")}")) +
-                $" | {r.Folds} | {r.Utterances} | {r.Seconds.ToString("F0", CultureInfo.InvariantCulture)} |");
+            md.AppendLine(
+                $"| {r.Cell} | {Percent(r.Ua)} | {Percent(r.Wa)} | {Percent(r.MacroF1)} | "
+                    + string.Join(", ", r.Recall.Select(p => $"{p.Key} {(p.Value is { } v ? Percent(v) : "–")}"))
+                    + $" | {r.Folds} | {r.Utterances} | {r.Seconds.ToString("F0", CultureInfo.InvariantCulture)} |"
+            );
         return md.ToString();
     }
 }

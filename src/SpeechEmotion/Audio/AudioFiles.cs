@@ -21,13 +21,15 @@ public static class AudioFiles
         {
             if (!Directory.Exists(path))
             {
-                yield return File.Exists(path) || IsLink(path) ? new AudioEntry(path) : new AudioEntry(path,
-                    "no such file or folder");
+                yield return File.Exists(path) || IsLink(path)
+                    ? new AudioEntry(path)
+                    : new AudioEntry(path, "no such file or folder");
                 continue;
             }
             var found = new List<AudioEntry>();
             Walk(path, found, list);
-            foreach (var entry in found.OrderBy(e => e.Path, StringComparer.Ordinal)) yield return entry;
+            foreach (var entry in found.OrderBy(e => e.Path, StringComparer.Ordinal))
+                yield return entry;
         }
     }
 
@@ -39,7 +41,8 @@ public static class AudioFiles
 
     private static void Walk(string folder, List<AudioEntry> found, Lister list)
     {
-        string[] files, folders;
+        string[] files,
+            folders;
         try
         {
             (files, folders) = list(folder);
@@ -49,9 +52,11 @@ public static class AudioFiles
             found.Add(new AudioEntry(folder, $"cannot read folder: {e.Message}"));
             return;
         }
-        found.AddRange(files.Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Select(f =>
-            new AudioEntry(f)));
-        foreach (var sub in folders.Where(d => !IsLink(d))) Walk(sub, found, list);
+        found.AddRange(
+            files.Where(f => f.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Select(f => new AudioEntry(f))
+        );
+        foreach (var sub in folders.Where(d => !IsLink(d)))
+            Walk(sub, found, list);
     }
 
     private static bool IsLink(string path)

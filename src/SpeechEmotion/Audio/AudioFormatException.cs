@@ -1,6 +1,7 @@
 namespace SpeechEmotion.Audio;
 
-/// <summary>An audio file that cannot be turned into samples. The message always names the file and the reason.</summary>
+/// <summary>An audio file that cannot be turned into samples. The message always names the file and the
+/// reason.</summary>
 public sealed class AudioFormatException : Exception
 {
     public string FilePath { get; }

@@ -36,10 +36,11 @@ public sealed class Mono16kReader : IDisposable
                 written += n;
                 continue;
             }
-            if (_finished) break;
+            if (_finished)
+                break;
             int frames = _decoder.Read(_native);
-            _pending = frames > 0 ? _resampler.Push(_native.AsSpan(0,
-                frames)).ToArray() : _resampler.Finish().ToArray();
+            _pending =
+                frames > 0 ? _resampler.Push(_native.AsSpan(0, frames)).ToArray() : _resampler.Finish().ToArray();
             _pendingStart = 0;
             _finished = frames == 0;
         }
@@ -52,7 +53,8 @@ public sealed class Mono16kReader : IDisposable
         var all = new List<float>();
         var chunk = new float[16384];
         int n;
-        while ((n = Read(chunk)) > 0) all.AddRange(chunk.AsSpan(0, n));
+        while ((n = Read(chunk)) > 0)
+            all.AddRange(chunk.AsSpan(0, n));
         return all.ToArray();
     }
 

@@ -11,8 +11,15 @@ internal static class PcmDecoder
 
     /// <summary>Decodes whole frames of <paramref name="data"/> into <paramref name="mono"/>; firstFrame numbers them
     /// in errors.</summary>
-    public static void ToMono(string path, ReadOnlySpan<byte> data, Span<float> mono, int channels, int bits,
-        bool isFloat, long firstFrame)
+    public static void ToMono(
+        string path,
+        ReadOnlySpan<byte> data,
+        Span<float> mono,
+        int channels,
+        int bits,
+        bool isFloat,
+        long firstFrame
+    )
     {
         int bytesPerSample = bits / 8;
         int frameBytes = bytesPerSample * channels;
@@ -26,23 +33,27 @@ internal static class PcmDecoder
             {
                 double v = Sample(frame.Slice(c * bytesPerSample, bytesPerSample), bits, isFloat);
                 if (isFloat && !(Math.Abs(v) <= MaxFloatMagnitude))
-                    throw new AudioFormatException(path, double.IsFinite(v)
-                        ? $"sample {firstFrame + f} is {v:G4}, outside ±{MaxFloatMagnitude} " +
-                          "(IEEE-float samples are nominally within ±1)"
-                        : $"sample {firstFrame + f} is NaN or infinite");
+                    throw new AudioFormatException(
+                        path,
+                        double.IsFinite(v)
+                            ? $"sample {firstFrame + f} is {v:G4}, outside ±{MaxFloatMagnitude} "
+                                + "(IEEE-float samples are nominally within ±1)"
+                            : $"sample {firstFrame + f} is NaN or infinite"
+                    );
                 sum += v;
             }
             mono[f] = (float)(sum * scale);
         }
     }
 
-    private static double Sample(ReadOnlySpan<byte> b, int bits, bool isFloat) => (bits, isFloat) switch
-    {
-        (32, true) => BinaryPrimitives.ReadSingleLittleEndian(b),
-        (64, true) => BinaryPrimitives.ReadDoubleLittleEndian(b),
-        (8, false) => (b[0] - 128) / 128.0,
-        (16, false) => BinaryPrimitives.ReadInt16LittleEndian(b) / 32768.0,
-        (24, false) => ((b[0] | (b[1] << 8) | (b[2] << 16)) << 8 >> 8) / 8388608.0,
-        _ => BinaryPrimitives.ReadInt32LittleEndian(b) / 2147483648.0,
-    };
+    private static double Sample(ReadOnlySpan<byte> b, int bits, bool isFloat) =>
+        (bits, isFloat) switch
+        {
+            (32, true) => BinaryPrimitives.ReadSingleLittleEndian(b),
+            (64, true) => BinaryPrimitives.ReadDoubleLittleEndian(b),
+            (8, false) => (b[0] - 128) / 128.0,
+            (16, false) => BinaryPrimitives.ReadInt16LittleEndian(b) / 32768.0,
+            (24, false) => ((b[0] | (b[1] << 8) | (b[2] << 16)) << 8 >> 8) / 8388608.0,
+            _ => BinaryPrimitives.ReadInt32LittleEndian(b) / 2147483648.0,
+        };
 }

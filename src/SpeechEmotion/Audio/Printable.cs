@@ -8,13 +8,17 @@ public static class Printable
 {
     public static string Escape(string text)
     {
-        if (!text.Any(IsControl)) return text;
+        if (!text.Any(IsControl))
+            return text;
         var sb = new StringBuilder(text.Length + 8);
         foreach (char c in text)
         {
-            if (!IsControl(c)) sb.Append(c);
-            else if (c <= 0xFF) sb.Append($"\\x{(int)c:x2}");
-            else sb.Append($"\\u{(int)c:x4}");
+            if (!IsControl(c))
+                sb.Append(c);
+            else if (c <= 0xFF)
+                sb.Append($"\\x{(int)c:x2}");
+            else
+                sb.Append($"\\u{(int)c:x4}");
         }
         return sb.ToString();
     }

@@ -11,14 +11,19 @@ public sealed class Resampler
 {
     private readonly WdlResampler _wdl = new();
     private readonly double _ratio;
-    private long _in, _fed, _out; // real inputs, inputs with the closing zeros, outputs
+    private long _in,
+        _fed,
+        _out; // real inputs, inputs with the closing zeros, outputs
     private float[] _output = new float[4096];
 
     public Resampler(int sampleRate)
     {
         if (sampleRate is < WavReader.MinSampleRate or > WavReader.MaxSampleRate)
-            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate,
-                $"sample rate must be {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz");
+            throw new ArgumentOutOfRangeException(
+                nameof(sampleRate),
+                sampleRate,
+                $"sample rate must be {WavReader.MinSampleRate}..{WavReader.MaxSampleRate} Hz"
+            );
         SampleRate = sampleRate;
         _ratio = (double)WavReader.TargetSampleRate / sampleRate;
         _wdl.SetMode(true, 2, false);
@@ -32,8 +37,10 @@ public sealed class Resampler
     /// <summary>Resamples one chunk; the result is valid until the next call.</summary>
     public ReadOnlySpan<float> Push(ReadOnlySpan<float> input)
     {
-        if (input.IsEmpty) return [];
-        if (SampleRate == WavReader.TargetSampleRate) return input;
+        if (input.IsEmpty)
+            return [];
+        if (SampleRate == WavReader.TargetSampleRate)
+            return input;
         // Ask for exactly the outputs these inputs complete: WDL would otherwise run ahead and drift per chunk.
         _in += input.Length;
         return Resample(input);
@@ -43,7 +50,8 @@ public sealed class Resampler
     {
         _fed += input.Length;
         int room = (int)(Math.Floor(_fed * _ratio) - _out);
-        if (_output.Length < room) _output = new float[room];
+        if (_output.Length < room)
+            _output = new float[room];
         int need = _wdl.ResamplePrepare(input.Length, 1, out var inBuffer, out int inOffset);
         input[..need].CopyTo(inBuffer.AsSpan(inOffset));
         int produced = _wdl.ResampleOut(_output, 0, need, room, 1);
@@ -56,11 +64,12 @@ public sealed class Resampler
     public ReadOnlySpan<float> Finish()
     {
         long expected = (long)Math.Round(_in * _ratio);
-        if (SampleRate == WavReader.TargetSampleRate || _out >= expected) return [];
+        if (SampleRate == WavReader.TargetSampleRate || _out >= expected)
+            return [];
         var tail = new List<float>();
         var zeros = new float[256];
-        for (int guard = 0; _out < expected
-            && guard < 100_000; guard++) // the filter's latency is a few hundred samples
+        // The filter's latency is a few hundred samples.
+        for (int guard = 0; _out < expected && guard < 100_000; guard++)
         {
             var chunk = Resample(zeros);
             tail.AddRange(chunk[..(int)Math.Min(chunk.Length, expected - (_out - chunk.Length))]);

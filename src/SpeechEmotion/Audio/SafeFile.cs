@@ -11,11 +11,14 @@ namespace SpeechEmotion.Audio;
 /// </summary>
 public static partial class SafeFile
 {
-    private const int ReadOnly = 0, NonBlocking = 0x800, CloseOnExec = 0x80000; // Linux values (x64 and arm64 alike)
+    private const int ReadOnly = 0,
+        NonBlocking = 0x800,
+        CloseOnExec = 0x80000; // Linux values (x64 and arm64 alike)
 
     public static FileStream OpenRegular(string path)
     {
-        if (Directory.Exists(path)) throw new AudioFormatException(path, "cannot open: it is a directory");
+        if (Directory.Exists(path))
+            throw new AudioFormatException(path, "cannot open: it is a directory");
         FileStream stream;
         try
         {
@@ -39,8 +42,13 @@ public static partial class SafeFile
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            string reason = errno switch { 2 => "no such file", 13 => "permission denied", 40 =>
-                "too many symbolic links", _ => $"errno {errno}" };
+            string reason = errno switch
+            {
+                2 => "no such file",
+                13 => "permission denied",
+                40 => "too many symbolic links",
+                _ => $"errno {errno}",
+            };
             throw new IOException(reason);
         }
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);

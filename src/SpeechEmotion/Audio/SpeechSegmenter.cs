@@ -15,13 +15,24 @@ public sealed class SpeechSegmenter
 {
     public const int FrameSamples = WavReader.TargetSampleRate / 100;
     private const int Slice = WavReader.TargetSampleRate; // input is taken a second at a time
-    private readonly int _max, _minSpeechFrames, _silence, _pad, _noiseFrames;
-    private readonly double _threshold, _floor;
+    private readonly int _max,
+        _minSpeechFrames,
+        _silence,
+        _pad,
+        _noiseFrames;
+    private readonly double _threshold,
+        _floor;
     private readonly float[] _buffer;
     private readonly (long Frame, double Db)[] _deque; // ring buffer: the noise window's candidates for its minimum
-    private int _dequeHead, _dequeCount, _count;
-    private long _bufferStart, _position, _frame;
-    private long _segStart = -1, _lastSpeechEnd, _lastEmittedEnd;
+    private int _dequeHead,
+        _dequeCount,
+        _count;
+    private long _bufferStart,
+        _position,
+        _frame;
+    private long _segStart = -1,
+        _lastSpeechEnd,
+        _lastEmittedEnd;
     private int _speechFrames;
 
     public SpeechSegmenter(SegmentOptions options)
@@ -52,7 +63,8 @@ public sealed class SpeechSegmenter
             samples16k[..n].CopyTo(_buffer.AsSpan(_count));
             _count += n;
             samples16k = samples16k[n..];
-            while (_position + FrameSamples <= _bufferStart + _count) Frame(closed);
+            while (_position + FrameSamples <= _bufferStart + _count)
+                Frame(closed);
             Trim();
         }
         return closed;
@@ -62,7 +74,8 @@ public sealed class SpeechSegmenter
     public IReadOnlyList<SpeechRegion> Flush()
     {
         var closed = new List<SpeechRegion>();
-        if (_segStart >= 0) Close(Math.Min(_lastSpeechEnd + _pad, _position), closed);
+        if (_segStart >= 0)
+            Close(Math.Min(_lastSpeechEnd + _pad, _position), closed);
         return closed;
     }
 
@@ -70,16 +83,19 @@ public sealed class SpeechSegmenter
     {
         var frame = _buffer.AsSpan((int)(_position - _bufferStart), FrameSamples);
         double energy = 0;
-        foreach (float v in frame) energy += (double)v * v;
+        foreach (float v in frame)
+            energy += (double)v * v;
         double db = 10 * Math.Log10(energy / FrameSamples + 1e-12);
         double noise = NoiseFloor(db);
         bool speech = db >= noise + _threshold && db >= _floor;
-        long start = _position, end = _position + FrameSamples;
+        long start = _position,
+            end = _position + FrameSamples;
         _position = end;
         _frame++;
         if (_segStart < 0)
         {
-            if (!speech) return;
+            if (!speech)
+                return;
             _segStart = Math.Max(Math.Max(start - _pad, _lastEmittedEnd), _bufferStart);
             _lastSpeechEnd = end;
             _speechFrames = 1;
@@ -90,7 +106,8 @@ public sealed class SpeechSegmenter
             _lastSpeechEnd = end;
             _speechFrames++;
         }
-        if (end - _lastSpeechEnd >= _silence) Close(Math.Min(_lastSpeechEnd + _pad, end), closed);
+        if (end - _lastSpeechEnd >= _silence)
+            Close(Math.Min(_lastSpeechEnd + _pad, end), closed);
         else if (end + FrameSamples - _segStart > _max)
         {
             // Cut a long stretch here and go on with a new segment at once.
@@ -102,7 +119,8 @@ public sealed class SpeechSegmenter
     /// <summary>Minimum of the trailing window by a monotonic deque: O(1) per frame.</summary>
     private double NoiseFloor(double db)
     {
-        while (_dequeCount > 0 && _deque[(_dequeHead + _dequeCount - 1) % _deque.Length].Db >= db) _dequeCount--;
+        while (_dequeCount > 0 && _deque[(_dequeHead + _dequeCount - 1) % _deque.Length].Db >= db)
+            _dequeCount--;
         _deque[(_dequeHead + _dequeCount) % _deque.Length] = (_frame, db);
         _dequeCount++;
         while (_deque[_dequeHead].Frame <= _frame - _noiseFrames)
@@ -116,8 +134,12 @@ public sealed class SpeechSegmenter
     private void Close(long end, List<SpeechRegion> closed)
     {
         if (_speechFrames >= Math.Max(1, _minSpeechFrames) && end > _segStart)
-            closed.Add(new SpeechRegion(_segStart, _buffer.AsSpan((int)(_segStart - _bufferStart),
-                (int)(end - _segStart)).ToArray()));
+            closed.Add(
+                new SpeechRegion(
+                    _segStart,
+                    _buffer.AsSpan((int)(_segStart - _bufferStart), (int)(end - _segStart)).ToArray()
+                )
+            );
         _lastEmittedEnd = end;
         _segStart = -1;
     }
@@ -128,7 +150,8 @@ public sealed class SpeechSegmenter
     {
         long keep = _segStart >= 0 ? _segStart : Math.Max(_bufferStart, _position - _pad);
         int drop = (int)(keep - _bufferStart);
-        if (drop <= 0) return;
+        if (drop <= 0)
+            return;
         _buffer.AsSpan(drop, _count - drop).CopyTo(_buffer);
         _count -= drop;
         _bufferStart = keep;

@@ -9,7 +9,8 @@ public static class SpeedPerturbation
 {
     public static float[] Apply(float[] samples, double factor)
     {
-        if (factor is < 0.5 or > 2) throw new ArgumentOutOfRangeException(nameof(factor), factor, "speed factors must be between 0.5 and 2");
+        if (factor is < 0.5 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "speed factors must be between 0.5 and 2");
         int rate = (int)Math.Round(WavReader.TargetSampleRate * factor);
         return rate == WavReader.TargetSampleRate ? samples : WavReader.Resample(samples, rate);
     }

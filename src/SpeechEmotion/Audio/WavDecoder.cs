@@ -28,8 +28,8 @@ public sealed class WavDecoder : IDisposable
         _name = name;
         (_format, _remaining) = ReadHeader();
         long frames = _remaining == long.MaxValue ? -1 : _remaining / _format.BlockAlign;
-        if (frames == 0) throw new AudioFormatException(name,
-            "zero samples: the data chunk holds less than one sample frame");
+        if (frames == 0)
+            throw new AudioFormatException(name, "zero samples: the data chunk holds less than one sample frame");
         Info = new WavInfo(name, _format.SampleRate, _format.Channels, _format.BitsPerSample, _format.IsFloat, frames);
         _buffer = new byte[Math.Max(1, 65536 / _format.BlockAlign) * _format.BlockAlign];
     }
@@ -43,24 +43,35 @@ public sealed class WavDecoder : IDisposable
         int frameBytes = _format.BlockAlign;
         long available = _remaining == long.MaxValue ? long.MaxValue : _remaining + _carry;
         int want = (int)Math.Min(Math.Min(mono.Length, _buffer.Length / frameBytes), available / frameBytes);
-        if (want <= 0) return 0;
+        if (want <= 0)
+            return 0;
         int have = _carry;
         // A file is read to fill the request; a pipe returns once a frame has arrived, so live audio is not held back.
         int enough = _stream.CanSeek ? want * frameBytes : frameBytes;
         while (have < enough)
         {
             int n = _stream.Read(_buffer, have, want * frameBytes - have);
-            if (n == 0) break;
+            if (n == 0)
+                break;
             have += n;
             _remaining -= n;
         }
         int frames = have / frameBytes;
-        if (frames == 0 && _stream.CanSeek) throw Truncated();
-        PcmDecoder.ToMono(_name, _buffer.AsSpan(0, frames * frameBytes), mono, _format.Channels, _format.BitsPerSample,
-            _format.IsFloat, _frame);
+        if (frames == 0 && _stream.CanSeek)
+            throw Truncated();
+        PcmDecoder.ToMono(
+            _name,
+            _buffer.AsSpan(0, frames * frameBytes),
+            mono,
+            _format.Channels,
+            _format.BitsPerSample,
+            _format.IsFloat,
+            _frame
+        );
         _carry = have - frames * frameBytes;
         _buffer.AsSpan(frames * frameBytes, _carry).CopyTo(_buffer);
-        if (frames < want && _stream.CanSeek) throw Truncated();
+        if (frames < want && _stream.CanSeek)
+            throw Truncated();
         _frame += frames;
         return frames;
     }
@@ -76,17 +87,20 @@ public sealed class WavDecoder : IDisposable
         if (got < 12)
         {
             string source = _stream.CanSeek ? "file" : "stream";
-            throw new AudioFormatException(_name,
-                $"truncated header: {source} has {got} bytes, a WAV header needs at least 44");
+            throw new AudioFormatException(
+                _name,
+                $"truncated header: {source} has {got} bytes, a WAV header needs at least 44"
+            );
         }
         bool rf64 = head[..4].SequenceEqual("RF64"u8);
         if (!head[..4].SequenceEqual("RIFF"u8) && !rf64)
             throw new AudioFormatException(_name, "not a RIFF/WAVE file (no 'RIFF' tag at offset 0)");
-        if (!head[8..12].SequenceEqual("WAVE"u8)) throw new AudioFormatException(_name,
-            "not a RIFF/WAVE file (no 'WAVE' form type at offset 8)");
+        if (!head[8..12].SequenceEqual("WAVE"u8))
+            throw new AudioFormatException(_name, "not a RIFF/WAVE file (no 'WAVE' form type at offset 8)");
 
         WavFormat? format = null;
-        long pos = 12, rf64DataSize = -1;
+        long pos = 12,
+            rf64DataSize = -1;
         Span<byte> chunk = stackalloc byte[8];
         Span<byte> body = stackalloc byte[64];
         while (ReadUpTo(chunk) == 8)
@@ -97,46 +111,60 @@ public sealed class WavDecoder : IDisposable
             long left = length - pos;
             if (id == "data")
             {
-                if (format is null) throw new AudioFormatException(_name, "data chunk comes before the fmt chunk");
+                if (format is null)
+                    throw new AudioFormatException(_name, "data chunk comes before the fmt chunk");
                 long declared = rf64 && size == StreamingSize && rf64DataSize >= 0 ? rf64DataSize : size;
                 bool toEnd = size == StreamingSize && !(rf64 && rf64DataSize >= 0);
-                if (declared == 0) throw new AudioFormatException(_name, "zero samples: the data chunk is empty");
-                if (toEnd) return (format, left);
+                if (declared == 0)
+                    throw new AudioFormatException(_name, "zero samples: the data chunk is empty");
+                if (toEnd)
+                    return (format, left);
                 if (declared > left)
-                    throw new AudioFormatException(_name,
-                        $"truncated data: data chunk declares {declared} bytes but only {left} remain");
+                    throw new AudioFormatException(
+                        _name,
+                        $"truncated data: data chunk declares {declared} bytes but only {left} remain"
+                    );
                 return (format, declared);
             }
-            if (size > left) throw new AudioFormatException(_name, id == "fmt "
-                ? "truncated header: fmt chunk runs past the end of the file"
-                : $"truncated header: '{id.Trim()}' chunk runs past the end of the file");
+            if (size > left)
+                throw new AudioFormatException(
+                    _name,
+                    id == "fmt "
+                        ? "truncated header: fmt chunk runs past the end of the file"
+                        : $"truncated header: '{id.Trim()}' chunk runs past the end of the file"
+                );
             int taken = (int)Math.Min(size, body.Length);
-            if (ReadUpTo(body[..taken]) < taken) throw new AudioFormatException(_name,
-                $"truncated header: '{id.Trim()}' chunk is cut short");
+            if (ReadUpTo(body[..taken]) < taken)
+                throw new AudioFormatException(_name, $"truncated header: '{id.Trim()}' chunk is cut short");
             if (id == "fmt ")
             {
-                if (format is not null) throw new AudioFormatException(_name,
-                    $"a second fmt chunk at byte {pos - 8} (a WAV has one)");
-                if (size < 16) throw new AudioFormatException(_name, $"fmt chunk is {size} bytes, needs at least 16");
+                if (format is not null)
+                    throw new AudioFormatException(_name, $"a second fmt chunk at byte {pos - 8} (a WAV has one)");
+                if (size < 16)
+                    throw new AudioFormatException(_name, $"fmt chunk is {size} bytes, needs at least 16");
                 format = WavFormat.Parse(_name, body[..taken]);
             }
             else if (id == "ds64" && rf64 && size >= 16)
             {
                 rf64DataSize = BinaryPrimitives.ReadInt64LittleEndian(body[8..]);
-                if (rf64DataSize < 0) throw new AudioFormatException(_name, "ds64 chunk declares a negative data size");
+                if (rf64DataSize < 0)
+                    throw new AudioFormatException(_name, "ds64 chunk declares a negative data size");
             }
             Skip(size - taken + (size & 1)); // chunks are word aligned
             pos += size + (size & 1);
         }
-        throw new AudioFormatException(_name,
-            format is not null ? "truncated: no data chunk found" : "truncated header: no fmt chunk found");
+        throw new AudioFormatException(
+            _name,
+            format is not null ? "truncated: no data chunk found" : "truncated header: no fmt chunk found"
+        );
     }
 
     private int ReadUpTo(Span<byte> buffer) => _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
 
     private void Skip(long bytes)
     {
-        if (bytes == 0) return;
+        if (bytes == 0)
+            return;
         if (_stream.CanSeek)
         {
             _stream.Seek(bytes, SeekOrigin.Current);
@@ -146,13 +174,15 @@ public sealed class WavDecoder : IDisposable
         while (bytes > 0)
         {
             int n = _stream.Read(scratch, 0, (int)Math.Min(bytes, scratch.Length));
-            if (n == 0) return;
+            if (n == 0)
+                return;
             bytes -= n;
         }
     }
 
     public void Dispose()
     {
-        if (!_leaveOpen) _stream.Dispose();
+        if (!_leaveOpen)
+            _stream.Dispose();
     }
 }

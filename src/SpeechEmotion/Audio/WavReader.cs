@@ -1,8 +1,14 @@
 namespace SpeechEmotion.Audio;
 
 /// <summary>Header facts of a WAV file, read without decoding the samples.</summary>
-public sealed record WavInfo(string Path, int SampleRate, int Channels, int BitsPerSample, bool IsFloat,
-    long SampleFrames)
+public sealed record WavInfo(
+    string Path,
+    int SampleRate,
+    int Channels,
+    int BitsPerSample,
+    bool IsFloat,
+    long SampleFrames
+)
 {
     public double DurationSeconds => (double)SampleFrames / SampleRate;
 }

@@ -17,7 +17,15 @@ public sealed class PaperSetup : IDisposable
         Model = new SerModel<float>(backend, Config, seed: 1);
         Adam = new AdamOptimizer<float>(backend, Model.Parameters, new AdamSettings());
         var random = new Random(2);
-        var data = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, frames * Config.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var data = Enumerable
+            .Range(0, batch)
+            .Select(_ =>
+                Enumerable
+                    .Range(0, frames * Config.InputSize)
+                    .Select(_ => (float)(random.NextDouble() * 2 - 1))
+                    .ToArray()
+            )
+            .ToArray();
         var padded = PaddedBatch.From(data, Config.InputSize);
         Input = backend.Allocate(batch, frames, Config.InputSize);
         backend.Upload(padded.Features, Input);

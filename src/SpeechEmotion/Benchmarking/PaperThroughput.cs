@@ -17,8 +17,11 @@ public static class PaperThroughput
 {
     public const int ClipSamples = 3 * Spectrogram.SampleRate;
 
-    public static IEnumerable<(int Batch, double UtterancesPerSecond)> Run(Func<IBackend<float>> open,
-        IReadOnlyList<int> batches, int utterances)
+    public static IEnumerable<(int Batch, double UtterancesPerSecond)> Run(
+        Func<IBackend<float>> open,
+        IReadOnlyList<int> batches,
+        int utterances
+    )
     {
         using var backend = open();
         var config = new ModelConfig();
@@ -31,30 +34,48 @@ public static class PaperThroughput
             int rounds = Math.Max(1, (utterances + batch - 1) / batch);
             Recognize(model, ws, normalizer, clips, batch); // warm-up: JIT, kernel compilation, workspace growth
             var watch = Stopwatch.StartNew();
-            for (int r = 0; r < rounds; r++) Recognize(model, ws, normalizer, clips, batch);
+            for (int r = 0; r < rounds; r++)
+                Recognize(model, ws, normalizer, clips, batch);
             yield return (batch, rounds * batch / watch.Elapsed.TotalSeconds);
         }
     }
 
     /// <summary>One batch of clips from samples to probabilities (features of the batch in parallel).</summary>
-    private static float[][] Recognize(SerModel<float> model, Workspace<float> ws, FeatureNormalizer normalizer,
-        float[][] clips, int batch)
+    private static float[][] Recognize(
+        SerModel<float> model,
+        Workspace<float> ws,
+        FeatureNormalizer normalizer,
+        float[][] clips,
+        int batch
+    )
     {
         var features = new float[batch][];
-        Parallel.For(0, batch, i =>
-        {
-            features[i] = FrontEnd.Paper.Compute(clips[i % clips.Length]);
-            normalizer.Apply(features[i]);
-        });
-        return Predictor.Outputs(model, ws, PaddedBatch.From(features, model.Config.InputSize))
-            .Select(logits => Predictor.Softmax(logits)).ToArray();
+        Parallel.For(
+            0,
+            batch,
+            i =>
+            {
+                features[i] = FrontEnd.Paper.Compute(clips[i % clips.Length]);
+                normalizer.Apply(features[i]);
+            }
+        );
+        return Predictor
+            .Outputs(model, ws, PaddedBatch.From(features, model.Config.InputSize))
+            .Select(logits => Predictor.Softmax(logits))
+            .ToArray();
     }
 
     private static float[] Clip(int seed)
     {
         var random = new Random(seed);
         double hz = 120 + 40 * seed;
-        return Enumerable.Range(0, ClipSamples).Select(n => (float)(0.3 * Math.Sin(2 * Math.PI * hz * n /
-            Spectrogram.SampleRate) + 0.05 * (random.NextDouble() - 0.5))).ToArray();
+        return Enumerable
+            .Range(0, ClipSamples)
+            .Select(n =>
+                (float)(
+                    0.3 * Math.Sin(2 * Math.PI * hz * n / Spectrogram.SampleRate) + 0.05 * (random.NextDouble() - 0.5)
+                )
+            )
+            .ToArray();
     }
 }

@@ -1,10 +1,17 @@
 namespace SpeechEmotion.Corpora;
 
-/// <summary>A labelled corpus: its utterances, the label set in a fixed order, and the problems met while loading.</summary>
-public sealed record Corpus(string Name, string Root, IReadOnlyList<string> Labels, IReadOnlyList<Utterance> Utterances,
-    IReadOnlyList<CorpusProblem> Problems)
+/// <summary>A labelled corpus: its utterances, the label set in a fixed order, and the problems met while
+/// loading.</summary>
+public sealed record Corpus(
+    string Name,
+    string Root,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<Utterance> Utterances,
+    IReadOnlyList<CorpusProblem> Problems
+)
 {
-    public IReadOnlyList<string> Speakers => Utterances.Select(u => u.Speaker).Distinct().Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Speakers =>
+        Utterances.Select(u => u.Speaker).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Several corpora as one, for training on all of them: labels merged by name (the first corpus's order, then
@@ -14,25 +21,37 @@ public sealed record Corpus(string Name, string Root, IReadOnlyList<string> Labe
     /// </summary>
     public static Corpus Merge(IReadOnlyList<Corpus> corpora)
     {
-        if (corpora.Count == 0) throw new ArgumentException("no corpora to merge");
-        if (corpora.Count == 1) return corpora[0];
+        if (corpora.Count == 0)
+            throw new ArgumentException("no corpora to merge");
+        if (corpora.Count == 1)
+            return corpora[0];
         var names = new List<string>();
         foreach (var c in corpora)
         {
             string name = c.Name;
-            for (int k = 2; names.Contains(name); k++) name = $"{c.Name}-{k}";
+            for (int k = 2; names.Contains(name); k++)
+                name = $"{c.Name}-{k}";
             names.Add(name);
         }
-        var twice = corpora.SelectMany(c => c.Utterances.Select(u => Path.GetFullPath(u.Path)))
-            .GroupBy(p => p).FirstOrDefault(g => g.Count() > 1);
+        var twice = corpora
+            .SelectMany(c => c.Utterances.Select(u => Path.GetFullPath(u.Path)))
+            .GroupBy(p => p)
+            .FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
-            throw new InvalidDataException($"{twice.Key} is in two of the corpora: it would leak across " +
-                                           "speaker-grouped folds");
+            throw new InvalidDataException(
+                $"{twice.Key} is in two of the corpora: it would leak across " + "speaker-grouped folds"
+            );
         var labels = corpora.SelectMany(c => c.Labels).Distinct().ToList();
-        var utterances = corpora.SelectMany((c, i) =>
-            c.Utterances.Select(u => u with { Speaker = $"{names[i]}/{u.Speaker}" })).ToList();
-        return new Corpus(string.Join("+", names), corpora[0].Root, labels, utterances,
-            corpora.SelectMany(c => c.Problems).ToList());
+        var utterances = corpora
+            .SelectMany((c, i) => c.Utterances.Select(u => u with { Speaker = $"{names[i]}/{u.Speaker}" }))
+            .ToList();
+        return new Corpus(
+            string.Join("+", names),
+            corpora[0].Root,
+            labels,
+            utterances,
+            corpora.SelectMany(c => c.Problems).ToList()
+        );
     }
 
     /// <summary>Only the utterances of <paramref name="labels"/>, which become the label set in that order (e.g.
@@ -41,11 +60,14 @@ public sealed record Corpus(string Name, string Root, IReadOnlyList<string> Labe
     {
         var missing = labels.Where(l => !Utterances.Any(u => u.Label == l)).ToList();
         if (missing.Count > 0)
-            throw new ArgumentException($"corpus {Name} has no utterance labelled {string.Join(", ", missing)} " +
-                                        $"(its labels: {string.Join(", ", Labels)})");
+            throw new ArgumentException(
+                $"corpus {Name} has no utterance labelled {string.Join(", ", missing)} "
+                    + $"(its labels: {string.Join(", ", Labels)})"
+            );
         return this with
         {
-            Labels = labels.ToList(), Utterances = Utterances.Where(u => labels.Contains(u.Label)).ToList(),
+            Labels = labels.ToList(),
+            Utterances = Utterances.Where(u => labels.Contains(u.Label)).ToList(),
         };
     }
 
@@ -61,13 +83,20 @@ public sealed record Corpus(string Name, string Root, IReadOnlyList<string> Labe
 
     public int LabelIndex(string label)
     {
-        for (int i = 0; i < Labels.Count; i++) if (Labels[i] == label) return i;
+        for (int i = 0; i < Labels.Count; i++)
+            if (Labels[i] == label)
+                return i;
         throw new KeyNotFoundException($"label '{label}' is not in corpus {Name}");
     }
 }
 
 /// <summary>Which loader reads a folder.</summary>
-public enum CorpusFormat { EmoDb, Iemocap, Csv }
+public enum CorpusFormat
+{
+    EmoDb,
+    Iemocap,
+    Csv,
+}
 
 /// <summary>Collects utterances and problems for a loader; in strict mode the first problem throws.</summary>
 internal sealed class CorpusBuilder(bool strict)
@@ -78,7 +107,8 @@ internal sealed class CorpusBuilder(bool strict)
     public void Problem(string path, string reason)
     {
         var problem = new CorpusProblem(path, reason);
-        if (strict) throw new CorpusException(problem);
+        if (strict)
+            throw new CorpusException(problem);
         Problems.Add(problem);
     }
 

@@ -1,6 +1,7 @@
 namespace SpeechEmotion.Corpora;
 
-/// <summary>Picks the loader for a path: a .csv file is a manifest, a folder with Session* is IEMOCAP, else Emo-DB.</summary>
+/// <summary>Picks the loader for a path: a .csv file is a manifest, a folder with Session* is IEMOCAP, else
+/// Emo-DB.</summary>
 public static class CorpusLoader
 {
     public static CorpusFormat Detect(string path) =>
@@ -8,7 +9,12 @@ public static class CorpusLoader
         : Directory.Exists(path) && Directory.EnumerateDirectories(path, "Session*").Any() ? CorpusFormat.Iemocap
         : CorpusFormat.EmoDb;
 
-    public static Corpus Load(string path, CorpusFormat? format = null, bool strict = false, bool improvisedOnly = false) =>
+    public static Corpus Load(
+        string path,
+        CorpusFormat? format = null,
+        bool strict = false,
+        bool improvisedOnly = false
+    ) =>
         (format ?? Detect(path)) switch
         {
             CorpusFormat.Csv => CsvCorpus.Load(path, strict: strict),

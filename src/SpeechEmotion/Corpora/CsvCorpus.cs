@@ -11,7 +11,8 @@ public static class CsvCorpus
 {
     public static Corpus Load(string csvPath, IReadOnlyList<string>? labels = null, bool strict = false)
     {
-        if (!File.Exists(csvPath)) throw new FileNotFoundException($"{csvPath}: manifest not found", csvPath);
+        if (!File.Exists(csvPath))
+            throw new FileNotFoundException($"{csvPath}: manifest not found", csvPath);
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
         var builder = new CorpusBuilder(strict);
         var seen = labels?.ToList() ?? [];
@@ -19,9 +20,11 @@ public static class CsvCorpus
         var lines = File.ReadAllLines(csvPath);
         for (int i = 0; i < lines.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            if (string.IsNullOrWhiteSpace(lines[i]))
+                continue;
             var fields = SplitLine(lines[i]);
-            if (i == 0 && fields[0].Equals("path", StringComparison.OrdinalIgnoreCase)) continue;
+            if (i == 0 && fields[0].Equals("path", StringComparison.OrdinalIgnoreCase))
+                continue;
             string where = $"{csvPath}:{i + 1}";
             if (fields.Count is < 3 or > 4 || fields.Take(3).Any(string.IsNullOrWhiteSpace))
             {
@@ -29,13 +32,15 @@ public static class CsvCorpus
                 continue;
             }
             string path = Path.GetFullPath(Path.Combine(baseDir, fields[0]));
-            string label = fields[1], speaker = fields[2];
+            string label = fields[1],
+                speaker = fields[2];
             if (rows.TryGetValue(path, out var first))
             {
                 if (first.Speaker != speaker)
                     throw new InvalidDataException(
-                        $"{path} is listed under speaker '{first.Speaker}' (line {first.Line}) " +
-                        $"and '{speaker}' (line {i + 1}): it would leak across speaker-grouped folds");
+                        $"{path} is listed under speaker '{first.Speaker}' (line {first.Line}) "
+                            + $"and '{speaker}' (line {i + 1}): it would leak across speaker-grouped folds"
+                    );
                 builder.Problem(path, $"listed twice (lines {first.Line} and {i + 1}); the later row is skipped");
                 continue;
             }
@@ -45,14 +50,17 @@ public static class CsvCorpus
                 builder.Problem(path, $"unknown label '{label}' (line {i + 1})");
                 continue;
             }
-            if (builder.Add(new Utterance(path, label, speaker,
-                fields.Count == 4 && fields[3].Length > 0 ? fields[3] : null))
-                && !seen.Contains(label))
+            if (
+                builder.Add(
+                    new Utterance(path, label, speaker, fields.Count == 4 && fields[3].Length > 0 ? fields[3] : null)
+                ) && !seen.Contains(label)
+            )
                 seen.Add(label);
         }
         // A corpus's manifest.csv is named after its folder (ased/manifest.csv: "ased").
         string name = Path.GetFileNameWithoutExtension(csvPath);
-        if (name.Equals("manifest", StringComparison.OrdinalIgnoreCase)) name = Path.GetFileName(baseDir);
+        if (name.Equals("manifest", StringComparison.OrdinalIgnoreCase))
+            name = Path.GetFileName(baseDir);
         return new Corpus(name, baseDir, seen, builder.Utterances, builder.Problems);
     }
 
@@ -67,13 +75,25 @@ public static class CsvCorpus
             char c = line[i];
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                    quoted = false;
+                else
+                    field.Append(c);
             }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(field.ToString().Trim()); field.Clear(); }
-            else field.Append(c);
+            else if (c == '"')
+                quoted = true;
+            else if (c == ',')
+            {
+                fields.Add(field.ToString().Trim());
+                field.Clear();
+            }
+            else
+                field.Append(c);
         }
         fields.Add(field.ToString().Trim());
         return fields;

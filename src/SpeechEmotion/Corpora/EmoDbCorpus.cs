@@ -9,27 +9,45 @@ public static class EmoDbCorpus
     /// <summary>German initials → emotion names, in the order used for class indices.</summary>
     public static readonly IReadOnlyList<(char Code, string Label)> Emotions =
     [
-        ('W', "anger"), ('L', "boredom"), ('E', "disgust"), ('A', "fear"), ('F', "happiness"), ('T', "sadness"), ('N', "neutral"),
+        ('W', "anger"),
+        ('L', "boredom"),
+        ('E', "disgust"),
+        ('A', "fear"),
+        ('F', "happiness"),
+        ('T', "sadness"),
+        ('N', "neutral"),
     ];
 
     public static Corpus Load(string root, bool strict = false)
     {
         string dir = Directory.Exists(Path.Combine(root, "wav")) ? Path.Combine(root, "wav") : root;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{root}: Emo-DB folder not found");
+        if (!Directory.Exists(dir))
+            throw new DirectoryNotFoundException($"{root}: Emo-DB folder not found");
         var builder = new CorpusBuilder(strict);
-        foreach (var path in Directory.EnumerateFiles(dir).Where(p => p.EndsWith(".wav", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+        foreach (
+            var path in Directory
+                .EnumerateFiles(dir)
+                .Where(p => p.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+        )
         {
             string name = Path.GetFileNameWithoutExtension(path);
             if (name.Length < 6 || SpeakerOf(name) is not { } speaker)
             {
-                builder.Problem(path, "name does not follow the Emo-DB pattern SSTTTEV (speaker, text, emotion, version)");
+                builder.Problem(
+                    path,
+                    "name does not follow the Emo-DB pattern SSTTTEV (speaker, text, emotion, version)"
+                );
                 continue;
             }
             char code = name[5];
             int index = Emotions.ToList().FindIndex(e => e.Code == code);
             if (index < 0)
             {
-                builder.Problem(path, $"unknown emotion letter '{code}' (expected one of {string.Concat(Emotions.Select(e => e.Code))})");
+                builder.Problem(
+                    path,
+                    $"unknown emotion letter '{code}' (expected one of {string.Concat(Emotions.Select(e => e.Code))})"
+                );
                 continue;
             }
             builder.Add(new Utterance(path, Emotions[index].Label, speaker));

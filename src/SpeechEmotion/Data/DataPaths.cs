@@ -13,7 +13,8 @@ public static class DataPaths
         get
         {
             var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
+            if (!string.IsNullOrWhiteSpace(env))
+                return Path.GetFullPath(env);
             var repo = RepositoryRoot();
             return Path.GetFullPath(Path.Combine(repo ?? Directory.GetCurrentDirectory(), "..", "shared", "data"));
         }
@@ -21,13 +22,15 @@ public static class DataPaths
 
     public static string EmoDb => Path.Combine(Root, "emodb");
 
-    /// <summary>The folder holding SpeechEmotion.Native.sln above the running program or the working directory.</summary>
+    /// <summary>The folder holding SpeechEmotion.Native.sln above the running program or the working
+    /// directory.</summary>
     public static string? RepositoryRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SpeechEmotion.Native.sln"))) return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "SpeechEmotion.Native.sln")))
+                    return dir.FullName;
         }
         return null;
     }

@@ -14,20 +14,27 @@ public static class EmoDbDownload
 
     public static IReadOnlyDictionary<string, string> ExpectedSums()
     {
-        using var stream = typeof(EmoDbDownload).Assembly.GetManifestResourceStream("emodb.sha256")
+        using var stream =
+            typeof(EmoDbDownload).Assembly.GetManifestResourceStream("emodb.sha256")
             ?? throw new InvalidOperationException("emodb.sha256 is not embedded");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split("  ", 2)).ToDictionary(p => p[1].Trim(), p => p[0]);
+        return reader
+            .ReadToEnd()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split("  ", 2))
+            .ToDictionary(p => p[1].Trim(), p => p[0]);
     }
 
     /// <summary>Caps on what one run reads: the archive (the official one is about 40 MB) and each WAV entry (the
     /// largest Emo-DB file is under 1 MB), checked while streaming, never trusted from a header.</summary>
     public sealed record Limits(long ArchiveBytes = 200_000_000, long EntryBytes = 8_000_000);
 
-    public static Task<int> RunAsync(string url, string targetDir, HttpClient? client = null,
-        CancellationToken cancel = default) =>
-        RunAsync(url, targetDir, new Limits(), client, cancel);
+    public static Task<int> RunAsync(
+        string url,
+        string targetDir,
+        HttpClient? client = null,
+        CancellationToken cancel = default
+    ) => RunAsync(url, targetDir, new Limits(), client, cancel);
 
     /// <summary>
     /// Downloads <paramref name="url"/> (http, https, file:// or a local archive path) into a staging file inside
@@ -35,8 +42,13 @@ public static class EmoDbDownload
     /// DIR/wav. Files already in DIR/wav are never deleted: an identical one is kept, a different one with an Emo-DB
     /// name is an error. Leftovers of an interrupted run (staging of a process that no longer exists) go first.
     /// </summary>
-    public static async Task<int> RunAsync(string url, string targetDir, Limits limits, HttpClient? client = null,
-        CancellationToken cancel = default)
+    public static async Task<int> RunAsync(
+        string url,
+        string targetDir,
+        Limits limits,
+        HttpClient? client = null,
+        CancellationToken cancel = default
+    )
     {
         var expected = ExpectedSums();
         Directory.CreateDirectory(targetDir);
@@ -46,24 +58,34 @@ public static class EmoDbDownload
         try
         {
             string zipPath = Path.Combine(staging, "archive.zip");
-            await using (var file = File.Create(zipPath)) await Fetch(url, targetDir, file, limits.ArchiveBytes,
-                client, cancel);
+            await using (var file = File.Create(zipPath))
+                await Fetch(url, targetDir, file, limits.ArchiveBytes, client, cancel);
             return Unpack(zipPath, staging, targetDir, expected, limits.EntryBytes);
         }
         finally
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
         }
     }
 
-    private static async Task Fetch(string url, string targetDir, Stream file, long cap, HttpClient? client,
-        CancellationToken cancel)
+    private static async Task Fetch(
+        string url,
+        string targetDir,
+        Stream file,
+        long cap,
+        HttpClient? client,
+        CancellationToken cancel
+    )
     {
-        string? local = url.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(url).LocalPath
-            : !url.Contains("://", StringComparison.Ordinal) ? url : null;
+        string? local =
+            url.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(url).LocalPath
+            : !url.Contains("://", StringComparison.Ordinal) ? url
+            : null;
         if (local is not null)
         {
-            if (!File.Exists(local)) throw new FileNotFoundException($"no archive at {local}");
+            if (!File.Exists(local))
+                throw new FileNotFoundException($"no archive at {local}");
             await using var source = File.OpenRead(local);
             await CopyCapped(source, file, cap, local, cancel);
             return;
@@ -78,14 +100,18 @@ public static class EmoDbDownload
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            throw new IOException($"could not download {url}: {e.Message}. If this machine is offline, " +
-                "download the archive " +
-                $"elsewhere and pass its path (or a file:// URL) as setting Url, or unpack its wav/ folder into " +
-                $"{Path.Combine(targetDir, "wav")}.", e);
+            throw new IOException(
+                $"could not download {url}: {e.Message}. If this machine is offline, "
+                    + "download the archive "
+                    + $"elsewhere and pass its path (or a file:// URL) as setting Url, or unpack its wav/ folder into "
+                    + $"{Path.Combine(targetDir, "wav")}.",
+                e
+            );
         }
         finally
         {
-            if (client is null) http.Dispose();
+            if (client is null)
+                http.Dispose();
         }
     }
 
@@ -103,23 +129,34 @@ public static class EmoDbDownload
         }
     }
 
-    private static int Unpack(string zipPath, string staging, string targetDir,
+    private static int Unpack(
+        string zipPath,
+        string staging,
+        string targetDir,
         IReadOnlyDictionary<string, string> expected,
-        long entryCap)
+        long entryCap
+    )
     {
         ZipArchive zip;
-        try { zip = ZipFile.OpenRead(zipPath); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"the downloaded file is not a zip archive: {e.Message}", e); }
+        try
+        {
+            zip = ZipFile.OpenRead(zipPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"the downloaded file is not a zip archive: {e.Message}", e);
+        }
         using (zip)
         {
             var wavs = new Dictionary<string, ZipArchiveEntry>();
             foreach (var e in zip.Entries)
-                if (e.FullName.Replace('\\', '/').Split('/') is [.., "wav",
-                    var name] && expected.ContainsKey(name)) wavs[name] = e;
+                if (e.FullName.Replace('\\', '/').Split('/') is [.., "wav", var name] && expected.ContainsKey(name))
+                    wavs[name] = e;
             var missing = expected.Keys.Where(n => !wavs.ContainsKey(n)).ToList();
             if (missing.Count > 0)
                 throw new InvalidDataException(
-                    $"the archive lacks {missing.Count} of {expected.Count} Emo-DB files (first: {missing[0]})");
+                    $"the archive lacks {missing.Count} of {expected.Count} Emo-DB files (first: {missing[0]})"
+                );
             string files = Path.Combine(staging, "wav");
             Directory.CreateDirectory(files);
             var bad = new List<string>();
@@ -140,7 +177,8 @@ public static class EmoDbDownload
                     output.Write(buffer, 0, n);
                 }
                 string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-                if (!actual.Equals(sum, StringComparison.Ordinal)) bad.Add(name);
+                if (!actual.Equals(sum, StringComparison.Ordinal))
+                    bad.Add(name);
             }
             if (bad.Count > 0)
             {
@@ -156,21 +194,28 @@ public static class EmoDbDownload
     private static int Install(string verified, string wavDir, IReadOnlyDictionary<string, string> expected)
     {
         Directory.CreateDirectory(wavDir);
-        var clashes = expected.Where(e =>
-        {
-            string existing = Path.Combine(wavDir, e.Key);
-            if (!File.Exists(existing)) return false;
-            using var stream = File.OpenRead(existing);
-            return !Convert.ToHexStringLower(SHA256.HashData(stream)).Equals(e.Value, StringComparison.Ordinal);
-        }).Select(e => e.Key).ToList();
+        var clashes = expected
+            .Where(e =>
+            {
+                string existing = Path.Combine(wavDir, e.Key);
+                if (!File.Exists(existing))
+                    return false;
+                using var stream = File.OpenRead(existing);
+                return !Convert.ToHexStringLower(SHA256.HashData(stream)).Equals(e.Value, StringComparison.Ordinal);
+            })
+            .Select(e => e.Key)
+            .ToList();
         if (clashes.Count > 0)
-            throw new IOException($"{wavDir} already holds {clashes.Count} file(s) with Emo-DB names " +
-                "but other contents " +
-                $"(first: {clashes[0]}); move them away and run again (nothing was changed)");
+            throw new IOException(
+                $"{wavDir} already holds {clashes.Count} file(s) with Emo-DB names "
+                    + "but other contents "
+                    + $"(first: {clashes[0]}); move them away and run again (nothing was changed)"
+            );
         foreach (var name in expected.Keys)
         {
             string target = Path.Combine(wavDir, name);
-            if (!File.Exists(target)) File.Move(Path.Combine(verified, name), target);
+            if (!File.Exists(target))
+                File.Move(Path.Combine(verified, name), target);
         }
         return expected.Count;
     }
@@ -180,15 +225,20 @@ public static class EmoDbDownload
     {
         foreach (var dir in Directory.GetDirectories(targetDir, ".download-*"))
         {
-            if (!int.TryParse(Path.GetFileName(dir)[".download-".Length..], out int pid) || Alive(pid)) continue;
-            try { Directory.Delete(dir, recursive: true); }
+            if (!int.TryParse(Path.GetFileName(dir)[".download-".Length..], out int pid) || Alive(pid))
+                continue;
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
             catch (IOException) { }
         }
     }
 
     private static bool Alive(int pid)
     {
-        if (pid == Environment.ProcessId) return false;
+        if (pid == Environment.ProcessId)
+            return false;
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);

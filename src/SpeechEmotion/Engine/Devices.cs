@@ -18,8 +18,17 @@ public static class Devices
 
     /// <summary>The device names this build knows, for help text: "auto | cpu" and whatever backends
     /// registered.</summary>
-    public static string Help => string.Join(" | ", ["auto", "cpu", .. Providers.Keys.Order(StringComparer.Ordinal)
-        .SelectMany(k => k == "cuda" ? new[] { "cuda", "cuda:N" } : [k])]);
+    public static string Help =>
+        string.Join(
+            " | ",
+            [
+                "auto",
+                "cpu",
+                .. Providers
+                    .Keys.Order(StringComparer.Ordinal)
+                    .SelectMany(k => k == "cuda" ? new[] { "cuda", "cuda:N" } : [k]),
+            ]
+        );
 
     /// <summary>Throws <see cref="ArgumentException"/> for a name that no registered backend handles.</summary>
     public static void Check(string device)
@@ -35,7 +44,8 @@ public static class Devices
     public static IBackend<float> Open(string device, int? cpuThreads = null)
     {
         var backend = OpenOrCpu(device, cpuThreads, out string? fallback);
-        if (fallback is null) return backend;
+        if (fallback is null)
+            return backend;
         backend.Dispose();
         throw new ArgumentException(fallback);
     }
@@ -45,9 +55,12 @@ public static class Devices
     public static IBackend<float> OpenOrCpu(string device, int? cpuThreads, out string? fallback)
     {
         fallback = null;
-        if (device == "cpu") return new CpuBackend<float>(cpuThreads);
-        var names = device == "auto" ? Providers.Keys.Where(k =>
-            k.StartsWith("cuda", StringComparison.Ordinal)).ToList() : [device];
+        if (device == "cpu")
+            return new CpuBackend<float>(cpuThreads);
+        var names =
+            device == "auto"
+                ? Providers.Keys.Where(k => k.StartsWith("cuda", StringComparison.Ordinal)).ToList()
+                : [device];
         foreach (var name in names)
         {
             string family = name.Split(':')[0];
@@ -65,7 +78,8 @@ public static class Devices
                 fallback = $"device '{name}' did not open: {e.Message}";
             }
         }
-        if (device == "auto") fallback = null; // no accelerator is the normal case for auto
+        if (device == "auto")
+            fallback = null; // no accelerator is the normal case for auto
         return new CpuBackend<float>(cpuThreads);
     }
 }

@@ -6,5 +6,15 @@ namespace SpeechEmotion.Engine;
 /// [Column, Column+H). Gates [B,T,4H] caches r, z, n and W_hn·h + b_hn; Hprev [B,T,H] the state each step started
 /// from. Backward fills DGi [B,T,3H] (gradient of the input pre-activations) and DGh [B,T,3H] (of W_hh·h + b_hh).
 /// </summary>
-public sealed record GruDirection<T>(bool Reverse, int Column, Tensor<T> Gi, Tensor<T> Whh, Tensor<T> Bhh, Tensor<T> Gates, Tensor<T> Hprev,
-    Tensor<T>? DGi = null, Tensor<T>? DGh = null) where T : unmanaged;
+public sealed record GruDirection<T>(
+    bool Reverse,
+    int Column,
+    Tensor<T> Gi,
+    Tensor<T> Whh,
+    Tensor<T> Bhh,
+    Tensor<T> Gates,
+    Tensor<T> Hprev,
+    Tensor<T>? DGi = null,
+    Tensor<T>? DGh = null
+)
+    where T : unmanaged;

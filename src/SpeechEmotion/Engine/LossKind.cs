@@ -5,4 +5,8 @@ namespace SpeechEmotion.Engine;
 /// CrossEntropy: mean of −log softmax(logits)[target]. With class weights w, each utterance counts w[target] and the
 /// mean divides by Σ w[target] (as PyTorch's weighted CrossEntropyLoss).
 /// </summary>
-public enum LossKind { L1, CrossEntropy }
+public enum LossKind
+{
+    L1,
+    CrossEntropy,
+}

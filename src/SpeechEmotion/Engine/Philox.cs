@@ -10,16 +10,25 @@ namespace SpeechEmotion.Engine;
 /// </summary>
 public static class Philox
 {
-    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    private const uint M0 = 0xD2511F53,
+        M1 = 0xCD9E8D57,
+        W0 = 0x9E3779B9,
+        W1 = 0xBB67AE85;
 
     /// <summary>Element <paramref name="index"/> of the stream: word (index mod 4) of the block at counter (index / 4),
     /// so one 10-round block serves four consecutive elements.</summary>
     public static uint Next(ulong seed, ulong step, uint stream, uint index)
     {
-        uint c0 = index >> 2, c1 = 0, c2 = (uint)step, c3 = stream ^ (uint)(step >> 32) * 0x85EBCA6Bu;
+        uint c0 = index >> 2,
+            c1 = 0,
+            c2 = (uint)step,
+            c3 = stream ^ (uint)(step >> 32) * 0x85EBCA6Bu;
         Block(ref c0, ref c1, ref c2, ref c3, (uint)seed, (uint)(seed >> 32));
         uint word = index & 3;
-        return word == 0 ? c0 : word == 1 ? c1 : word == 2 ? c2 : c3;
+        return word == 0 ? c0
+            : word == 1 ? c1
+            : word == 2 ? c2
+            : c3;
     }
 
     /// <summary>The ten Philox rounds on counter (c0..c3) with key (k0, k1); the result replaces the counter.</summary>
@@ -50,25 +59,47 @@ public static class Philox
     {
         var mask = new MaskWriter(spec);
         int k = 0;
-        for (; k < keep.Length && ((firstIndex + k) & 3) != 0; k++) keep[k] = Keep(spec, firstIndex + k);
+        for (; k < keep.Length && ((firstIndex + k) & 3) != 0; k++)
+            keep[k] = Keep(spec, firstIndex + k);
         if (Avx2.IsSupported)
-            for (; k + 32 <= keep.Length; k += 32) mask.ThirtyTwo((uint)(firstIndex + k) >> 2, keep.Slice(k, 32));
-        for (; k + 16 <= keep.Length; k += 16) mask.Sixteen((uint)(firstIndex + k) >> 2, keep.Slice(k, 16));
-        for (; k < keep.Length; k++) keep[k] = Keep(spec, firstIndex + k);
+            for (; k + 32 <= keep.Length; k += 32)
+                mask.ThirtyTwo((uint)(firstIndex + k) >> 2, keep.Slice(k, 32));
+        for (; k + 16 <= keep.Length; k += 16)
+            mask.Sixteen((uint)(firstIndex + k) >> 2, keep.Slice(k, 16));
+        for (; k < keep.Length; k++)
+            keep[k] = Keep(spec, firstIndex + k);
     }
 
     private readonly struct MaskWriter(in DropoutSpec spec)
     {
-        private readonly uint _k0 = (uint)spec.Seed, _k1 = (uint)(spec.Seed >> 32), _c2 = (uint)spec.Step,
+        private readonly uint _k0 = (uint)spec.Seed,
+            _k1 = (uint)(spec.Seed >> 32),
+            _c2 = (uint)spec.Step,
             _c3 = spec.Stream ^ (uint)(spec.Step >> 32) * 0x85EBCA6Bu;
-        private readonly float _p = spec.P, _scale = 1f / (1f - spec.P);
+        private readonly float _p = spec.P,
+            _scale = 1f / (1f - spec.P);
 
         /// <summary>Elements 4·block … 4·block + 15: blocks block … block + 3, interleaved round by round.</summary>
         public void Sixteen(uint block, Span<float> keep)
         {
-            uint a0 = block, a1 = 0, a2 = _c2, a3 = _c3, b0 = block + 1, b1 = 0, b2 = _c2, b3 = _c3;
-            uint c0 = block + 2, c1 = 0, c2 = _c2, c3 = _c3, d0 = block + 3, d1 = 0, d2 = _c2, d3 = _c3;
-            uint k0 = _k0, k1 = _k1;
+            uint a0 = block,
+                a1 = 0,
+                a2 = _c2,
+                a3 = _c3,
+                b0 = block + 1,
+                b1 = 0,
+                b2 = _c2,
+                b3 = _c3;
+            uint c0 = block + 2,
+                c1 = 0,
+                c2 = _c2,
+                c3 = _c3,
+                d0 = block + 3,
+                d1 = 0,
+                d2 = _c2,
+                d3 = _c3;
+            uint k0 = _k0,
+                k1 = _k1;
             for (int round = 0; round < 10; round++)
             {
                 Round(ref a0, ref a1, ref a2, ref a3, k0, k1);
@@ -95,7 +126,8 @@ public static class Philox
             var x3 = Vector256.Create(_c3);
             var m0 = Vector256.Create(M0);
             var m1 = Vector256.Create(M1);
-            uint k0 = _k0, k1 = _k1;
+            uint k0 = _k0,
+                k1 = _k1;
             for (int round = 0; round < 10; round++)
             {
                 var (hi0, lo0) = Multiply(x0, m0);
@@ -108,9 +140,13 @@ public static class Philox
                 k1 += W1;
             }
             Span<float> words = stackalloc float[32];
-            Values(x0).CopyTo(words); Values(x1).CopyTo(words[8..]); Values(x2).CopyTo(words[16..]); Values(x3).CopyTo(words[24..]);
+            Values(x0).CopyTo(words);
+            Values(x1).CopyTo(words[8..]);
+            Values(x2).CopyTo(words[16..]);
+            Values(x3).CopyTo(words[24..]);
             for (int i = 0; i < 8; i++)
-                for (int w = 0; w < 4; w++) keep[4 * i + w] = words[8 * w + i];
+            for (int w = 0; w < 4; w++)
+                keep[4 * i + w] = words[8 * w + i];
         }
 
         private static (Vector256<uint> Hi, Vector256<uint> Lo) Multiply(Vector256<uint> x, Vector256<uint> m)
@@ -125,22 +161,31 @@ public static class Philox
         private Vector256<float> Values(Vector256<uint> words)
         {
             var u = Vector256.ConvertToSingle((words >> 8).AsInt32()) * Vector256.Create(1f / 16777216f);
-            return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(u, Vector256.Create(_p)), Vector256.Create(_scale), Vector256<float>.Zero);
+            return Vector256.ConditionalSelect(
+                Vector256.GreaterThanOrEqual(u, Vector256.Create(_p)),
+                Vector256.Create(_scale),
+                Vector256<float>.Zero
+            );
         }
 
         private void Write(Span<float> keep, int at, uint w0, uint w1, uint w2, uint w3)
         {
-            keep[at] = Value(w0); keep[at + 1] = Value(w1); keep[at + 2] = Value(w2); keep[at + 3] = Value(w3);
+            keep[at] = Value(w0);
+            keep[at + 1] = Value(w1);
+            keep[at + 2] = Value(w2);
+            keep[at + 3] = Value(w3);
         }
 
         private float Value(uint word) => (word >> 8) * (1f / 16777216f) >= _p ? _scale : 0f;
     }
 
-    /// <summary>One Philox round: two 32×32→64 multiplies, the high halves mixed with the other words and the round key.</summary>
+    /// <summary>One Philox round: two 32×32→64 multiplies, the high halves mixed with the other words and the round
+    /// key.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Round(ref uint c0, ref uint c1, ref uint c2, ref uint c3, uint k0, uint k1)
     {
-        ulong p0 = (ulong)M0 * c0, p1 = (ulong)M1 * c2;
+        ulong p0 = (ulong)M0 * c0,
+            p1 = (ulong)M1 * c2;
         c0 = (uint)(p1 >> 32) ^ c1 ^ k0;
         c1 = (uint)p1;
         c2 = (uint)(p0 >> 32) ^ c3 ^ k1;

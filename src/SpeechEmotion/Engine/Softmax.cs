@@ -10,7 +10,8 @@ namespace SpeechEmotion.Engine;
 /// </summary>
 public static class Softmax
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> p) where T : IFloatingPointIeee754<T>
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> p)
+        where T : IFloatingPointIeee754<T>
     {
         T max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, p);

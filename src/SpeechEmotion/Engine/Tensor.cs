@@ -4,7 +4,8 @@ namespace SpeechEmotion.Engine;
 /// An opaque buffer owned by a backend: the model passes tensors to backend ops and never indexes their memory.
 /// Shape is row-major; a tensor may be a view into a larger buffer (parameter arenas, reused workspaces).
 /// </summary>
-public abstract class Tensor<U> : IDisposable where U : unmanaged
+public abstract class Tensor<U> : IDisposable
+    where U : unmanaged
 {
     protected Tensor(int[] shape)
     {
@@ -23,10 +24,13 @@ public abstract class Tensor<U> : IDisposable where U : unmanaged
         long n = 1;
         foreach (int d in shape)
         {
-            if (d < 0) throw new ArgumentException($"negative dimension in shape [{string.Join(", ", shape)}]");
+            if (d < 0)
+                throw new ArgumentException($"negative dimension in shape [{string.Join(", ", shape)}]");
             n *= d;
         }
-        return n <= int.MaxValue ? (int)n : throw new ArgumentException($"shape [{string.Join(", ", shape)}] is too large");
+        return n <= int.MaxValue
+            ? (int)n
+            : throw new ArgumentException($"shape [{string.Join(", ", shape)}] is too large");
     }
 
     /// <summary>Frees device memory a backend holds for this tensor (views and host arrays need nothing).</summary>

@@ -11,22 +11,38 @@ public static class FoldPlan
     public static IReadOnlyList<string[]> Folds(IReadOnlyList<string> speakers, string folds = "all", int groups = 0)
     {
         var sorted = speakers.Order(StringComparer.Ordinal).ToList();
-        List<string[]> all = groups > 0
-            ? Enumerable.Range(0, Math.Min(groups, sorted.Count)).Select(g => sorted.Where((_, i) => i % groups == g).ToArray()).ToList()
-            : sorted.Select(s => new[] { s }).ToList();
-        if (folds == "all") return all;
+        List<string[]> all =
+            groups > 0
+                ? Enumerable
+                    .Range(0, Math.Min(groups, sorted.Count))
+                    .Select(g => sorted.Where((_, i) => i % groups == g).ToArray())
+                    .ToList()
+                : sorted.Select(s => new[] { s }).ToList();
+        if (folds == "all")
+            return all;
         var wanted = folds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = wanted.Where(w => !sorted.Contains(w)).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"unknown speaker(s) {string.Join(", ", unknown)}; the corpus has {string.Join(", ", sorted)}");
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"unknown speaker(s) {string.Join(", ", unknown)}; the corpus has {string.Join(", ", sorted)}"
+            );
         return all.Where(f => f.Any(wanted.Contains)).ToList();
     }
 
-    public static string[] ValidationSpeakers(IReadOnlyList<string> speakers, IReadOnlyCollection<string> test, int count)
+    public static string[] ValidationSpeakers(
+        IReadOnlyList<string> speakers,
+        IReadOnlyCollection<string> test,
+        int count
+    )
     {
         var sorted = speakers.Order(StringComparer.Ordinal).ToList();
-        if (count <= 0) return [];
+        if (count <= 0)
+            return [];
         int start = sorted.FindIndex(test.Contains);
-        var candidates = Enumerable.Range(1, sorted.Count).Select(k => sorted[(start + k) % sorted.Count]).Where(s => !test.Contains(s));
+        var candidates = Enumerable
+            .Range(1, sorted.Count)
+            .Select(k => sorted[(start + k) % sorted.Count])
+            .Where(s => !test.Contains(s));
         return candidates.Take(count).ToArray();
     }
 
@@ -35,11 +51,21 @@ public static class FoldPlan
     /// one; past 120 characters (a fold of many speakers) the first 80 and a hash of the whole.</summary>
     public static string Name(IEnumerable<string> speakers)
     {
-        string name = "fold-" + string.Join("_", speakers.Select(s => string.Concat(s.Select(c =>
-            char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c.ToString() : $"~{(int)c:X2}"))));
-        if (name.Length <= 120) return name;
-        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(name)))[..16];
+        string name =
+            "fold-"
+            + string.Join(
+                "_",
+                speakers.Select(s =>
+                    string.Concat(
+                        s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c.ToString() : $"~{(int)c:X2}")
+                    )
+                )
+            );
+        if (name.Length <= 120)
+            return name;
+        string hash = Convert.ToHexString(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))
+        )[..16];
         return $"{name[..80]}-{hash}";
     }
 }

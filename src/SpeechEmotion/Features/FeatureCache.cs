@@ -22,11 +22,25 @@ public sealed class FeatureCache(string folder)
     public float[] GetOrCompute(string audioPath, FrontEnd frontEnd, double speed, Func<float[]> compute)
     {
         var file = new FileInfo(audioPath);
-        string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", Version,
-            file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, frontEnd, frontEnd.Width,
-            speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        string key = Convert.ToHexString(
+            SHA256.HashData(
+                Encoding.UTF8.GetBytes(
+                    string.Join(
+                        "|",
+                        Version,
+                        file.FullName,
+                        file.Length,
+                        file.LastWriteTimeUtc.Ticks,
+                        frontEnd,
+                        frontEnd.Width,
+                        speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+                    )
+                )
+            )
+        );
         string entry = Path.Combine(Folder, key[..2], key + ".f32");
-        if (TryRead(entry, frontEnd.Width) is { } cached) return cached;
+        if (TryRead(entry, frontEnd.Width) is { } cached)
+            return cached;
         var features = compute();
         Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
         string temp = $"{entry}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
@@ -35,7 +49,8 @@ public sealed class FeatureCache(string folder)
         {
             writer.Write(Magic);
             writer.Write(features.Length);
-            foreach (float v in features) writer.Write(v);
+            foreach (float v in features)
+                writer.Write(v);
         }
         File.Move(temp, entry, overwrite: true);
         return features;
@@ -47,11 +62,14 @@ public sealed class FeatureCache(string folder)
         {
             using var stream = File.OpenRead(entry);
             using var reader = new BinaryReader(stream);
-            if (!reader.ReadBytes(Magic.Length).SequenceEqual(Magic)) return null;
+            if (!reader.ReadBytes(Magic.Length).SequenceEqual(Magic))
+                return null;
             int count = reader.ReadInt32();
-            if (count <= 0 || count % width != 0 || stream.Length != Magic.Length + 4 + 4L * count) return null;
+            if (count <= 0 || count % width != 0 || stream.Length != Magic.Length + 4 + 4L * count)
+                return null;
             var values = new float[count];
-            for (int i = 0; i < count; i++) values[i] = reader.ReadSingle();
+            for (int i = 0; i < count; i++)
+                values[i] = reader.ReadSingle();
             return values;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -7,4 +7,9 @@ namespace SpeechEmotion.Features;
 /// utterance is standardised with its own per-bin statistics (cepstral mean and variance normalisation), the
 /// one-file stand-in for Speaker: nothing but the recording itself is needed.
 /// </summary>
-public enum FeatureNormalization { Global, Speaker, Utterance }
+public enum FeatureNormalization
+{
+    Global,
+    Speaker,
+    Utterance,
+}

@@ -15,8 +15,8 @@ public sealed class FeatureNormalizer
 
     public FeatureNormalizer(float[] mean, float[] std)
     {
-        if (mean.Length != std.Length
-            || mean.Length == 0) throw new ArgumentException("mean and std must be non-empty and the same length");
+        if (mean.Length != std.Length || mean.Length == 0)
+            throw new ArgumentException("mean and std must be non-empty and the same length");
         if (mean.Any(v => !float.IsFinite(v)) || std.Any(v => !float.IsFinite(v) || v <= 0))
             throw new ArgumentException("normaliser statistics must be finite, std positive");
         Mean = mean;
@@ -28,8 +28,10 @@ public sealed class FeatureNormalizer
     public static FeatureNormalizer Fit(IEnumerable<float[]> utterances, int bins)
     {
         var statistics = new RunningStatistics(bins);
-        foreach (var u in utterances) statistics.Add(u);
-        return statistics.Frames > 0 ? statistics.ToNormalizer()
+        foreach (var u in utterances)
+            statistics.Add(u);
+        return statistics.Frames > 0
+            ? statistics.ToNormalizer()
             : throw new ArgumentException("cannot fit a normaliser on zero frames");
     }
 
@@ -45,25 +47,31 @@ public sealed class FeatureNormalizer
         for (int i = 0; i < features.Length; i += Bins)
         {
             var row = features.Slice(i, Bins);
-            for (int b = 0; b < Bins; b++) row[b] = (row[b] - Mean[b]) / Std[b];
+            for (int b = 0; b < Bins; b++)
+                row[b] = (row[b] - Mean[b]) / Std[b];
         }
     }
 
     public void Write(BinaryWriter writer)
     {
         writer.Write(Bins);
-        foreach (var v in Mean) writer.Write(v);
-        foreach (var v in Std) writer.Write(v);
+        foreach (var v in Mean)
+            writer.Write(v);
+        foreach (var v in Std)
+            writer.Write(v);
     }
 
     public static FeatureNormalizer Read(BinaryReader reader)
     {
         int bins = reader.ReadInt32();
-        if (bins is <= 0 or > 1 << 20) throw new InvalidDataException($"normaliser bin count {bins} is out of range");
+        if (bins is <= 0 or > 1 << 20)
+            throw new InvalidDataException($"normaliser bin count {bins} is out of range");
         var mean = new float[bins];
         var std = new float[bins];
-        for (int b = 0; b < bins; b++) mean[b] = reader.ReadSingle();
-        for (int b = 0; b < bins; b++) std[b] = reader.ReadSingle();
+        for (int b = 0; b < bins; b++)
+            mean[b] = reader.ReadSingle();
+        for (int b = 0; b < bins; b++)
+            std[b] = reader.ReadSingle();
         return new FeatureNormalizer(mean, std);
     }
 }

@@ -2,7 +2,12 @@ namespace SpeechEmotion.Features;
 
 /// <summary>Which features the model reads: the paper's linear spectrogram (400 bins, 0–4 kHz), log-mel bands
 /// (0–8 kHz), or one row of <see cref="UtteranceFunctionals"/> per utterance (the baseline's input).</summary>
-public enum FeatureKind { Linear, Mel, Functionals }
+public enum FeatureKind
+{
+    Linear,
+    Mel,
+    Functionals,
+}
 
 /// <summary>
 /// Turns audio into the model's input rows; a model file's config says which front end it was trained on. With Pitch
@@ -13,7 +18,8 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
 {
     public static readonly FrontEnd Paper = new(FeatureKind.Linear, Spectrogram.Bins);
 
-    public static FrontEnd Mel(int bands, bool deltas = false, bool pitch = false) => new(FeatureKind.Mel, bands, deltas, pitch);
+    public static FrontEnd Mel(int bands, bool deltas = false, bool pitch = false) =>
+        new(FeatureKind.Mel, bands, deltas, pitch);
 
     /// <summary>One row of 144 statistics per utterance (<see cref="UtteranceFunctionals"/>).</summary>
     public static readonly FrontEnd Functionals = new(FeatureKind.Functionals, UtteranceFunctionals.Count);
@@ -32,9 +38,11 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
             throw new ArgumentException($"a model with deltas must have a multiple of 3 inputs, not {inputSize}");
         int bands = (deltas ? inputSize / 3 : inputSize) - (pitch ? Features.Pitch.Values : 0);
         if (kind == FeatureKind.Functionals)
-            return inputSize == UtteranceFunctionals.Count && !deltas && !pitch ? Functionals
-                : throw new ArgumentException($"a functionals model reads {UtteranceFunctionals.Count} values and " +
-                    "nothing else");
+            return inputSize == UtteranceFunctionals.Count && !deltas && !pitch
+                ? Functionals
+                : throw new ArgumentException(
+                    $"a functionals model reads {UtteranceFunctionals.Count} values and " + "nothing else"
+                );
         return kind == FeatureKind.Mel ? Mel(bands, deltas, pitch)
             : bands == Spectrogram.Bins ? Paper with { Deltas = deltas, Pitch = pitch }
             : throw new ArgumentException($"a linear-spectrogram model must read {Spectrogram.Bins} bins, not {bands}");
@@ -43,18 +51,27 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
     /// <summary>Row-major [frames, Width] of 16 kHz mono samples.</summary>
     public float[] Compute(ReadOnlySpan<float> samples)
     {
-        if (Kind == FeatureKind.Functionals) return UtteranceFunctionals.Compute(samples);
-        var rows = Kind == FeatureKind.Mel ? MelSpectrogram.Compute<float>(samples, Bands) : Spectrogram.Compute<float>(samples);
-        if (Pitch) rows = Features.Pitch.Append(rows, Bands, samples);
+        if (Kind == FeatureKind.Functionals)
+            return UtteranceFunctionals.Compute(samples);
+        var rows =
+            Kind == FeatureKind.Mel
+                ? MelSpectrogram.Compute<float>(samples, Bands)
+                : Spectrogram.Compute<float>(samples);
+        if (Pitch)
+            rows = Features.Pitch.Append(rows, Bands, samples);
         return Deltas ? Features.Deltas.Append<float>(rows, BaseWidth) : rows;
     }
 
     public override string ToString() =>
-        (Kind switch
-        {
-            FeatureKind.Mel => $"log-mel, {Bands} bands 0–8 kHz",
-            FeatureKind.Functionals => $"utterance functionals ({Bands}: log-mel and MFCC statistics, 25 ms / 10 ms)",
-            _ => "linear spectrogram, 400 bins 0–4 kHz",
-        }) +
-        (Pitch ? ", with pitch (log F0, periodicity)" : "") + (Deltas ? ", with Δ and ΔΔ" : "");
+        (
+            Kind switch
+            {
+                FeatureKind.Mel => $"log-mel, {Bands} bands 0–8 kHz",
+                FeatureKind.Functionals =>
+                    $"utterance functionals ({Bands}: log-mel and MFCC statistics, 25 ms / 10 ms)",
+                _ => "linear spectrogram, 400 bins 0–4 kHz",
+            }
+        )
+        + (Pitch ? ", with pitch (log F0, periodicity)" : "")
+        + (Deltas ? ", with Δ and ΔΔ" : "");
 }

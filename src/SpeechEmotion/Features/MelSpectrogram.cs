@@ -22,19 +22,26 @@ public static class MelSpectrogram
     public static double Centre(int b, int bands) => Hz((b + 1) * Mel(MaxFrequency) / (bands + 1));
 
     /// <summary>Row-major [frames, bands]; the transform runs in double.</summary>
-    public static T[] Compute<T>(ReadOnlySpan<float> samples, int bands) where T : IFloatingPoint<T>
+    public static T[] Compute<T>(ReadOnlySpan<float> samples, int bands)
+        where T : IFloatingPoint<T>
     {
         var bank = Filterbank(bands);
-        return Spectrogram.Frames<T>(samples, bands, Spectrogram.OneSidedBins, (power, row) =>
-        {
-            for (int b = 0; b < bands; b++)
+        return Spectrogram.Frames<T>(
+            samples,
+            bands,
+            Spectrogram.OneSidedBins,
+            (power, row) =>
             {
-                var (first, weights) = bank[b];
-                double energy = 0;
-                for (int j = 0; j < weights.Length; j++) energy += weights[j] * power[first + j];
-                row[b] = T.CreateChecked(Math.Log(energy + Spectrogram.Epsilon));
+                for (int b = 0; b < bands; b++)
+                {
+                    var (first, weights) = bank[b];
+                    double energy = 0;
+                    for (int j = 0; j < weights.Length; j++)
+                        energy += weights[j] * power[first + j];
+                    row[b] = T.CreateChecked(Math.Log(energy + Spectrogram.Epsilon));
+                }
             }
-        });
+        );
     }
 
     /// <summary>Each band's non-zero weights over DFT bins first.. of an <paramref name="fftSize"/>-point DFT (bin k
@@ -48,27 +55,38 @@ public static class MelSpectrogram
     private static (int, double[])[] Build((int Bands, int FftSize) key)
     {
         var (bands, fftSize) = key;
-        if (bands is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(bands), bands, "mel bands must be between 1 and 200");
+        if (bands is < 1 or > 200)
+            throw new ArgumentOutOfRangeException(nameof(bands), bands, "mel bands must be between 1 and 200");
         double binHz = (double)Spectrogram.SampleRate / fftSize;
         var edges = Enumerable.Range(0, bands + 2).Select(i => Hz(i * Mel(MaxFrequency) / (bands + 1))).ToArray();
-        edges[^1] = MaxFrequency; // Hz(Mel(8000)) rounds a hair above 8 kHz, which would give the Nyquist bin a 1e-13 weight
+        // Hz(Mel(8000)) rounds a hair above 8 kHz, which would give the Nyquist bin a 1e-13 weight.
+        edges[^1] = MaxFrequency;
         var bank = new (int, double[])[bands];
         for (int b = 0; b < bands; b++)
         {
-            double low = edges[b], centre = edges[b + 1], high = edges[b + 2];
+            double low = edges[b],
+                centre = edges[b + 1],
+                high = edges[b + 2];
             var weights = new List<double>();
             int first = -1;
             for (int k = 0; k <= fftSize / 2; k++)
             {
                 double f = k * binHz;
                 double w = Math.Max(0, Math.Min((f - low) / (centre - low), (high - f) / (high - centre)));
-                if (w <= 0) continue;
-                if (first < 0) first = k;
-                while (first + weights.Count < k) weights.Add(0);
+                if (w <= 0)
+                    continue;
+                if (first < 0)
+                    first = k;
+                while (first + weights.Count < k)
+                    weights.Add(0);
                 weights.Add(w);
             }
-            if (first < 0) throw new ArgumentOutOfRangeException(nameof(bands), bands,
-                $"mel band {b} ({low:F0}–{high:F0} Hz) falls between the {binHz:G4} Hz DFT bins; use fewer bands");
+            if (first < 0)
+                throw new ArgumentOutOfRangeException(
+                    nameof(bands),
+                    bands,
+                    $"mel band {b} ({low:F0}–{high:F0} Hz) falls between the {binHz:G4} Hz DFT bins; use fewer bands"
+                );
             bank[b] = (first, weights.ToArray());
         }
         return bank;

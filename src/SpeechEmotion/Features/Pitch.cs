@@ -16,11 +16,17 @@ namespace SpeechEmotion.Features;
 /// </summary>
 public static class Pitch
 {
-    public const double MinHz = 60, MaxHz = 600, Threshold = 0.2;
+    public const double MinHz = 60,
+        MaxHz = 600,
+        Threshold = 0.2;
+
     /// <summary>Values per frame: log F0 (natural log of Hz) and periodicity.</summary>
     public const int Values = 2;
-    public const int MinLag = (int)(Spectrogram.SampleRate / MaxHz), MaxLag = (int)(Spectrogram.SampleRate / MinHz);
-    /// <summary>W: the summed span, so that x_{τ+W−1} stays in the frame up to τ_max + 1 (the parabola's right point).</summary>
+    public const int MinLag = (int)(Spectrogram.SampleRate / MaxHz),
+        MaxLag = (int)(Spectrogram.SampleRate / MinHz);
+
+    /// <summary>W: the summed span, so that x_{τ+W−1} stays in the frame up to τ_max + 1 (the parabola's right
+    /// point).</summary>
     public const int Span = Spectrogram.WindowLength - MaxLag - 1;
 
     public readonly record struct Track(double[] LogF0, double[] Periodicity, bool[] Voiced)
@@ -35,25 +41,37 @@ public static class Pitch
 
     public static Track Estimate(ReadOnlySpan<float> samples)
     {
-        if (samples.IsEmpty) throw new ArgumentException("cannot track the pitch of zero samples", nameof(samples));
+        if (samples.IsEmpty)
+            throw new ArgumentException("cannot track the pitch of zero samples", nameof(samples));
         int frames = Spectrogram.FrameCount(samples.Length);
         var padded = new float[Math.Max(samples.Length, Spectrogram.WindowLength)];
         samples.CopyTo(padded);
         var (lags, periodicity, voiced) = (new double[frames], new double[frames], new bool[frames]);
-        Parallel.For(0, frames, () => new double[MaxLag + 2], (f, _, normalised) =>
-        {
-            (lags[f], periodicity[f], voiced[f]) = Frame(padded.AsSpan(f * Spectrogram.Hop, Spectrogram.WindowLength), normalised);
-            return normalised;
-        }, _ => { });
+        Parallel.For(
+            0,
+            frames,
+            () => new double[MaxLag + 2],
+            (f, _, normalised) =>
+            {
+                (lags[f], periodicity[f], voiced[f]) = Frame(
+                    padded.AsSpan(f * Spectrogram.Hop, Spectrogram.WindowLength),
+                    normalised
+                );
+                return normalised;
+            },
+            _ => { }
+        );
         return new Track(Interpolate(lags, voiced), periodicity, voiced);
     }
 
-    /// <summary>Row-major [frames, width + 2]: each row of <paramref name="rows"/> followed by log F0 and periodicity.</summary>
+    /// <summary>Row-major [frames, width + 2]: each row of <paramref name="rows"/> followed by log F0 and
+    /// periodicity.</summary>
     public static float[] Append(ReadOnlySpan<float> rows, int width, ReadOnlySpan<float> samples)
     {
         var track = Estimate(samples);
         int frames = track.LogF0.Length;
-        if (rows.Length != frames * width) throw new ArgumentException($"{rows.Length} values are not {frames} frames of width {width}");
+        if (rows.Length != frames * width)
+            throw new ArgumentException($"{rows.Length} values are not {frames} frames of width {width}");
         var output = new float[frames * (width + Values)];
         for (int t = 0; t < frames; t++)
         {
@@ -64,11 +82,14 @@ public static class Pitch
         return output;
     }
 
-    /// <summary>Lag (samples, fractional), periodicity and voicing of one frame; d' goes into <paramref name="normalised"/>.</summary>
+    /// <summary>Lag (samples, fractional), periodicity and voicing of one frame; d' goes into
+    /// <paramref name="normalised"/>.</summary>
     private static (double Lag, double Periodicity, bool Voiced) Frame(ReadOnlySpan<float> x, double[] normalised)
     {
         var head = x[..Span];
-        double e0 = TensorPrimitives.Dot(head, head), eTau = e0, cumulative = 0;
+        double e0 = TensorPrimitives.Dot(head, head),
+            eTau = e0,
+            cumulative = 0;
         normalised[0] = 1;
         for (int tau = 1; tau <= MaxLag + 1; tau++)
         {
@@ -83,14 +104,17 @@ public static class Pitch
             if (normalised[tau] < Threshold)
             {
                 best = tau;
-                while (best < MaxLag && normalised[best + 1] < normalised[best]) best++;
+                while (best < MaxLag && normalised[best + 1] < normalised[best])
+                    best++;
                 break;
             }
         bool voiced = best >= 0;
         if (!voiced)
         {
             best = MinLag;
-            for (int tau = MinLag + 1; tau <= MaxLag; tau++) if (normalised[tau] < normalised[best]) best = tau;
+            for (int tau = MinLag + 1; tau <= MaxLag; tau++)
+                if (normalised[tau] < normalised[best])
+                    best = tau;
         }
         double periodicity = Math.Clamp(1 - normalised[best], 0, 1);
         var (a, b, c) = (normalised[best - 1], normalised[best], normalised[best + 1]);
@@ -106,7 +130,8 @@ public static class Pitch
         int previous = -1;
         for (int t = 0; t <= lags.Length; t++)
         {
-            if (t < lags.Length && !voiced[t]) continue;
+            if (t < lags.Length && !voiced[t])
+                continue;
             double? left = previous >= 0 ? Math.Log(Spectrogram.SampleRate / lags[previous]) : null;
             double? right = t < lags.Length ? Math.Log(Spectrogram.SampleRate / lags[t]) : null;
             double middle = 0.5 * Math.Log(MinHz * MaxHz);

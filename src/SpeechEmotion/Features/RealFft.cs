@@ -15,12 +15,14 @@ public sealed class RealFft
 
     public RealFft(int n)
     {
-        if (n < 2 || n % 2 != 0) throw new ArgumentOutOfRangeException(nameof(n), n,
-            "a real FFT needs an even length of at least 2");
+        if (n < 2 || n % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n, "a real FFT needs an even length of at least 2");
         Length = n;
         _half = new MixedRadixFft(n / 2);
-        _twiddles = Enumerable.Range(0, n / 2 + 1).Select(k =>
-            Complex.FromPolarCoordinates(1, -2 * Math.PI * k / n)).ToArray();
+        _twiddles = Enumerable
+            .Range(0, n / 2 + 1)
+            .Select(k => Complex.FromPolarCoordinates(1, -2 * Math.PI * k / n))
+            .ToArray();
     }
 
     public int Length { get; }
@@ -32,8 +34,10 @@ public sealed class RealFft
         int h = Length / 2;
         if (x.Length != Length || spectrum.Length != h + 1 || packed.Length != h || work.Length != h)
             throw new ArgumentException(
-                $"real FFT of size {Length} needs {Length} samples, {h + 1} bins and buffers of {h}");
-        for (int n = 0; n < h; n++) packed[n] = new Complex(x[2 * n], x[2 * n + 1]);
+                $"real FFT of size {Length} needs {Length} samples, {h + 1} bins and buffers of {h}"
+            );
+        for (int n = 0; n < h; n++)
+            packed[n] = new Complex(x[2 * n], x[2 * n + 1]);
         _half.Forward(packed, work);
         for (int k = 0; k <= h; k++)
         {

@@ -6,10 +6,11 @@ namespace SpeechEmotion.Features;
 /// </summary>
 public sealed class RunningStatistics(int bins)
 {
-    private readonly double[] _sum = new double[bins], _sumSq = new double[bins];
+    private readonly double[] _sum = new double[bins],
+        _sumSq = new double[bins];
 
-    public int Bins { get; } = bins > 0 ? bins : throw new ArgumentOutOfRangeException(nameof(bins), bins,
-        "bins must be positive");
+    public int Bins { get; } =
+        bins > 0 ? bins : throw new ArgumentOutOfRangeException(nameof(bins), bins, "bins must be positive");
 
     public long Frames { get; private set; }
 
@@ -34,7 +35,8 @@ public sealed class RunningStatistics(int bins)
     /// centred.</summary>
     public FeatureNormalizer ToNormalizer()
     {
-        if (Frames == 0) throw new InvalidOperationException("cannot fit a normaliser on zero frames");
+        if (Frames == 0)
+            throw new InvalidOperationException("cannot fit a normaliser on zero frames");
         var mean = new float[Bins];
         var std = new float[Bins];
         for (int b = 0; b < Bins; b++)

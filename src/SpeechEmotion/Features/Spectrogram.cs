@@ -17,6 +17,7 @@ public static class Spectrogram
     public const int Hop = 160;
     public const int FftSize = 1600;
     public const int Bins = 400;
+
     /// <summary>Bins 0..800 of the 1600-point DFT: 0 Hz to the Nyquist frequency (8 kHz).</summary>
     public const int OneSidedBins = FftSize / 2 + 1;
     public const double Epsilon = 1e-10;
@@ -27,14 +28,21 @@ public static class Spectrogram
     public static int FrameCount(int samples) => StftFraming.Paper.FrameCount(samples);
 
     /// <summary>Row-major [frames, 400]. The transform runs in double whatever <typeparamref name="T"/> is.</summary>
-    public static T[] Compute<T>(ReadOnlySpan<float> samples) where T : IFloatingPoint<T> =>
-        Frames<T>(samples, Bins, Bins, (power, row) =>
-        {
-            for (int k = 0; k < Bins; k++) row[k] = T.CreateChecked(Math.Log(power[k] + Epsilon));
-        });
+    public static T[] Compute<T>(ReadOnlySpan<float> samples)
+        where T : IFloatingPoint<T> =>
+        Frames<T>(
+            samples,
+            Bins,
+            Bins,
+            (power, row) =>
+            {
+                for (int k = 0; k < Bins; k++)
+                    row[k] = T.CreateChecked(Math.Log(power[k] + Epsilon));
+            }
+        );
 
     /// <summary>Power of bins 0..<paramref name="powerBins"/>−1 of every paper frame, mapped to rows (see <see
     /// cref="StftFraming.Frames{T}"/>).</summary>
-    internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins,
-        StftFraming.FrameMap<T> map) => StftFraming.Paper.Frames(samples, width, powerBins, map);
+    internal static T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins, StftFraming.FrameMap<T> map) =>
+        StftFraming.Paper.Frames(samples, width, powerBins, map);
 }

@@ -20,8 +20,10 @@ internal sealed class StftFraming
     private StftFraming(int windowLength, int hop, int fftSize)
     {
         (WindowLength, Hop, FftSize) = (windowLength, hop, fftSize);
-        Window = Enumerable.Range(0, windowLength)
-            .Select(n => 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / windowLength)).ToArray();
+        Window = Enumerable
+            .Range(0, windowLength)
+            .Select(n => 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / windowLength))
+            .ToArray();
         _fft = new RealFft(fftSize);
     }
 
@@ -40,21 +42,28 @@ internal sealed class StftFraming
     /// The transform runs in double.</summary>
     public T[] Frames<T>(ReadOnlySpan<float> samples, int width, int powerBins, FrameMap<T> map)
     {
-        if (samples.IsEmpty) throw new ArgumentException("cannot compute a spectrogram of zero samples",
-            nameof(samples));
+        if (samples.IsEmpty)
+            throw new ArgumentException("cannot compute a spectrogram of zero samples", nameof(samples));
         int frames = FrameCount(samples.Length);
         var output = new T[frames * width];
         var padded = samples.Length >= WindowLength ? samples.ToArray() : PadToWindow(samples);
-        Parallel.For(0, frames, () => new FrameBuffers(FftSize, powerBins), (f, _, buffers) =>
-        {
-            var (frame, spectrum, power) = (buffers.Frame, buffers.Spectrum, buffers.Power);
-            for (int n = 0; n < WindowLength; n++) frame[n] = padded[f * Hop + n] * Window[n]; // the rest stays zero
-            _fft.Forward(frame, spectrum, buffers.Packed, buffers.Work);
-            for (int k = 0; k < powerBins; k++) power[k] = spectrum[k].Real * spectrum[k].Real
-                + spectrum[k].Imaginary * spectrum[k].Imaginary;
-            map(power, output.AsSpan(f * width, width));
-            return buffers;
-        }, _ => { });
+        Parallel.For(
+            0,
+            frames,
+            () => new FrameBuffers(FftSize, powerBins),
+            (f, _, buffers) =>
+            {
+                var (frame, spectrum, power) = (buffers.Frame, buffers.Spectrum, buffers.Power);
+                for (int n = 0; n < WindowLength; n++)
+                    frame[n] = padded[f * Hop + n] * Window[n]; // the rest stays zero
+                _fft.Forward(frame, spectrum, buffers.Packed, buffers.Work);
+                for (int k = 0; k < powerBins; k++)
+                    power[k] = spectrum[k].Real * spectrum[k].Real + spectrum[k].Imaginary * spectrum[k].Imaginary;
+                map(power, output.AsSpan(f * width, width));
+                return buffers;
+            },
+            _ => { }
+        );
         return output;
     }
 
@@ -65,7 +74,8 @@ internal sealed class StftFraming
     {
         public readonly double[] Frame = new double[fftSize];
         public readonly Complex[] Spectrum = new Complex[fftSize / 2 + 1];
-        public readonly Complex[] Packed = new Complex[fftSize / 2], Work = new Complex[fftSize / 2];
+        public readonly Complex[] Packed = new Complex[fftSize / 2],
+            Work = new Complex[fftSize / 2];
         public readonly double[] Power = new double[powerBins];
     }
 

@@ -26,7 +26,14 @@ public sealed class AdamOptimizer<T>(IBackend<T> backend, ParameterSet<T> parame
         if (norm > Settings.ClipNorm)
             backend.Scale(parameters.Grads, T.CreateChecked(Settings.ClipNorm / (norm + 1e-6)));
         Step++;
-        backend.AdamStep(parameters.Values, parameters.Grads, parameters.FirstMoments, parameters.SecondMoments, Settings, Step);
+        backend.AdamStep(
+            parameters.Values,
+            parameters.Grads,
+            parameters.FirstMoments,
+            parameters.SecondMoments,
+            Settings,
+            Step
+        );
         return norm;
     }
 }

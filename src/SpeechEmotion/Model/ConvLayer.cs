@@ -11,15 +11,24 @@ namespace SpeechEmotion.Model;
 /// and y[b, t, p·C + c] is output channel c at band position p. Bias [C]; initialisation U(±1/√(Cin·Kf·Kt)) as
 /// PyTorch's. Rows of padded frames hold ReLU(bias); the GRU never reads them and gives them zero gradient.
 /// </summary>
-public sealed class ConvLayer<T> : ILayer<T>, IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class ConvLayer<T> : ILayer<T>, IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IBackend<T> _backend;
     private readonly Workspace<T> _ws;
-    private readonly Parameter<T> _weight, _bias;
+    private readonly Parameter<T> _weight,
+        _bias;
     private readonly UnfoldShape _shape;
     private BatchContext _batch = null!;
 
-    public ConvLayer(IBackend<T> backend, ParameterSet<T> parameters, string prefix, int inputSize, int channels, UnfoldShape shape)
+    public ConvLayer(
+        IBackend<T> backend,
+        ParameterSet<T> parameters,
+        string prefix,
+        int inputSize,
+        int channels,
+        UnfoldShape shape
+    )
     {
         shape.Validate(inputSize);
         _backend = backend;
@@ -29,7 +38,10 @@ public sealed class ConvLayer<T> : ILayer<T>, IDisposable where T : unmanaged, I
         InputSize = inputSize;
         Channels = channels;
         OutputSize = channels * shape.Positions;
-        int[] weightShape = shape.Bands == 1 ? [channels, inputSize, shape.Kernel] : [channels, shape.Channels(inputSize), shape.BandKernel, shape.Kernel];
+        int[] weightShape =
+            shape.Bands == 1
+                ? [channels, inputSize, shape.Kernel]
+                : [channels, shape.Channels(inputSize), shape.BandKernel, shape.Kernel];
         double bound = 1 / Math.Sqrt(shape.ColumnWidth(inputSize));
         _weight = parameters.Add($"{prefix}.weight", weightShape, Init.Uniform, bound);
         _bias = parameters.Add($"{prefix}.bias", [channels], Init.Uniform, bound);
@@ -39,14 +51,18 @@ public sealed class ConvLayer<T> : ILayer<T>, IDisposable where T : unmanaged, I
     public string Name { get; }
     public int InputSize { get; }
     public int Channels { get; }
+
     /// <summary>Values per frame of the output: Channels at each band position.</summary>
     public int OutputSize { get; }
     public IReadOnlyList<Parameter<T>> Parameters { get; }
+
     /// <summary>False for the first layer of a model: nothing needs dL/dspectrogram during training.</summary>
     public bool ComputeInputGradient { get; set; } = true;
 
     private int Rows(BatchContext batch) => batch.Batch * batch.Steps * _shape.Positions;
-    private Tensor<T> Cols(BatchContext batch, string name) => _ws.Get(name, batch.Batch, batch.Steps, _shape.FrameColumns(InputSize));
+
+    private Tensor<T> Cols(BatchContext batch, string name) =>
+        _ws.Get(name, batch.Batch, batch.Steps, _shape.FrameColumns(InputSize));
 
     public Tensor<T> Forward(Tensor<T> input, BatchContext batch)
     {
@@ -54,7 +70,18 @@ public sealed class ConvLayer<T> : ILayer<T>, IDisposable where T : unmanaged, I
         var cols = Cols(batch, "cols");
         _backend.Unfold(input, batch.Lengths, _shape, cols);
         var z = _ws.Get("z", batch.Batch, batch.Steps, OutputSize);
-        _backend.Gemm(cols, false, _weight.Value, true, z, Rows(batch), Channels, _shape.ColumnWidth(InputSize), T.One, T.Zero);
+        _backend.Gemm(
+            cols,
+            false,
+            _weight.Value,
+            true,
+            z,
+            Rows(batch),
+            Channels,
+            _shape.ColumnWidth(InputSize),
+            T.One,
+            T.Zero
+        );
         _backend.AddBias(z, _bias.Value);
         var y = _ws.Get("y", batch.Batch, batch.Steps, OutputSize);
         _backend.Relu(z, y);
@@ -71,7 +98,8 @@ public sealed class ConvLayer<T> : ILayer<T>, IDisposable where T : unmanaged, I
         _backend.ReluBackward(_ws.Get("y", batch.Batch, batch.Steps, OutputSize), dOutput, dz);
         _backend.Gemm(dz, true, Cols(batch, "cols"), false, _weight.Grad, Channels, width, Rows(batch), T.One, T.One);
         _backend.BiasGrad(dz, _bias.Grad);
-        if (!ComputeInputGradient) return null;
+        if (!ComputeInputGradient)
+            return null;
         var dCols = Cols(batch, "dcols");
         _backend.Gemm(dz, false, _weight.Value, false, dCols, Rows(batch), width, Channels, T.One, T.Zero);
         var dx = _ws.Get("dx", batch.Batch, batch.Steps, InputSize);

@@ -7,15 +7,24 @@ namespace SpeechEmotion.Model;
 /// Fully connected layer y = x·Wᵀ + b over the last dimension, optionally followed by ReLU. PyTorch nn.Linear names
 /// ({prefix}.weight [out,in], {prefix}.bias [out]) and initialisation U(±1/√in).
 /// </summary>
-public sealed class DenseLayer<T> : ILayer<T>, IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class DenseLayer<T> : ILayer<T>, IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IBackend<T> _backend;
     private readonly Workspace<T> _ws;
-    private readonly Parameter<T> _weight, _bias;
+    private readonly Parameter<T> _weight,
+        _bias;
     private Tensor<T> _input = null!;
     private int _rows;
 
-    public DenseLayer(IBackend<T> backend, ParameterSet<T> parameters, string prefix, int inputSize, int outputSize, bool relu)
+    public DenseLayer(
+        IBackend<T> backend,
+        ParameterSet<T> parameters,
+        string prefix,
+        int inputSize,
+        int outputSize,
+        bool relu
+    )
     {
         _backend = backend;
         _ws = new Workspace<T>(backend);
@@ -42,7 +51,8 @@ public sealed class DenseLayer<T> : ILayer<T>, IDisposable where T : unmanaged, 
         var z = _ws.Get("z", _rows, OutputSize);
         _backend.Gemm(input, false, _weight.Value, true, z, _rows, OutputSize, InputSize, T.One, T.Zero);
         _backend.AddBias(z, _bias.Value);
-        if (!Relu) return z;
+        if (!Relu)
+            return z;
         var y = _ws.Get("y", _rows, OutputSize);
         _backend.Relu(z, y);
         return y;

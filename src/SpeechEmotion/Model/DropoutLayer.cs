@@ -3,7 +3,8 @@ using SpeechEmotion.Engine;
 
 namespace SpeechEmotion.Model;
 
-/// <summary>Inverted dropout with a counter-based mask (see <see cref="DropoutSpec"/>); the identity when not training.</summary>
+/// <summary>Inverted dropout with a counter-based mask (see <see cref="DropoutSpec"/>); the identity when not
+/// training.</summary>
 public sealed class DropoutLayer<T>(IBackend<T> backend, float p, uint stream) : ILayer<T>, IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -18,7 +19,8 @@ public sealed class DropoutLayer<T>(IBackend<T> backend, float p, uint stream) :
     {
         _spec = batch.Dropout(p, stream);
         _shape = input.Shape;
-        if (!_spec.Active) return input;
+        if (!_spec.Active)
+            return input;
         var y = _ws.Get("y", input.Shape);
         backend.Dropout(input, y, _spec);
         return y;
@@ -26,7 +28,8 @@ public sealed class DropoutLayer<T>(IBackend<T> backend, float p, uint stream) :
 
     public Tensor<T>? Backward(Tensor<T> dOutput)
     {
-        if (!_spec.Active) return dOutput;
+        if (!_spec.Active)
+            return dOutput;
         var dx = _ws.Get("dx", _shape);
         backend.DropoutBackward(dOutput, dx, _spec);
         return dx;

@@ -20,12 +20,20 @@ public static class GradientCheck
     private const ulong DropoutSeed = 1234;
 
     public static IEnumerable<GradCheckRow> All(int seed) =>
-        new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed))
+        new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }
+            .SelectMany(d => Gru(d, seed))
             .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
             .Concat(ConvShapes.SelectMany(shape => Conv(shape, seed)))
-            .Concat(Pooling(PoolingKind.Mean, seed)).Concat(Pooling(PoolingKind.MeanStd, seed)).Concat(InputStatistics(seed)).Concat(Dense(seed)).Concat(Dropout(seed))
-            .Concat(Loss(LossKind.L1, seed)).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed))
-            .Concat(EndToEnd(true, LossKind.L1, seed)).Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
+            .Concat(Pooling(PoolingKind.Mean, seed))
+            .Concat(Pooling(PoolingKind.MeanStd, seed))
+            .Concat(InputStatistics(seed))
+            .Concat(Dense(seed))
+            .Concat(Dropout(seed))
+            .Concat(Loss(LossKind.L1, seed))
+            .Concat(Loss(LossKind.CrossEntropy, seed))
+            .Concat(RegressionLoss(seed))
+            .Concat(EndToEnd(true, LossKind.L1, seed))
+            .Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
@@ -33,7 +41,8 @@ public static class GradientCheck
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
             .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3))
             .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6))
-            .Concat(Functionals(0, LossKind.CrossEntropy, seed)).Concat(Functionals(6, LossKind.L1, seed));
+            .Concat(Functionals(0, LossKind.CrossEntropy, seed))
+            .Concat(Functionals(6, LossKind.L1, seed));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -51,10 +60,18 @@ public static class GradientCheck
     }
 
     /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
-    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1 channel
+    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1
+    /// channel
     /// of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
-    public static readonly UnfoldShape[] ConvShapes = [new(1), new(3), new(5), new(3, Bands: 4, BandKernel: 3, BandStride: 2),
-        new(3, Bands: 4, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor), new(1, Bands: 8, BandKernel: 5, BandStride: 3)];
+    public static readonly UnfoldShape[] ConvShapes =
+    [
+        new(1),
+        new(3),
+        new(5),
+        new(3, Bands: 4, BandKernel: 3, BandStride: 2),
+        new(3, Bands: 4, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor),
+        new(1, Bands: 8, BandKernel: 5, BandStride: 3),
+    ];
 
     /// <summary>Convolution + ReLU, 8 inputs → 6 channels.</summary>
     public static List<GradCheckRow> Conv(UnfoldShape shape, int seed)
@@ -64,9 +81,15 @@ public static class GradientCheck
         return s.CheckLayer($"conv ({shape}, T {s.Steps})", layer, 8);
     }
 
-    /// <summary>Checks any layer built on the given backend and parameter set (input [B, T, width], or [B, width]).</summary>
-    public static List<GradCheckRow> Layer(string name, Func<CpuBackend<double>, ParameterSet<double>, ILayer<double>> build,
-        int width, bool perUtterance, int seed)
+    /// <summary>Checks any layer built on the given backend and parameter set (input [B, T, width], or [B,
+    /// width]).</summary>
+    public static List<GradCheckRow> Layer(
+        string name,
+        Func<CpuBackend<double>, ParameterSet<double>, ILayer<double>> build,
+        int width,
+        bool perUtterance,
+        int seed
+    )
     {
         var s = new Setup(seed);
         return s.CheckLayer(name, build(s.Backend, s.Parameters), width, perUtterance);
@@ -78,18 +101,29 @@ public static class GradientCheck
         return s.CheckLayer($"pooling ({kind}, T {s.Steps})", new PoolingLayer<double>(s.Backend, 8, kind), 8);
     }
 
-    /// <summary>Input statistics beside a pooled [B, 8] vector: the pooled part's gradient passes through, the features get none.</summary>
+    /// <summary>Input statistics beside a pooled [B, 8] vector: the pooled part's gradient passes through, the features
+    /// get none.</summary>
     public static List<GradCheckRow> InputStatistics(int seed)
     {
         var s = new Setup(seed);
         var features = s.RandomTensor(s.Batch, s.Steps, 5);
-        return s.CheckLayer($"input statistics (T {s.Steps})", new InputStatisticsLayer<double>(s.Backend, 8, 5, () => features), 8, perUtterance: true);
+        return s.CheckLayer(
+            $"input statistics (T {s.Steps})",
+            new InputStatisticsLayer<double>(s.Backend, 8, 5, () => features),
+            8,
+            perUtterance: true
+        );
     }
 
     public static List<GradCheckRow> Dense(int seed)
     {
         var s = new Setup(seed);
-        return s.CheckLayer("fc+relu", new DenseLayer<double>(s.Backend, s.Parameters, "fc", 8, 5, relu: true), 8, perUtterance: true);
+        return s.CheckLayer(
+            "fc+relu",
+            new DenseLayer<double>(s.Backend, s.Parameters, "fc", 8, 5, relu: true),
+            8,
+            perUtterance: true
+        );
     }
 
     public static List<GradCheckRow> Dropout(int seed)
@@ -98,7 +132,8 @@ public static class GradientCheck
         return s.CheckLayer("dropout (p 0.3)", new DropoutLayer<double>(s.Backend, 0.3f, 2), 8, perUtterance: true);
     }
 
-    /// <summary>Softmax + loss on logits [3, 5] with class weights (L1 never sits on its kink: softmax is never exactly 0 or 1).</summary>
+    /// <summary>Softmax + loss on logits [3, 5] with class weights (L1 never sits on its kink: softmax is never exactly
+    /// 0 or 1).</summary>
     public static List<GradCheckRow> Loss(LossKind kind, int seed)
     {
         var s = new Setup(seed);
@@ -111,10 +146,21 @@ public static class GradientCheck
         var grad = s.Backend.Allocate(s.Batch, classes);
         double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, kind, probs, grad);
         string name = kind == LossKind.L1 ? "softmax+l1" : "softmax+ce";
-        return s.Compare(name, [], logits, Objective, () => { Objective(); return grad; });
+        return s.Compare(
+            name,
+            [],
+            logits,
+            Objective,
+            () =>
+            {
+                Objective();
+                return grad;
+            }
+        );
     }
 
-    /// <summary>range·tanh head + L1 on scores in [−3, 3] (targets kept away from the predictions, off the kink).</summary>
+    /// <summary>range·tanh head + L1 on scores in [−3, 3] (targets kept away from the predictions, off the
+    /// kink).</summary>
     public static List<GradCheckRow> RegressionLoss(int seed)
     {
         var s = new Setup(seed);
@@ -124,24 +170,61 @@ public static class GradientCheck
         var predictions = s.Backend.Allocate(s.Batch);
         var grad = s.Backend.Allocate(s.Batch);
         double Objective() => s.Backend.RegressionLoss(outputs, targets, 3, predictions, grad);
-        return s.Compare("tanh+l1 regression", [], outputs, Objective, () => { Objective(); return grad; });
+        return s.Compare(
+            "tanh+l1 regression",
+            [],
+            outputs,
+            Objective,
+            () =>
+            {
+                Objective();
+                return grad;
+            }
+        );
     }
 
-    public static List<GradCheckRow> EndToEnd(bool attention, LossKind loss, int seed, int convChannels = 0, PoolingKind pooling = PoolingKind.Mean,
-        bool inputStatistics = false, int convBandKernel = 0, int convLayers = 1, double mixupLambda = 0)
+    public static List<GradCheckRow> EndToEnd(
+        bool attention,
+        LossKind loss,
+        int seed,
+        int convChannels = 0,
+        PoolingKind pooling = PoolingKind.Mean,
+        bool inputStatistics = false,
+        int convBandKernel = 0,
+        int convLayers = 1,
+        double mixupLambda = 0
+    )
     {
         var s = new Setup(seed);
         int hidden = 2 * s.Random.Next(2, 5);
-        var config = new ModelConfig { InputSize = 8, ConvChannels = convChannels, ConvKernel = 3, ConvBandKernel = convBandKernel, ConvLayers = convLayers, Hidden = hidden, Heads = 2, UseAttention = attention, Pooling = pooling, InputStatistics = inputStatistics, FcSize = 6, Classes = 4, Loss = loss };
+        var config = new ModelConfig
+        {
+            InputSize = 8,
+            ConvChannels = convChannels,
+            ConvKernel = 3,
+            ConvBandKernel = convBandKernel,
+            ConvLayers = convLayers,
+            Hidden = hidden,
+            Heads = 2,
+            UseAttention = attention,
+            Pooling = pooling,
+            InputStatistics = inputStatistics,
+            FcSize = 6,
+            Classes = 4,
+            Loss = loss,
+        };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
-        // With mixupLambda > 0 the objective is mixup's loss against a second, random target set (checks SerModel.MixedLoss).
+        // With mixupLambda > 0 the objective is mixup's loss against a second, random target set (checks
+        // SerModel.MixedLoss).
         var partnerTargets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
         double Loss(out Tensor<double> d)
         {
             var logits = model.Forward(input, s.Context);
-            return mixupLambda > 0 ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, out d) : model.Loss(logits, targets, null, out d);
+            return mixupLambda > 0
+                ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, out d)
+                : model.Loss(logits, targets, null, out d);
         }
         double Objective() => Loss(out _);
         Tensor<double>? Analytic()
@@ -151,7 +234,8 @@ public static class GradientCheck
             model.Backward(d);
             return null;
         }
-        string name = $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}, T {s.Steps})";
+        string name =
+            $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}, T {s.Steps})";
         return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
     }
 
@@ -162,7 +246,11 @@ public static class GradientCheck
         var s = new Setup(seed);
         var config = new ModelConfig
         {
-            Features = Features.FeatureKind.Functionals, InputSize = 9, FcSize = fcSize, Classes = 4, Loss = loss,
+            Features = Features.FeatureKind.Functionals,
+            InputSize = 9,
+            FcSize = fcSize,
+            Classes = 4,
+            Loss = loss,
         };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, 1, config.InputSize);
@@ -214,7 +302,8 @@ public static class GradientCheck
             return t;
         }
 
-        /// <summary>Objective Σ output ⊙ R over a layer whose input is [B, T, width] (or [B, width] per utterance).</summary>
+        /// <summary>Objective Σ output ⊙ R over a layer whose input is [B, T, width] (or [B, width] per
+        /// utterance).</summary>
         public List<GradCheckRow> CheckLayer(string name, ILayer<double> layer, int width, bool perUtterance = false)
         {
             Parameters.Build(Random.Next());
@@ -226,7 +315,8 @@ public static class GradientCheck
             {
                 var y = ((CpuTensor<double>)layer.Forward(input, Context)).Span;
                 double sum = 0;
-                for (int i = 0; i < y.Length; i++) sum += y[i] * rs[i];
+                for (int i = 0; i < y.Length; i++)
+                    sum += y[i] * rs[i];
                 return sum;
             }
             Tensor<double>? Analytic()
@@ -238,18 +328,34 @@ public static class GradientCheck
             return Compare(name, layer.Parameters, input, Objective, Analytic);
         }
 
-        public List<GradCheckRow> Compare(string name, IReadOnlyList<Parameter<double>> parameters, Tensor<double>? input,
-            Func<double> objective, Func<Tensor<double>?> analytic)
+        public List<GradCheckRow> Compare(
+            string name,
+            IReadOnlyList<Parameter<double>> parameters,
+            Tensor<double>? input,
+            Func<double> objective,
+            Func<Tensor<double>?> analytic
+        )
         {
             var dInput = analytic();
             var rows = new List<GradCheckRow>();
-            var targets = parameters.Select(p => (p.Name, Value: p.Value, Grad: ((CpuTensor<double>)p.Grad).Span.ToArray())).ToList();
+            var targets = parameters
+                .Select(p => (p.Name, Value: p.Value, Grad: ((CpuTensor<double>)p.Grad).Span.ToArray()))
+                .ToList();
             if (input is not null)
-                targets.Add(("input", input, dInput is null ? throw new InvalidOperationException($"{name} returned no input gradient") : ((CpuTensor<double>)dInput).Span.ToArray()));
+                targets.Add(
+                    (
+                        "input",
+                        input,
+                        dInput is null
+                            ? throw new InvalidOperationException($"{name} returned no input gradient")
+                            : ((CpuTensor<double>)dInput).Span.ToArray()
+                    )
+                );
             foreach (var (tensorName, value, grad) in targets)
             {
                 var cpu = (CpuTensor<double>)value;
-                double worstDiff = 0, scale = 0;
+                double worstDiff = 0,
+                    scale = 0;
                 for (int i = 0; i < cpu.Length; i++)
                 {
                     double saved = cpu.Array[cpu.Offset + i];
@@ -262,9 +368,15 @@ public static class GradientCheck
                     worstDiff = Math.Max(worstDiff, Math.Abs(numeric - grad[i]));
                     scale = Math.Max(scale, Math.Abs(numeric));
                 }
-                // +∞, not NaN, for a NaN gradient: NaN compares as "small" in test frameworks (NUnit orders it below every number).
-                double error = double.IsNaN(worstDiff) || double.IsNaN(scale) ? double.PositiveInfinity : scale > 0 ? worstDiff / scale : worstDiff;
-                rows.Add(new GradCheckRow(name, tensorName, cpu.Length, error, error <= Tolerance && double.IsFinite(error)));
+                // +∞, not NaN, for a NaN gradient: NaN compares as "small" in test frameworks (NUnit orders it below
+                // every number).
+                double error =
+                    double.IsNaN(worstDiff) || double.IsNaN(scale) ? double.PositiveInfinity
+                    : scale > 0 ? worstDiff / scale
+                    : worstDiff;
+                rows.Add(
+                    new GradCheckRow(name, tensorName, cpu.Length, error, error <= Tolerance && double.IsFinite(error))
+                );
             }
             return rows;
         }

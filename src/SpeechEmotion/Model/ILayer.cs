@@ -7,7 +7,8 @@ namespace SpeechEmotion.Model;
 /// A layer with explicit forward and backward and its own cached activations (no autograd graph). Backward
 /// accumulates into the parameter gradients and returns dL/dinput (or null when the layer was told not to compute it).
 /// </summary>
-public interface ILayer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public interface ILayer<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     string Name { get; }
     IReadOnlyList<Parameter<T>> Parameters { get; }

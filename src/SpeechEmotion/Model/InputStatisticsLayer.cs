@@ -8,8 +8,13 @@ namespace SpeechEmotion.Model;
 /// (utterance-level functionals, the inputs of classic SVM systems) beside the pooled network output:
 /// [B, P] → [B, P + 2F]. Needs the model input, which <paramref name="modelInput"/> returns during a forward pass.
 /// </summary>
-public sealed class InputStatisticsLayer<T>(IBackend<T> backend, int pooledWidth, int inputWidth, Func<Tensor<T>> modelInput)
-    : ILayer<T>, IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class InputStatisticsLayer<T>(
+    IBackend<T> backend,
+    int pooledWidth,
+    int inputWidth,
+    Func<Tensor<T>> modelInput
+) : ILayer<T>, IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly Workspace<T> _ws = new(backend);
     private int _batch;

@@ -8,7 +8,8 @@ namespace SpeechEmotion.Model;
 /// gradient norm and the Adam update are each one op over one buffer. Layers declare parameters, then
 /// <see cref="Build"/> allocates the arenas and initialises the values from a seed.
 /// </summary>
-public sealed class ParameterSet<T>(IBackend<T> backend) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class ParameterSet<T>(IBackend<T> backend)
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly List<Parameter<T>> _parameters = [];
 
@@ -21,16 +22,18 @@ public sealed class ParameterSet<T>(IBackend<T> backend) where T : unmanaged, IB
 
     public Parameter<T> Add(string name, int[] shape, Init init, double bound = 0)
     {
-        if (Values is not null) throw new InvalidOperationException("parameters cannot be added after Build");
-        if (_parameters.Any(p => p.Name == name)) throw new ArgumentException($"duplicate parameter name {name}");
+        if (Values is not null)
+            throw new InvalidOperationException("parameters cannot be added after Build");
+        if (_parameters.Any(p => p.Name == name))
+            throw new ArgumentException($"duplicate parameter name {name}");
         var p = new Parameter<T>(name, shape, init, bound) { Offset = Count };
         _parameters.Add(p);
         Count += p.Length;
         return p;
     }
 
-    public Parameter<T> this[string name] => _parameters.FirstOrDefault(p => p.Name == name)
-        ?? throw new KeyNotFoundException($"no parameter named {name}");
+    public Parameter<T> this[string name] =>
+        _parameters.FirstOrDefault(p => p.Name == name) ?? throw new KeyNotFoundException($"no parameter named {name}");
 
     /// <summary>Allocates the arenas and fills values with PyTorch's initialisation, seeded.</summary>
     public void Build(int seed)

@@ -23,6 +23,7 @@ namespace SpeechEmotion;
 public sealed class EmotionRecognizer : IDisposable
 {
     private const int BatchSize = 16;
+
     // Batch × frames² bound: per head 8 MB of attention scores, e.g. 2 items of 10 s or 16 of 3.5 s.
     private const long AttentionBudget = 2_000_000;
     private readonly SavedModel _saved;
@@ -52,8 +53,11 @@ public sealed class EmotionRecognizer : IDisposable
         var saved = SavedModel.Load(modelPath);
         try
         {
-            return new EmotionRecognizer(saved, Path.GetFileNameWithoutExtension(modelPath),
-                options ?? new RecognizerOptions());
+            return new EmotionRecognizer(
+                saved,
+                Path.GetFileNameWithoutExtension(modelPath),
+                options ?? new RecognizerOptions()
+            );
         }
         catch (Exception e) when (e is ArgumentException and not ArgumentOutOfRangeException or InvalidDataException)
         {
@@ -112,8 +116,8 @@ public sealed class EmotionRecognizer : IDisposable
             audio[i] = (float)(0.1 * Math.Sin(i * 0.05) * (random.NextDouble() - 0.5));
         var speaker = NeedsSpeakerContext ? CreateSpeakerContext() : null;
         speaker?.AddAudio(audio, WavReader.TargetSampleRate);
-        for (int round = 0; round < 40; round++) Recognize(audio.AsSpan(0, WavReader.TargetSampleRate),
-            WavReader.TargetSampleRate, speaker);
+        for (int round = 0; round < 40; round++)
+            Recognize(audio.AsSpan(0, WavReader.TargetSampleRate), WavReader.TargetSampleRate, speaker);
         Thread.Sleep(200); // the runtime's tier-up waits for 100 ms without new first calls
         Recognize(audio, WavReader.TargetSampleRate, speaker);
     }
@@ -128,20 +132,34 @@ public sealed class EmotionRecognizer : IDisposable
     /// each segment of at most <see cref="SegmentOptions.MaxSegmentSeconds"/> is recognised, and segments are yielded
     /// as they close. The file is read a second at a time, so memory does not grow with its length.
     /// </summary>
-    public IAsyncEnumerable<EmotionSegment> RecognizeSegmentsAsync(string wavPath, SegmentOptions? options = null,
-        SpeakerContext? speaker = null, CancellationToken cancellation = default) =>
-        Segments(() => Mono16kReader.Open(wavPath), options, speaker, cancellation);
+    public IAsyncEnumerable<EmotionSegment> RecognizeSegmentsAsync(
+        string wavPath,
+        SegmentOptions? options = null,
+        SpeakerContext? speaker = null,
+        CancellationToken cancellation = default
+    ) => Segments(() => Mono16kReader.Open(wavPath), options, speaker, cancellation);
 
     /// <summary>As <see cref="RecognizeSegmentsAsync(string, SegmentOptions?, SpeakerContext?, CancellationToken)"/>
     /// for a WAV stream (left open; a pipe is read to its end).</summary>
-    public IAsyncEnumerable<EmotionSegment> RecognizeSegmentsAsync(Stream wav, SegmentOptions? options = null,
-        SpeakerContext? speaker = null, CancellationToken cancellation = default) =>
-        Segments(() =>
-            new Mono16kReader(new WavDecoder(wav, "stream", leaveOpen: true)), options, speaker, cancellation);
+    public IAsyncEnumerable<EmotionSegment> RecognizeSegmentsAsync(
+        Stream wav,
+        SegmentOptions? options = null,
+        SpeakerContext? speaker = null,
+        CancellationToken cancellation = default
+    ) =>
+        Segments(
+            () => new Mono16kReader(new WavDecoder(wav, "stream", leaveOpen: true)),
+            options,
+            speaker,
+            cancellation
+        );
 
-    private async IAsyncEnumerable<EmotionSegment> Segments(Func<Mono16kReader> open, SegmentOptions? options,
+    private async IAsyncEnumerable<EmotionSegment> Segments(
+        Func<Mono16kReader> open,
+        SegmentOptions? options,
         SpeakerContext? speaker,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation
+    )
     {
         await Task.Yield(); // the caller gets its enumerator back before any audio is read
         using var reader = open();
@@ -151,10 +169,11 @@ public sealed class EmotionRecognizer : IDisposable
         while ((n = reader.Read(chunk)) > 0)
         {
             cancellation.ThrowIfCancellationRequested();
-            foreach (var segment in stream.AcceptWaveform(chunk.AsSpan(0, n),
-                WavReader.TargetSampleRate)) yield return segment;
+            foreach (var segment in stream.AcceptWaveform(chunk.AsSpan(0, n), WavReader.TargetSampleRate))
+                yield return segment;
         }
-        foreach (var segment in stream.Flush()) yield return segment;
+        foreach (var segment in stream.Flush())
+            yield return segment;
     }
 
     /// <summary>Recognises a WAV file (read in windows; see <see
@@ -182,15 +201,18 @@ public sealed class EmotionRecognizer : IDisposable
 
     /// <summary>Recognises several clips of 16 kHz mono samples together (length-sorted batches: faster than one by
     /// one).</summary>
-    public IReadOnlyList<EmotionResult> RecognizeBatch(IReadOnlyList<float[]> samples16k,
-        IReadOnlyList<SpeakerContext?>? speakers = null)
+    public IReadOnlyList<EmotionResult> RecognizeBatch(
+        IReadOnlyList<float[]> samples16k,
+        IReadOnlyList<SpeakerContext?>? speakers = null
+    )
     {
         if (speakers is not null && speakers.Count != samples16k.Count)
             throw new ArgumentException("one speaker context (or null) per clip");
         var windows = new List<(int Clip, int Start, int Samples)>();
         for (int c = 0; c < samples16k.Count; c++)
         {
-            if (samples16k[c].Length == 0) throw new ArgumentException($"clip {c} has no samples");
+            if (samples16k[c].Length == 0)
+                throw new ArgumentException($"clip {c} has no samples");
             int start = 0;
             foreach (int size in WindowSplit.Sizes(samples16k[c].Length, _window))
             {
@@ -202,15 +224,22 @@ public sealed class EmotionRecognizer : IDisposable
         foreach (var group in windows.Chunk(4 * BatchSize)) // features of a bounded number of windows at a time
         {
             var features = new float[group.Length][];
-            Parallel.For(0, group.Length, w =>
-            {
-                var (clip, start, size) = group[w];
-                features[w] = Normalized(_frontEnd.Compute(samples16k[clip].AsSpan(start, size)), speakers?[clip]);
-            });
+            Parallel.For(
+                0,
+                group.Length,
+                w =>
+                {
+                    var (clip, start, size) = group[w];
+                    features[w] = Normalized(_frontEnd.Compute(samples16k[clip].AsSpan(start, size)), speakers?[clip]);
+                }
+            );
             outputs.AddRange(Outputs(features));
         }
-        return windows.Select((w, i) => (w.Clip, w.Samples, Output: outputs[i])).GroupBy(w => w.Clip)
-            .Select(g => Combine(g.Select(w => (w.Output, w.Samples)).ToList())).ToList();
+        return windows
+            .Select((w, i) => (w.Clip, w.Samples, Output: outputs[i]))
+            .GroupBy(w => w.Clip)
+            .Select(g => Combine(g.Select(w => (w.Output, w.Samples)).ToList()))
+            .ToList();
     }
 
     private EmotionResult Recognize(Mono16kReader reader, SpeakerContext? speaker)
@@ -222,7 +251,8 @@ public sealed class EmotionRecognizer : IDisposable
         {
             int n = reader.Read(buffer.AsSpan(filled));
             filled += n;
-            if (n > 0 && filled < buffer.Length) continue;
+            if (n > 0 && filled < buffer.Length)
+                continue;
             bool end = n == 0;
             var sizes = end ? WindowSplit.Last(filled, _window) : [_window];
             int start = 0;
@@ -231,7 +261,8 @@ public sealed class EmotionRecognizer : IDisposable
                 parts.Add((Outputs([Normalized(_frontEnd.Compute(buffer.AsSpan(start, size)), speaker)])[0], size));
                 start += size;
             }
-            if (end) break;
+            if (end)
+                break;
             buffer.AsSpan(start, filled - start).CopyTo(buffer);
             filled -= start;
         }
@@ -240,7 +271,8 @@ public sealed class EmotionRecognizer : IDisposable
 
     internal static float[] To16k(ReadOnlySpan<float> samples, int sampleRate)
     {
-        if (samples.IsEmpty) throw new ArgumentException("no samples");
+        if (samples.IsEmpty)
+            throw new ArgumentException("no samples");
         CheckSamples(samples);
         var copy = samples.ToArray();
         return sampleRate == WavReader.TargetSampleRate ? copy : WavReader.Resample(copy, sampleRate);
@@ -252,8 +284,7 @@ public sealed class EmotionRecognizer : IDisposable
     {
         foreach (float v in samples)
             if (!(Math.Abs(v) <= PcmDecoder.MaxFloatMagnitude))
-                throw new ArgumentException(
-                    $"sample {v} is not a finite value within ±{PcmDecoder.MaxFloatMagnitude}");
+                throw new ArgumentException($"sample {v} is not a finite value within ±{PcmDecoder.MaxFloatMagnitude}");
     }
 
     /// <summary>Features of 16 kHz samples standardised as the model was trained (in place).</summary>
@@ -270,10 +301,12 @@ public sealed class EmotionRecognizer : IDisposable
             return features;
         }
         if (speaker is null)
-            throw new InvalidOperationException($"model '{ModelName}' is speaker-normalised: it standardises each " +
-                "speaker with that speaker's own statistics, so pass a SpeakerContext fed with about " +
-                $"{SpeakerContext.RecommendedSeconds:F0} s of the speaker's audio " +
-                "(CreateSpeakerContext, then AddFile or AddAudio)");
+            throw new InvalidOperationException(
+                $"model '{ModelName}' is speaker-normalised: it standardises each "
+                    + "speaker with that speaker's own statistics, so pass a SpeakerContext fed with about "
+                    + $"{SpeakerContext.RecommendedSeconds:F0} s of the speaker's audio "
+                    + "(CreateSpeakerContext, then AddFile or AddAudio)"
+            );
         if (!speaker.Serves(_frontEnd))
             throw new ArgumentException("the speaker context was made for a model with other features");
         speaker.Normalizer().Apply(features);
@@ -292,7 +325,8 @@ public sealed class EmotionRecognizer : IDisposable
         {
             var batch = PaddedBatch.From(indices.Select(i => features[i]).ToArray(), width);
             var result = _pool.Use(instance => Predictor.Outputs(instance.Model, instance.Workspace, batch));
-            for (int b = 0; b < indices.Length; b++) outputs[indices[b]] = result[b];
+            for (int b = 0; b < indices.Length; b++)
+                outputs[indices[b]] = result[b];
         }
         return outputs;
     }
@@ -306,20 +340,27 @@ public sealed class EmotionRecognizer : IDisposable
         if (_saved.Config.Task == SerTask.Regression)
         {
             double score = parts.Sum(p => Predictor.Score(_saved.Config, p.Output) * p.Samples) / total;
-            return new EmotionResult("", new Dictionary<string, float>(), duration, ModelName) { Score = score,
-                Windows = parts.Count };
+            return new EmotionResult("", new Dictionary<string, float>(), duration, ModelName)
+            {
+                Score = score,
+                Windows = parts.Count,
+            };
         }
         var mean = new double[Labels.Count];
         foreach (var (output, samples) in parts)
         {
             var p = Predictor.Softmax(output);
-            for (int c = 0; c < mean.Length; c++) mean[c] += p[c] * (double)samples / total;
+            for (int c = 0; c < mean.Length; c++)
+                mean[c] += p[c] * (double)samples / total;
         }
         var probabilities = new float[mean.Length];
-        for (int c = 0; c < mean.Length; c++) probabilities[c] = (float)mean[c];
+        for (int c = 0; c < mean.Length; c++)
+            probabilities[c] = (float)mean[c];
         var dictionary = Labels.Select((l, c) => (l, c)).ToDictionary(x => x.l, x => probabilities[x.c]);
-        return new EmotionResult(Labels[Predictor.ArgMax(probabilities)], dictionary, duration,
-            ModelName) { Windows = parts.Count };
+        return new EmotionResult(Labels[Predictor.ArgMax(probabilities)], dictionary, duration, ModelName)
+        {
+            Windows = parts.Count,
+        };
     }
 
     /// <summary>Releases the model instances and the device.</summary>

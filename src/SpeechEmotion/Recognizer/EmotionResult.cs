@@ -6,8 +6,12 @@ namespace SpeechEmotion;
 /// 1.</param>
 /// <param name="Duration">Length of the audio.</param>
 /// <param name="ModelName">The model that produced it (its file name without extension).</param>
-public sealed record EmotionResult(string Label, IReadOnlyDictionary<string, float> Probabilities, TimeSpan Duration,
-    string ModelName)
+public sealed record EmotionResult(
+    string Label,
+    IReadOnlyDictionary<string, float> Probabilities,
+    TimeSpan Duration,
+    string ModelName
+)
 {
     /// <summary>Probability of <see cref="Label"/> (NaN for a regression model).</summary>
     public float Confidence => Probabilities.TryGetValue(Label, out var p) ? p : float.NaN;

@@ -34,7 +34,8 @@ public sealed class EmotionStream
     /// <returns>The segments this chunk closed, oldest first (usually none).</returns>
     public IReadOnlyList<EmotionSegment> AcceptWaveform(ReadOnlySpan<float> chunk, int sampleRate)
     {
-        if (chunk.IsEmpty) return [];
+        if (chunk.IsEmpty)
+            return [];
         _resampler ??= new Resampler(sampleRate);
         if (sampleRate != _resampler.SampleRate)
             throw new ArgumentException($"the stream is at {_resampler.SampleRate} Hz, this chunk at {sampleRate} Hz");
@@ -55,7 +56,8 @@ public sealed class EmotionStream
         foreach (var region in regions)
         {
             var features = _recognizer.FeaturesOf(region.Samples);
-            if (_feedSpeaker) _speaker!.AddFeatures(features);
+            if (_feedSpeaker)
+                _speaker!.AddFeatures(features);
             var output = _recognizer.Outputs([_recognizer.Normalized(features, _speaker)])[0];
             var result = _recognizer.Combine([(output, region.Samples.Length)]);
             segments.Add(new EmotionSegment(Seconds(region.Start), Seconds(region.End), result));

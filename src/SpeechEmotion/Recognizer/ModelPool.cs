@@ -37,7 +37,8 @@ internal sealed class ModelPool(SavedModel saved, IBackend<float> backend) : IDi
             if (!_free.TryTake(out var instance))
             {
                 instance = new Instance(saved.Instantiate(backend));
-                lock (_all) _all.Add(instance);
+                lock (_all)
+                    _all.Add(instance);
             }
             try
             {
@@ -56,7 +57,9 @@ internal sealed class ModelPool(SavedModel saved, IBackend<float> backend) : IDi
 
     public void Dispose()
     {
-        lock (_all) foreach (var instance in _all) instance.Dispose();
+        lock (_all)
+            foreach (var instance in _all)
+                instance.Dispose();
         _gate?.Dispose();
     }
 }

@@ -17,9 +17,13 @@ public sealed record RecognizerOptions
 
     internal void Validate()
     {
-        if (!(MaxWindowSeconds is >= 0.5 and <= 600)) throw new ArgumentOutOfRangeException(nameof(MaxWindowSeconds),
-            MaxWindowSeconds, "window must be 0.5 to 600 s");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads,
-            "threads must be at least 1");
+        if (!(MaxWindowSeconds is >= 0.5 and <= 600))
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxWindowSeconds),
+                MaxWindowSeconds,
+                "window must be 0.5 to 600 s"
+            );
+        if (Threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be at least 1");
     }
 }

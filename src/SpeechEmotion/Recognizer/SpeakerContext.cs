@@ -29,13 +29,18 @@ public sealed class SpeakerContext
     /// <summary>Seconds of audio added so far (10 ms per feature frame).</summary>
     public double Seconds
     {
-        get { lock (_lock) return _statistics.Frames * (double)Spectrogram.Hop / Spectrogram.SampleRate; }
+        get
+        {
+            lock (_lock)
+                return _statistics.Frames * (double)Spectrogram.Hop / Spectrogram.SampleRate;
+        }
     }
 
     /// <summary>Adds samples at any rate from 1 to 768 kHz (resampled to 16 kHz; finite, within ±65536).</summary>
     public void AddAudio(ReadOnlySpan<float> samples, int sampleRate)
     {
-        if (samples.IsEmpty) return;
+        if (samples.IsEmpty)
+            return;
         AddFeatures(_frontEnd.Compute(EmotionRecognizer.To16k(samples, sampleRate)));
     }
 
@@ -45,12 +50,14 @@ public sealed class SpeakerContext
         using var reader = Mono16kReader.Open(wavPath);
         var window = new float[WavReader.TargetSampleRate * 60];
         int n;
-        while ((n = reader.Read(window)) > 0) AddFeatures(_frontEnd.Compute(window.AsSpan(0, n)));
+        while ((n = reader.Read(window)) > 0)
+            AddFeatures(_frontEnd.Compute(window.AsSpan(0, n)));
     }
 
     internal void AddFeatures(ReadOnlySpan<float> rows)
     {
-        lock (_lock) _statistics.Add(rows);
+        lock (_lock)
+            _statistics.Add(rows);
     }
 
     /// <summary>The normaliser of the audio so far; an error naming what is missing when nothing was added.</summary>

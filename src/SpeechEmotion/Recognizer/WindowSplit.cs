@@ -9,8 +9,10 @@ internal static class WindowSplit
     /// <summary>Window lengths for n samples with at most <paramref name="max"/> per window.</summary>
     public static IEnumerable<int> Sizes(long n, int max)
     {
-        for (; n > 2L * max; n -= max) yield return max;
-        foreach (int size in Last(n, max)) yield return size;
+        for (; n > 2L * max; n -= max)
+            yield return max;
+        foreach (int size in Last(n, max))
+            yield return size;
     }
 
     /// <summary>The final one or two windows of a remainder of at most two windows.</summary>

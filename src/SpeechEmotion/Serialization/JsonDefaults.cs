@@ -19,8 +19,10 @@ public static class JsonDefaults
         foreach (var (name, value) in values)
         {
             if (strict && !merged.ContainsKey(name))
-                throw new InvalidDataException($"unknown setting '{name}' (known: {string.Join(", ",
-                    merged.Select(p => p.Key))})");
+                throw new InvalidDataException(
+                    $"unknown setting '{name}' (known: {string.Join(", ",
+                    merged.Select(p => p.Key))})"
+                );
             merged[name] = value?.DeepClone();
         }
         return merged.Deserialize(info) ?? throw new InvalidDataException("empty settings");

@@ -24,8 +24,9 @@ public static class ModelExport
             new("normalizer.mean", [model.Normalizer.Bins], model.Normalizer.Mean),
             new("normalizer.std", [model.Normalizer.Bins], model.Normalizer.Std),
         };
-        tensors.AddRange(network.Parameters.All.Select(p =>
-            new NamedTensor(p.Name, p.Shape, model.Parameters[p.Name])));
+        tensors.AddRange(
+            network.Parameters.All.Select(p => new NamedTensor(p.Name, p.Shape, model.Parameters[p.Name]))
+        );
         var metadata = new Dictionary<string, string>
         {
             ["format"] = Format,
@@ -41,8 +42,10 @@ public static class ModelExport
     {
         var (tensors, metadata) = SafeTensors.Read(path);
         if (metadata.GetValueOrDefault("format") != Format)
-            throw new ModelFileException(path,
-                "not exported by `ser export` (its metadata lacks format " + Format + ")");
+            throw new ModelFileException(
+                path,
+                "not exported by `ser export` (its metadata lacks format " + Format + ")"
+            );
         try
         {
             var byName = tensors.ToDictionary(t => t.Name, t => t.Data);
@@ -53,7 +56,8 @@ public static class ModelExport
                 ["normalization"] = metadata["normalization"],
                 ["summary"] = JsonNode.Parse(metadata["summary"]),
             };
-            var all = byName.Where(t => !t.Key.StartsWith("normalizer.", StringComparison.Ordinal))
+            var all = byName
+                .Where(t => !t.Key.StartsWith("normalizer.", StringComparison.Ordinal))
                 .ToDictionary(t => "param:" + t.Key, t => t.Value);
             all["normalizer.mean"] = byName["normalizer.mean"];
             all["normalizer.std"] = byName["normalizer.std"];

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace SpeechEmotion.Serialization;
 
 /// <summary>A model or checkpoint file that cannot be read; the message names the file and says why.</summary>
-public sealed class ModelFileException(string path, string reason,
-    Exception? inner = null) : Exception($"{path}: {reason}", inner)
+public sealed class ModelFileException(string path, string reason, Exception? inner = null)
+    : Exception($"{path}: {reason}", inner)
 {
     public string FilePath { get; } = path;
 }
@@ -24,8 +24,9 @@ public static class ModelFile
 
     public static void Write(string path, JsonObject header, IReadOnlyList<(string Name, float[] Data)> tensors)
     {
-        header["tensors"] = new JsonArray(tensors.Select(t =>
-            (JsonNode)new JsonObject { ["name"] = t.Name, ["length"] = t.Data.Length }).ToArray());
+        header["tensors"] = new JsonArray(
+            tensors.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["length"] = t.Data.Length }).ToArray()
+        );
         var headerBytes = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -42,7 +43,8 @@ public static class ModelFile
             Put(BitConverter.GetBytes(FormatVersion));
             Put(BitConverter.GetBytes(headerBytes.Length));
             Put(headerBytes);
-            foreach (var (_, data) in tensors) Put(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+            foreach (var (_, data) in tensors)
+                Put(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
             stream.Write(hash.GetHashAndReset());
             stream.Flush(flushToDisk: true);
         }
@@ -61,9 +63,16 @@ public static class ModelFile
     public static (JsonObject Header, Dictionary<string, float[]> Tensors) Read(string path)
     {
         FileStream stream;
-        try { stream = Audio.SafeFile.OpenRegular(path); }
-        catch (Audio.AudioFormatException e) { throw new ModelFileException(path, e.Reason, e); }
-        using (stream) return Read(stream, path);
+        try
+        {
+            stream = Audio.SafeFile.OpenRegular(path);
+        }
+        catch (Audio.AudioFormatException e)
+        {
+            throw new ModelFileException(path, e.Reason, e);
+        }
+        using (stream)
+            return Read(stream, path);
     }
 
     /// <summary>As <see cref="Read(string)"/> from a seekable stream (e.g. an embedded resource); path labels
@@ -77,23 +86,30 @@ public static class ModelFile
             int got = stream.ReadAtLeast(head, 16, throwOnEndOfStream: false);
             if (got < Magic.Length || !head.AsSpan(0, Magic.Length).SequenceEqual(Magic))
                 throw new ModelFileException(path, "not a SpeechEmotion model file (wrong magic)");
-            if (got < 16) throw new ModelFileException(path, $"truncated: {length} bytes, the header alone needs 16");
+            if (got < 16)
+                throw new ModelFileException(path, $"truncated: {length} bytes, the header alone needs 16");
             hash.AppendData(head);
             int version = BitConverter.ToInt32(head, 8);
             if (version > FormatVersion)
-                throw new ModelFileException(path,
-                    $"written by a newer version (format {version}; this build reads up to {FormatVersion})");
-            if (version < 1) throw new ModelFileException(path, $"corrupted: format version {version}");
+                throw new ModelFileException(
+                    path,
+                    $"written by a newer version (format {version}; this build reads up to {FormatVersion})"
+                );
+            if (version < 1)
+                throw new ModelFileException(path, $"corrupted: format version {version}");
             int headerLength = BitConverter.ToInt32(head, 12);
             if (headerLength < 2 || headerLength > MaxHeaderBytes || 16L + headerLength + 32 > length)
-                throw new ModelFileException(path,
-                    $"truncated: header of {headerLength} bytes does not fit in {length}");
+                throw new ModelFileException(
+                    path,
+                    $"truncated: header of {headerLength} bytes does not fit in {length}"
+                );
             var headerBytes = ReadExactly(stream, path, headerLength, hash);
             var (header, entries) = ParseHeader(path, headerBytes);
             long expected = 16L + headerLength + 4L * entries.Sum(e => (long)e.Length) + 32;
-            if (length < expected) throw new ModelFileException(path, $"truncated: {length} of {expected} bytes");
-            if (length > expected) throw new ModelFileException(path,
-                $"corrupted: {length - expected} unexpected trailing bytes");
+            if (length < expected)
+                throw new ModelFileException(path, $"truncated: {length} of {expected} bytes");
+            if (length > expected)
+                throw new ModelFileException(path, $"corrupted: {length - expected} unexpected trailing bytes");
             var tensors = new Dictionary<string, float[]>();
             foreach (var (name, count) in entries)
             {
@@ -105,12 +121,12 @@ public static class ModelFile
                 tensors[name] = data;
             }
             var checksum = ReadExactly(stream, path, 32, null);
-            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(checksum)) throw new ModelFileException(path,
-                "corrupted: checksum mismatch");
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(checksum))
+                throw new ModelFileException(path, "corrupted: checksum mismatch");
             foreach (var (name, data) in tensors)
-                foreach (float v in data)
-                    if (!float.IsFinite(v)) throw new ModelFileException(path,
-                        $"tensor {name} holds NaN or infinite values");
+            foreach (float v in data)
+                if (!float.IsFinite(v))
+                    throw new ModelFileException(path, $"tensor {name} holds NaN or infinite values");
             return (header, tensors);
         }
     }
@@ -123,17 +139,22 @@ public static class ModelFile
         try
         {
             header = JsonNode.Parse(bytes)!.AsObject();
-            entries = header["tensors"]!.AsArray().Select(t =>
-                (t!["name"]!.GetValue<string>(), t["length"]!.GetValue<int>())).ToList();
+            entries = header["tensors"]!
+                .AsArray()
+                .Select(t => (t!["name"]!.GetValue<string>(), t["length"]!.GetValue<int>()))
+                .ToList();
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e)
+            when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {
             throw new ModelFileException(path, "corrupted: header is not valid JSON", e);
         }
         foreach (var (name, count) in entries)
             if (count is < 0 or > int.MaxValue / 4)
-                throw new ModelFileException(path,
-                    $"corrupted: tensor {name} claims {count} values (at most {int.MaxValue / 4})");
+                throw new ModelFileException(
+                    path,
+                    $"corrupted: tensor {name} claims {count} values (at most {int.MaxValue / 4})"
+                );
         if (entries.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ModelFileException(path, $"corrupted: tensor {twice.Key} appears twice");
         return (header, entries);
@@ -142,8 +163,8 @@ public static class ModelFile
     private static byte[] ReadExactly(Stream stream, string path, int count, IncrementalHash? hash)
     {
         var bytes = new byte[count];
-        if (stream.ReadAtLeast(bytes, count, throwOnEndOfStream: false) < count) throw new ModelFileException(path,
-            "truncated");
+        if (stream.ReadAtLeast(bytes, count, throwOnEndOfStream: false) < count)
+            throw new ModelFileException(path, "truncated");
         hash?.AppendData(bytes);
         return bytes;
     }

@@ -16,19 +16,25 @@ namespace SpeechEmotion.Serialization;
 /// </summary>
 public static class OnnxExport
 {
-    private const int Float = 1, Int32 = 6, Int64 = 7;
+    private const int Float = 1,
+        Int32 = 6,
+        Int64 = 7;
 
     public static void Write(SavedModel model, string path)
     {
         var c = model.Config;
         bool plain = c.ConvChannels == 0 && c.Pooling == PoolingKind.Mean && !c.InputStatistics && !c.IsFunctionals;
         if (!plain || c.Task != SerTask.Classification)
-            throw new NotSupportedException("ONNX export covers Bi-GRU (+ attention) + mean pooling classifiers; " +
-                "this model has convolutions, mean+std pooling, input statistics, a regression head or is the " +
-                "functionals baseline");
+            throw new NotSupportedException(
+                "ONNX export covers Bi-GRU (+ attention) + mean pooling classifiers; "
+                    + "this model has convolutions, mean+std pooling, input statistics, a regression head or is the "
+                    + "functionals baseline"
+            );
         var g = new Graph();
         var p = model.Parameters;
-        int h = c.Hidden, e = c.Embed, f = c.InputSize;
+        int h = c.Hidden,
+            e = c.Embed,
+            f = c.InputSize;
         g.Input("features", Float, "batch", "frames", f);
         g.Input("lengths", Int32, "batch");
 
@@ -36,11 +42,23 @@ public static class OnnxExport
         string x = g.Node("Transpose", ["features"], ("perm", new long[] { 1, 0, 2 }));
         string w = g.Constant("gru.W", [2, 3 * h, f], Gates("gru.weight_ih_l0"));
         string r = g.Constant("gru.R", [2, 3 * h, h], Gates("gru.weight_hh_l0"));
-        string b = g.Constant("gru.B", [2, 6 * h], [
-            .. Reorder(p["gru.bias_ih_l0"], h), .. Reorder(p["gru.bias_hh_l0"], h),
-            .. Reorder(p["gru.bias_ih_l0_reverse"], h), .. Reorder(p["gru.bias_hh_l0_reverse"], h)]);
-        string y = g.Node("GRU", [x, w, r, b, "lengths"],
-            ("hidden_size", (long)h), ("direction", "bidirectional"), ("linear_before_reset", 1L));
+        string b = g.Constant(
+            "gru.B",
+            [2, 6 * h],
+            [
+                .. Reorder(p["gru.bias_ih_l0"], h),
+                .. Reorder(p["gru.bias_hh_l0"], h),
+                .. Reorder(p["gru.bias_ih_l0_reverse"], h),
+                .. Reorder(p["gru.bias_hh_l0_reverse"], h),
+            ]
+        );
+        string y = g.Node(
+            "GRU",
+            [x, w, r, b, "lengths"],
+            ("hidden_size", (long)h),
+            ("direction", "bidirectional"),
+            ("linear_before_reset", 1L)
+        );
         string yt = g.Node("Transpose", [y], ("perm", new long[] { 2, 0, 1, 3 })); // [T, 2, B, H] → [B, T, 2, H]
         string merge = g.Longs("shape.merge", [0, 0, -1]);
         string hidden = g.Node("Reshape", [yt, merge]); // [B, T, 2H]: forward then reverse, as PyTorch concatenates
@@ -68,16 +86,27 @@ public static class OnnxExport
     private static string Attention(Graph g, SavedModel model, string x, string valid, string merge)
     {
         var c = model.Config;
-        int e = c.Embed, dk = e / c.Heads;
+        int e = c.Embed,
+            dk = e / c.Heads;
         var p = model.Parameters;
-        string Linear(string input, string weight, string bias, int outputs) => g.Node("Add", [
-            g.Node("MatMul", [input, g.Constant(weight + ".T", [e, outputs], Transpose(p[weight], outputs, e))]),
-            g.Constant(bias, [outputs], p[bias])]);
+        string Linear(string input, string weight, string bias, int outputs) =>
+            g.Node(
+                "Add",
+                [
+                    g.Node(
+                        "MatMul",
+                        [input, g.Constant(weight + ".T", [e, outputs], Transpose(p[weight], outputs, e))]
+                    ),
+                    g.Constant(bias, [outputs], p[bias]),
+                ]
+            );
         string split = g.Longs("shape.heads", [0, 0, c.Heads, dk]);
         string PerHead(string m, long[] perm) => g.Node("Transpose", [g.Node("Reshape", [m, split])], ("perm", perm));
         string qkv = Linear(x, "attention.in_proj_weight", "attention.in_proj_bias", 3 * e);
         var (q, k, v) = g.Split3(qkv, g.Longs("split", [e, e, e]));
-        string qh = PerHead(q, [0, 2, 1, 3]), kt = PerHead(k, [0, 2, 3, 1]), vh = PerHead(v, [0, 2, 1, 3]);
+        string qh = PerHead(q, [0, 2, 1, 3]),
+            kt = PerHead(k, [0, 2, 3, 1]),
+            vh = PerHead(v, [0, 2, 1, 3]);
         string scores = g.Node("Mul", [g.Node("MatMul", [qh, kt]), g.Constant("scale", [], [1f / MathF.Sqrt(dk)])]);
         string keys = g.Node("Unsqueeze", [valid, g.Longs("axes.keys", [1, 2])]); // [B, 1, 1, T]
         string masked = g.Node("Where", [keys, scores, g.Constant("minus.infinity", [], [-1e30f])]);
@@ -86,10 +115,25 @@ public static class OnnxExport
         return Linear(g.Node("Reshape", [context, merge]), "attention.out_proj.weight", "attention.out_proj.bias", e);
     }
 
-    private static string Dense(Graph g, string x, SavedModel model, string name, int outputs, int inputs,
-        string? output = null) =>
-        g.Node("Gemm", [x, g.Constant(name + ".weight", [outputs, inputs], model.Parameters[name + ".weight"]),
-            g.Constant(name + ".bias", [outputs], model.Parameters[name + ".bias"])], output, ("transB", 1L));
+    private static string Dense(
+        Graph g,
+        string x,
+        SavedModel model,
+        string name,
+        int outputs,
+        int inputs,
+        string? output = null
+    ) =>
+        g.Node(
+            "Gemm",
+            [
+                x,
+                g.Constant(name + ".weight", [outputs, inputs], model.Parameters[name + ".weight"]),
+                g.Constant(name + ".bias", [outputs], model.Parameters[name + ".bias"]),
+            ],
+            output,
+            ("transB", 1L)
+        );
 
     /// <summary>PyTorch stacks a GRU's gates r, z, n; ONNX stacks z, r, h (rows of H each).</summary>
     private static float[] Reorder(float[] rzn, int hidden)
@@ -102,14 +146,18 @@ public static class OnnxExport
     {
         var t = new float[m.Length];
         for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
+        for (int j = 0; j < cols; j++)
+            t[j * rows + i] = m[i * cols + j];
         return t;
     }
 
     /// <summary>An ONNX graph under construction: nodes in order, initializers, inputs, outputs.</summary>
     private sealed class Graph
     {
-        private readonly List<Protobuf> _nodes = [], _initializers = [], _inputs = [], _outputs = [];
+        private readonly List<Protobuf> _nodes = [],
+            _initializers = [],
+            _inputs = [],
+            _outputs = [];
         private int _next;
 
         public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes) =>
@@ -119,9 +167,11 @@ public static class OnnxExport
         {
             output ??= $"{op.ToLowerInvariant()}_{_next++}";
             var node = new Protobuf();
-            foreach (var i in inputs) node.String(1, i);
+            foreach (var i in inputs)
+                node.String(1, i);
             node.String(2, output).String(3, output).String(4, op);
-            foreach (var (name, value) in attributes) node.Message(5, Attribute(name, value));
+            foreach (var (name, value) in attributes)
+                node.Message(5, Attribute(name, value));
             _nodes.Add(node);
             return output;
         }
@@ -131,7 +181,8 @@ public static class OnnxExport
             string[] names = [$"split_{_next}", $"split_{_next + 1}", $"split_{_next + 2}"];
             _next += 3;
             var node = new Protobuf().String(1, x).String(1, sizes);
-            foreach (var n in names) node.String(2, n);
+            foreach (var n in names)
+                node.String(2, n);
             node.String(3, names[0]).String(4, "Split").Message(5, Attribute("axis", 2L));
             _nodes.Add(node);
             return (names[0], names[1], names[2]);
@@ -161,7 +212,8 @@ public static class OnnxExport
         private string Initializer(string name, long[] dims, int type, byte[] raw)
         {
             var t = new Protobuf();
-            foreach (var d in dims) t.Varint(1, d);
+            foreach (var d in dims)
+                t.Varint(1, d);
             _initializers.Add(t.Varint(2, type).String(8, name).Bytes(9, raw));
             return name;
         }
@@ -174,8 +226,10 @@ public static class OnnxExport
         {
             var shape = new Protobuf();
             foreach (var d in dims)
-                shape.Message(1, d is string param ? new Protobuf().String(2, param) : new Protobuf().Varint(1,
-                    Convert.ToInt64(d)));
+                shape.Message(
+                    1,
+                    d is string param ? new Protobuf().String(2, param) : new Protobuf().Varint(1, Convert.ToInt64(d))
+                );
             var tensor = new Protobuf().Varint(1, type).Message(2, shape);
             return new Protobuf().String(1, name).Message(2, new Protobuf().Message(1, tensor));
         }
@@ -183,14 +237,23 @@ public static class OnnxExport
         public byte[] Model(string doc)
         {
             var graph = new Protobuf();
-            foreach (var n in _nodes) graph.Message(1, n);
+            foreach (var n in _nodes)
+                graph.Message(1, n);
             graph.String(2, "speechemotion");
-            foreach (var i in _initializers) graph.Message(5, i);
+            foreach (var i in _initializers)
+                graph.Message(5, i);
             graph.String(10, doc);
-            foreach (var i in _inputs) graph.Message(11, i);
-            foreach (var o in _outputs) graph.Message(12, o);
-            return new Protobuf().Varint(1, 8).String(2, "SpeechEmotion.Native").String(3, "0.9.0")
-                .Message(7, graph).Message(8, new Protobuf().String(1, "").Varint(2, 17)).ToArray();
+            foreach (var i in _inputs)
+                graph.Message(11, i);
+            foreach (var o in _outputs)
+                graph.Message(12, o);
+            return new Protobuf()
+                .Varint(1, 8)
+                .String(2, "SpeechEmotion.Native")
+                .String(3, "0.9.0")
+                .Message(7, graph)
+                .Message(8, new Protobuf().String(1, "").Varint(2, 17))
+                .ToArray();
         }
     }
 }

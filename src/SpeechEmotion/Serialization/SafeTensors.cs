@@ -18,11 +18,16 @@ public static class SafeTensors
 {
     private const int MaxHeaderBytes = 1 << 24;
 
-    public static void Write(string path, IReadOnlyList<NamedTensor> tensors,
-        IReadOnlyDictionary<string, string> metadata)
+    public static void Write(
+        string path,
+        IReadOnlyList<NamedTensor> tensors,
+        IReadOnlyDictionary<string, string> metadata
+    )
     {
-        var header = new JsonObject { ["__metadata__"] = new JsonObject(metadata.Select(m =>
-            KeyValuePair.Create(m.Key, (JsonNode?)m.Value))) };
+        var header = new JsonObject
+        {
+            ["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+        };
         long offset = 0;
         foreach (var t in tensors)
         {
@@ -45,8 +50,10 @@ public static class SafeTensors
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
             stream.Write(length);
             stream.Write(json);
-            for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            foreach (var t in tensors) stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
+            for (int i = json.Length; i < padded; i++)
+                stream.WriteByte((byte)' ');
+            foreach (var t in tensors)
+                stream.Write(MemoryMarshal.AsBytes(t.Data.AsSpan()));
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, full, overwrite: true);
@@ -55,8 +62,14 @@ public static class SafeTensors
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
         FileStream stream;
-        try { stream = Audio.SafeFile.OpenRegular(path); }
-        catch (Audio.AudioFormatException e) { throw new ModelFileException(path, e.Reason, e); }
+        try
+        {
+            stream = Audio.SafeFile.OpenRegular(path);
+        }
+        catch (Audio.AudioFormatException e)
+        {
+            throw new ModelFileException(path, e.Reason, e);
+        }
         using (stream)
         {
             long length = stream.Length;
@@ -65,12 +78,17 @@ public static class SafeTensors
                 throw new ModelFileException(path, "truncated");
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);
             if (headerLength < 2 || headerLength > MaxHeaderBytes || 8 + (long)headerLength > length)
-                throw new ModelFileException(path,
-                    $"not a safetensors file (header length {headerLength} in {length} bytes)");
+                throw new ModelFileException(
+                    path,
+                    $"not a safetensors file (header length {headerLength} in {length} bytes)"
+                );
             var json = new byte[headerLength];
             stream.ReadExactly(json);
             JsonObject header;
-            try { header = JsonNode.Parse(json)!.AsObject(); }
+            try
+            {
+                header = JsonNode.Parse(json)!.AsObject();
+            }
             catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
             {
                 throw new ModelFileException(path, "corrupted: header is not valid JSON", e);
@@ -84,7 +102,8 @@ public static class SafeTensors
                 {
                     if (name == "__metadata__")
                     {
-                        foreach (var (key, value) in node!.AsObject()) metadata[key] = value!.GetValue<string>();
+                        foreach (var (key, value) in node!.AsObject())
+                            metadata[key] = value!.GetValue<string>();
                         continue;
                     }
                     if (node!["dtype"]!.GetValue<string>() != "F32")
@@ -92,11 +111,18 @@ public static class SafeTensors
                     var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray();
                     var offsets = node["data_offsets"]!.AsArray().Select(o => o!.GetValue<long>()).ToArray();
                     long count = shape.Aggregate(1L, (a, d) => d < 0 ? -1 : a * d);
-                    if (offsets.Length != 2 || count < 0 || count > int.MaxValue / 4
+                    if (
+                        offsets.Length != 2
+                        || count < 0
+                        || count > int.MaxValue / 4
                         || offsets[1] - offsets[0] != 4 * count
-                        || offsets[0] < 0 || data + offsets[1] > length)
-                        throw new ModelFileException(path,
-                            $"corrupted: tensor {name} has inconsistent shape and offsets");
+                        || offsets[0] < 0
+                        || data + offsets[1] > length
+                    )
+                        throw new ModelFileException(
+                            path,
+                            $"corrupted: tensor {name} has inconsistent shape and offsets"
+                        );
                     entries.Add((name, shape, offsets[0], offsets[1]));
                 }
             }

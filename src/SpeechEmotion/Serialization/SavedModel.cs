@@ -10,8 +10,13 @@ namespace SpeechEmotion.Serialization;
 /// Everything needed to predict: model config, label names, the normaliser fitted on the training data, the parameter
 /// tensors under their PyTorch names, and a summary of the training run (free-form JSON).
 /// </summary>
-public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels, FeatureNormalizer Normalizer,
-    IReadOnlyDictionary<string, float[]> Parameters, JsonObject Summary)
+public sealed record SavedModel(
+    ModelConfig Config,
+    IReadOnlyList<string> Labels,
+    FeatureNormalizer Normalizer,
+    IReadOnlyDictionary<string, float[]> Parameters,
+    JsonObject Summary
+)
 {
     /// <summary>How features are standardised before the model (stored in the file).</summary>
     public FeatureNormalization Normalization { get; init; }
@@ -26,13 +31,16 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             ["summary"] = Summary.DeepClone(),
             ["normalization"] = Normalization.ToString(),
         };
-        if (extraHeader is not null) header["state"] = extraHeader.DeepClone();
+        if (extraHeader is not null)
+            header["state"] = extraHeader.DeepClone();
         var tensors = new List<(string, float[])>
         {
-            ("normalizer.mean", Normalizer.Mean), ("normalizer.std", Normalizer.Std),
+            ("normalizer.mean", Normalizer.Mean),
+            ("normalizer.std", Normalizer.Std),
         };
         tensors.AddRange(Parameters.Select(p => ("param:" + p.Key, p.Value)));
-        if (extraTensors is not null) tensors.AddRange(extraTensors);
+        if (extraTensors is not null)
+            tensors.AddRange(extraTensors);
         ModelFile.Write(path, header, tensors);
     }
 
@@ -41,7 +49,8 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
     /// <summary>The model built into the library (models/emodb.ser as an embedded resource).</summary>
     public static SavedModel LoadBuiltIn()
     {
-        using var stream = typeof(SavedModel).Assembly.GetManifestResourceStream("SpeechEmotion.default.ser")
+        using var stream =
+            typeof(SavedModel).Assembly.GetManifestResourceStream("SpeechEmotion.default.ser")
             ?? throw new InvalidOperationException("the built-in model is missing from this build of SpeechEmotion");
         return Load(stream, "built-in model");
     }
@@ -53,15 +62,23 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
         return FromParts(name, header, tensors, out _, out _);
     }
 
-    public static SavedModel Load(string path, out JsonObject? state,
-        out IReadOnlyDictionary<string, float[]> extraTensors)
+    public static SavedModel Load(
+        string path,
+        out JsonObject? state,
+        out IReadOnlyDictionary<string, float[]> extraTensors
+    )
     {
         var (header, tensors) = ModelFile.Read(path);
         return FromParts(path, header, tensors, out state, out extraTensors);
     }
 
-    internal static SavedModel FromParts(string path, JsonObject header, Dictionary<string, float[]> tensors,
-        out JsonObject? state, out IReadOnlyDictionary<string, float[]> extraTensors)
+    internal static SavedModel FromParts(
+        string path,
+        JsonObject header,
+        Dictionary<string, float[]> tensors,
+        out JsonObject? state,
+        out IReadOnlyDictionary<string, float[]> extraTensors
+    )
     {
         try
         {
@@ -76,14 +93,26 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
             static bool Is(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal);
             var parameters = tensors.Where(t => Is(t.Key, "param:")).ToDictionary(t => t.Key[6..], t => t.Value);
             state = header["state"]?.AsObject();
-            extraTensors = tensors.Where(t => !Is(t.Key, "param:") && !Is(t.Key, "normalizer."))
+            extraTensors = tensors
+                .Where(t => !Is(t.Key, "param:") && !Is(t.Key, "normalizer."))
                 .ToDictionary(t => t.Key, t => t.Value);
-            var normalization = Enum.Parse<FeatureNormalization>(header["normalization"]?.GetValue<string>()
-                ?? nameof(FeatureNormalization.Global));
-            return new SavedModel(config, labels, normalizer, parameters,
-                header["summary"]?.AsObject() ?? []) { Normalization = normalization };
+            var normalization = Enum.Parse<FeatureNormalization>(
+                header["normalization"]?.GetValue<string>() ?? nameof(FeatureNormalization.Global)
+            );
+            return new SavedModel(config, labels, normalizer, parameters, header["summary"]?.AsObject() ?? [])
+            {
+                Normalization = normalization,
+            };
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or KeyNotFoundException or ArgumentException or InvalidOperationException or NullReferenceException)
+        catch (Exception e)
+            when (e
+                    is JsonException
+                        or InvalidDataException
+                        or KeyNotFoundException
+                        or ArgumentException
+                        or InvalidOperationException
+                        or NullReferenceException
+            )
         {
             throw new ModelFileException(path, $"corrupted: {e.Message}", e);
         }
@@ -91,9 +120,10 @@ public sealed record SavedModel(ModelConfig Config, IReadOnlyList<string> Labels
 
     /// <summary>The config of a model file, laid over a default config (an older file lacks newer settings; a newer
     /// file's unknown ones are ignored).</summary>
-    private static ModelConfig ReadConfig(JsonNode? stored) => stored is JsonObject values
-        ? JsonDefaults.Merge(new ModelConfig(), values, ModelJsonContext.Default.ModelConfig, strict: false)
-        : throw new InvalidDataException("no config");
+    private static ModelConfig ReadConfig(JsonNode? stored) =>
+        stored is JsonObject values
+            ? JsonDefaults.Merge(new ModelConfig(), values, ModelJsonContext.Default.ModelConfig, strict: false)
+            : throw new InvalidDataException("no config");
 
     /// <summary>Builds a model on a backend with these weights; every parameter must be present with its exact
     /// size.</summary>

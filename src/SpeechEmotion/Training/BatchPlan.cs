@@ -10,8 +10,11 @@ public static class BatchPlan
     /// <summary>Indices into <paramref name="frames"/>, one array per batch, in length order. With a budget, a batch
     /// also closes before B × T² (its attention scores per head, T its longest item) would exceed it, so long
     /// utterances go in smaller batches.</summary>
-    public static IReadOnlyList<int[]> Batches(IReadOnlyList<int> frames, int batchSize,
-        long squaredStepBudget = long.MaxValue)
+    public static IReadOnlyList<int[]> Batches(
+        IReadOnlyList<int> frames,
+        int batchSize,
+        long squaredStepBudget = long.MaxValue
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var batches = new List<int[]>();
@@ -26,7 +29,8 @@ public static class BatchPlan
             }
             batch.Add(i);
         }
-        if (batch.Count > 0) batches.Add([.. batch]);
+        if (batch.Count > 0)
+            batches.Add([.. batch]);
         return batches;
     }
 

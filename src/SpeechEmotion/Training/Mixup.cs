@@ -12,13 +12,20 @@ namespace SpeechEmotion.Training;
 /// </summary>
 public static class Mixup
 {
-    /// <summary>Philox stream of λ and the pairing (attention dropout 1, output dropout 2, SpecAugment 3, crops 4).</summary>
+    /// <summary>Philox stream of λ and the pairing (attention dropout 1, output dropout 2, SpecAugment 3, crops
+    /// 4).</summary>
     public const uint Stream = 5;
 
     /// <summary>The mixed batch, each utterance's partner (a permutation of the batch) and λ.</summary>
-    public static (PaddedBatch Batch, int[] Partners, double Lambda) Apply(PaddedBatch batch, double alpha, ulong seed, ulong step)
+    public static (PaddedBatch Batch, int[] Partners, double Lambda) Apply(
+        PaddedBatch batch,
+        double alpha,
+        ulong seed,
+        ulong step
+    )
     {
-        if (!(alpha > 0) || !double.IsFinite(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "mixup needs a positive, finite α");
+        if (!(alpha > 0) || !double.IsFinite(alpha))
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "mixup needs a positive, finite α");
         double lambda = Beta.InvCDF(alpha, alpha, Philox.Uniform(seed, step, Stream, 0));
         var partners = Enumerable.Range(0, batch.Batch).ToArray();
         for (int i = partners.Length - 1; i > 0; i--) // Fisher–Yates
@@ -26,7 +33,8 @@ public static class Mixup
             int j = Math.Min(i, (int)(Philox.Uniform(seed, step, Stream, (uint)i) * (i + 1)));
             (partners[i], partners[j]) = (partners[j], partners[i]);
         }
-        float own = (float)lambda, other = (float)(1 - lambda);
+        float own = (float)lambda,
+            other = (float)(1 - lambda);
         int rowSize = batch.Steps * batch.Width;
         var features = new float[batch.Features.Length];
         var lengths = new int[batch.Batch];
@@ -35,7 +43,8 @@ public static class Mixup
             int p = partners[b];
             lengths[b] = Math.Max(batch.Lengths[b], batch.Lengths[p]);
             for (int i = 0; i < lengths[b] * batch.Width; i++)
-                features[b * rowSize + i] = own * batch.Features[b * rowSize + i] + other * batch.Features[p * rowSize + i];
+                features[b * rowSize + i] =
+                    own * batch.Features[b * rowSize + i] + other * batch.Features[p * rowSize + i];
         }
         return (new PaddedBatch(features, lengths, batch.Steps, batch.Width), partners, lambda);
     }

@@ -9,22 +9,35 @@ namespace SpeechEmotion.Training;
 /// </summary>
 public sealed class NormalizedSet
 {
-    public NormalizedSet(IReadOnlyList<Example> examples, FeatureNormalizer normalizer, FeatureNormalization mode = FeatureNormalization.Global)
+    public NormalizedSet(
+        IReadOnlyList<Example> examples,
+        FeatureNormalizer normalizer,
+        FeatureNormalization mode = FeatureNormalization.Global
+    )
     {
         if (examples.FirstOrDefault(e => e.Width != normalizer.Bins) is { } odd)
-            throw new ArgumentException($"{odd.Utterance.Path} has {odd.Width} features per frame, the model reads {normalizer.Bins}");
+            throw new ArgumentException(
+                $"{odd.Utterance.Path} has {odd.Width} features per frame, the model reads {normalizer.Bins}"
+            );
         Examples = examples;
         Width = normalizer.Bins;
-        var perSpeaker = mode == FeatureNormalization.Speaker
-            ? examples.GroupBy(e => e.Utterance.Speaker).ToDictionary(g => g.Key, g => FeatureNormalizer.Fit(g.Select(e => e.Features), normalizer.Bins))
-            : null;
-        Features = examples.Select(e =>
-        {
-            var copy = e.Features.ToArray();
-            if (mode == FeatureNormalization.Utterance) FeatureNormalizer.ApplyOwn(copy, Width);
-            else (perSpeaker?[e.Utterance.Speaker] ?? normalizer).Apply(copy);
-            return copy;
-        }).ToArray();
+        var perSpeaker =
+            mode == FeatureNormalization.Speaker
+                ? examples
+                    .GroupBy(e => e.Utterance.Speaker)
+                    .ToDictionary(g => g.Key, g => FeatureNormalizer.Fit(g.Select(e => e.Features), normalizer.Bins))
+                : null;
+        Features = examples
+            .Select(e =>
+            {
+                var copy = e.Features.ToArray();
+                if (mode == FeatureNormalization.Utterance)
+                    FeatureNormalizer.ApplyOwn(copy, Width);
+                else
+                    (perSpeaker?[e.Utterance.Speaker] ?? normalizer).Apply(copy);
+                return copy;
+            })
+            .ToArray();
         Frames = examples.Select(e => e.Frames).ToArray();
     }
 

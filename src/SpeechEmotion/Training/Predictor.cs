@@ -18,7 +18,8 @@ public static class Predictor
         foreach (var indices in BatchPlan.Batches(set.Frames, batchSize))
         {
             var batch = Outputs(model, ws, set.Batch(indices));
-            for (int b = 0; b < indices.Length; b++) outputs[indices[b]] = batch[b];
+            for (int b = 0; b < indices.Length; b++)
+                outputs[indices[b]] = batch[b];
         }
         return outputs;
     }
@@ -49,7 +50,9 @@ public static class Predictor
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best])
+                best = i;
         return best;
     }
 

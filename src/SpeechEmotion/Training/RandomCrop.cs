@@ -23,8 +23,15 @@ public static class RandomCrop
         for (int b = 0; b < batch.Batch; b++)
         {
             int spare = batch.Lengths[b] - lengths[b];
-            int start = spare == 0 ? 0 : Math.Min(spare, (int)(Philox.Uniform(seed, step, Stream, (uint)b) * (spare + 1)));
-            Array.Copy(batch.Features, (b * batch.Steps + start) * width, features, b * steps * width, lengths[b] * width);
+            int start =
+                spare == 0 ? 0 : Math.Min(spare, (int)(Philox.Uniform(seed, step, Stream, (uint)b) * (spare + 1)));
+            Array.Copy(
+                batch.Features,
+                (b * batch.Steps + start) * width,
+                features,
+                b * steps * width,
+                lengths[b] * width
+            );
         }
         return new PaddedBatch(features, lengths, steps, width);
     }

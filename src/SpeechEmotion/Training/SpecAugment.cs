@@ -4,7 +4,8 @@ namespace SpeechEmotion.Training;
 
 /// <summary>
 /// SpecAugment (Park et al., Interspeech 2019) on a training batch of normalised spectrograms: per utterance, two
-/// frequency bands of up to a tenth of the width (<see cref="MaxBins"/>: 40 bins = 400 Hz of the linear spectrogram, 6 of
+/// frequency bands of up to a tenth of the width (<see cref="MaxBins"/>: 40 bins = 400 Hz of the linear spectrogram, 6
+/// of
 /// 64 mel bands) and two time spans of up to <see cref="MaxFrames"/>
 /// frames (0.4 s, at most a fifth of the utterance) are set to 0, the normalised mean. Widths and positions come from
 /// Philox keyed by (seed, optimiser step, utterance), so a resumed run draws the same masks as an uninterrupted one.
@@ -12,9 +13,11 @@ namespace SpeechEmotion.Training;
 /// </summary>
 public static class SpecAugment
 {
-    public const int Masks = 2, MaxFrames = 40;
+    public const int Masks = 2,
+        MaxFrames = 40;
 
     public static int MaxBins(int width) => Math.Max(1, width / 10);
+
     public const double MaxFrameFraction = 0.2;
 
     /// <summary>Philox stream of the mask draws (attention dropout uses 1, output dropout 2).</summary>
@@ -24,12 +27,14 @@ public static class SpecAugment
     {
         for (int b = 0; b < batch.Batch; b++)
         {
-            int length = batch.Lengths[b], first = b * batch.Steps * batch.Width;
+            int length = batch.Lengths[b],
+                first = b * batch.Steps * batch.Width;
             int maxFrames = Math.Min(MaxFrames, (int)(MaxFrameFraction * length));
             for (int k = 0; k < Masks; k++)
             {
                 var (f0, f) = Span(seed, step, (uint)(b * 4 * Masks + 2 * k), MaxBins(batch.Width), batch.Width);
-                for (int t = 0; t < length; t++) Array.Clear(batch.Features, first + t * batch.Width + f0, f);
+                for (int t = 0; t < length; t++)
+                    Array.Clear(batch.Features, first + t * batch.Width + f0, f);
                 var (t0, tw) = Span(seed, step, (uint)(b * 4 * Masks + 2 * Masks + 2 * k), maxFrames, length);
                 Array.Clear(batch.Features, first + t0 * batch.Width, tw * batch.Width);
             }

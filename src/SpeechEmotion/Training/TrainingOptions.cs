@@ -9,35 +9,52 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 1;
     public double WeightDecay { get; init; }
     public double ClipNorm { get; init; }
+
     /// <summary>Weight each class by N / (C·n_c) in the loss (inverse frequency, mean weight 1).</summary>
     public bool ClassWeights { get; init; }
     public Features.FeatureNormalization Normalization { get; init; }
-    /// <summary>Mask frequency bands and time spans of each training batch (<see cref="Training.SpecAugment"/>).</summary>
+
+    /// <summary>Mask frequency bands and time spans of each training batch
+    /// (<see cref="Training.SpecAugment"/>).</summary>
     public bool SpecAugment { get; init; }
-    /// <summary>Cut each training utterance to a random window of at most this many frames (<see cref="RandomCrop"/>; 0: off).</summary>
+
+    /// <summary>Cut each training utterance to a random window of at most this many frames (<see cref="RandomCrop"/>;
+    /// 0: off).</summary>
     public int Crop { get; init; }
-    /// <summary>Mixup's α: mix each training batch with a shuffled copy of itself, λ ~ Beta(α, α) (<see cref="Mixup"/>; 0: off).</summary>
+
+    /// <summary>Mixup's α: mix each training batch with a shuffled copy of itself, λ ~ Beta(α, α) (<see cref="Mixup"/>;
+    /// 0: off).</summary>
     public double Mixup { get; init; }
-    /// <summary>Speed factors of the perturbed training copies (<see cref="FeatureSet"/>); empty: none. Recorded in reports.</summary>
+
+    /// <summary>Speed factors of the perturbed training copies (<see cref="FeatureSet"/>); empty: none. Recorded in
+    /// reports.</summary>
     public IReadOnlyList<double> SpeedPerturbation { get; init; } = [];
+
     /// <summary>Keep the mean of the weights after each of the last K epochs instead of one epoch's (0: off).</summary>
     public int AverageLast { get; init; }
+
     /// <summary>The recipe these options started from (<see cref="Training.Recipe"/>); flags may have changed
     /// some.</summary>
     public string? Recipe { get; init; }
+
     /// <summary>Written after every epoch (and on cancellation); an existing one is resumed.</summary>
     public string? CheckpointPath { get; init; }
 
     public void Validate()
     {
         if (AverageLast < 0 || AverageLast > Epochs)
-            throw new ArgumentException($"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)");
-        if (Crop < 0) throw new ArgumentException($"a crop of {Crop} frames: it needs a positive frame count, or 0 for none");
-        if (!(Mixup >= 0) || !double.IsFinite(Mixup)) throw new ArgumentException($"mixup α {Mixup}: it needs a positive, finite α, or 0 for none");
+            throw new ArgumentException(
+                $"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)"
+            );
+        if (Crop < 0)
+            throw new ArgumentException($"a crop of {Crop} frames: it needs a positive frame count, or 0 for none");
+        if (!(Mixup >= 0) || !double.IsFinite(Mixup))
+            throw new ArgumentException($"mixup α {Mixup}: it needs a positive, finite α, or 0 for none");
     }
 }
 
-/// <summary>One epoch of a training run. ValidationScore: UA (classification) or Pearson r (regression) on the validation speakers.</summary>
+/// <summary>One epoch of a training run. ValidationScore: UA (classification) or Pearson r (regression) on the
+/// validation speakers.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationScore, double Seconds);
 
 /// <summary>Progress callbacks (progress bars, log lines).</summary>

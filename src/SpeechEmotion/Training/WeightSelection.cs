@@ -10,7 +10,8 @@ namespace SpeechEmotion.Training;
 /// </summary>
 internal sealed class WeightSelection(int epochs, int averageLast)
 {
-    private float[]? best, average;
+    private float[]? best,
+        average;
     private int averaged;
 
     /// <summary>0-based epoch with the best validation score so far, −1 before any (and when averaging).</summary>
@@ -25,12 +26,16 @@ internal sealed class WeightSelection(int epochs, int averageLast)
     {
         if (Averaging)
         {
-            if (epoch < FirstAveraged) return;
+            if (epoch < FirstAveraged)
+                return;
             var w = weights();
             averaged++;
-            if (average is null) average = w;
+            if (average is null)
+                average = w;
             // Running mean: a_k = a_{k−1} + (w − a_{k−1}) / k.
-            else for (int i = 0; i < w.Length; i++) average[i] += (w[i] - average[i]) / averaged;
+            else
+                for (int i = 0; i < w.Length; i++)
+                    average[i] += (w[i] - average[i]) / averaged;
         }
         else if (score > BestScore)
             (BestScore, BestEpoch, best) = (score.Value, epoch, weights());
@@ -43,8 +48,11 @@ internal sealed class WeightSelection(int epochs, int averageLast)
     public int SelectedEpoch(int finishedEpochs) => Averaging || BestEpoch < 0 ? finishedEpochs : BestEpoch + 1;
 
     public string Describe(int finishedEpochs, string scoreName) =>
-        Averaging ? $"weight average of the last {averaged} epochs ({FirstAveraged + 1}–{finishedEpochs}); validation speakers, if any, are not used for selection"
-        : BestEpoch >= 0 ? $"early stopping: epoch {BestEpoch + 1} had the best validation {scoreName} on held-out training speakers"
+        Averaging
+            ? $"weight average of the last {averaged} epochs ({FirstAveraged + 1}–{finishedEpochs}); validation "
+                + $"speakers, if any, are not used for selection"
+        : BestEpoch >= 0
+            ? $"early stopping: epoch {BestEpoch + 1} had the best validation {scoreName} on held-out training speakers"
         : $"fixed epochs: the weights after epoch {finishedEpochs} (no validation speakers)";
 
     public void Save(JsonObject state, List<(string, float[])> tensors)
@@ -52,8 +60,10 @@ internal sealed class WeightSelection(int epochs, int averageLast)
         state["best_epoch"] = BestEpoch;
         state["best_ua"] = double.IsFinite(BestScore) ? BestScore : null;
         state["averaged"] = averaged;
-        if (best is not null) tensors.Add(("best", best));
-        if (average is not null) tensors.Add(("average", average));
+        if (best is not null)
+            tensors.Add(("best", best));
+        if (average is not null)
+            tensors.Add(("average", average));
     }
 
     public void Restore(JsonObject state, IReadOnlyDictionary<string, float[]> tensors)

@@ -2,7 +2,8 @@ using SpeechEmotion.Kernels;
 
 namespace SpeechEmotion.Tests.Support;
 
-/// <summary>A <see cref="ParityHarness"/> on ILGPU's CPU accelerator (Nvidia preset) with a fresh seed, printed for replay.</summary>
+/// <summary>A <see cref="ParityHarness"/> on ILGPU's CPU accelerator (Nvidia preset) with a fresh seed, printed for
+/// replay.</summary>
 public sealed class BackendPair : IDisposable
 {
     private readonly GpuDevice _device = GpuDevice.Create("ilgpu-cpu");

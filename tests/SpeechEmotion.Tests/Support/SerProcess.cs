@@ -13,9 +13,10 @@ public static class SerProcess
 
     /// <summary>With extra environment variables (e.g. DOTNET_EnableAVX=0 to run the portable 128-bit SIMD
     /// path).</summary>
-    public static (int ExitCode, string Output) RunWith(IReadOnlyDictionary<string, string> environment,
-        params string[] args) =>
-        Start(environment, null, args);
+    public static (int ExitCode, string Output) RunWith(
+        IReadOnlyDictionary<string, string> environment,
+        params string[] args
+    ) => Start(environment, null, args);
 
     /// <summary>With bytes on standard input (closed after them).</summary>
     public static (int ExitCode, string Output) RunWithInput(byte[] input, params string[] args) =>
@@ -23,15 +24,23 @@ public static class SerProcess
 
     /// <summary>Any program (dotnet, the C compiler, an installed tool) in a working folder, with extra
     /// environment.</summary>
-    public static (int ExitCode, string Output) RunCommand(string program, string workingDirectory,
-        IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static (int ExitCode, string Output) RunCommand(
+        string program,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        params string[] args
+    )
     {
         var info = new ProcessStartInfo(program)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
         return Wait(info, program, args, null);
     }
 
@@ -39,16 +48,24 @@ public static class SerProcess
     public static (int ExitCode, string Output) RunProgram(string dll, params string[] args) =>
         Start(new Dictionary<string, string>(), null, args, dll);
 
-    private static (int ExitCode, string Output) Start(IReadOnlyDictionary<string, string> environment, byte[]? input,
-        string[] args, string dll = "ser.dll")
+    private static (int ExitCode, string Output) Start(
+        IReadOnlyDictionary<string, string> environment,
+        byte[]? input,
+        string[] args,
+        string dll = "ser.dll"
+    )
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
         };
-        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
-        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "200";
         return Wait(info, dll, args, input);
     }

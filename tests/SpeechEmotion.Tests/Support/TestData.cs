@@ -3,15 +3,18 @@ using SpeechEmotion.Data;
 namespace SpeechEmotion.Tests.Support;
 
 /// <summary>
-/// Real-data access for tests: ignored with a message when the data folder is absent, a failure when SER_REQUIRE_DATA=1.
+/// Real-data access for tests: ignored with a message when the data folder is absent, a failure when
+/// SER_REQUIRE_DATA=1.
 /// </summary>
 public static class TestData
 {
     public static string EmoDbFolder()
     {
         string dir = DataPaths.EmoDb;
-        if (Directory.Exists(Path.Combine(dir, "wav"))) return dir;
-        string message = $"Emo-DB not found at {dir} (set {DataPaths.EnvironmentVariable} to the folder holding emodb/)";
+        if (Directory.Exists(Path.Combine(dir, "wav")))
+            return dir;
+        string message =
+            $"Emo-DB not found at {dir} (set {DataPaths.EnvironmentVariable} to the folder holding emodb/)";
         Missing(message);
         return dir;
     }
@@ -21,7 +24,8 @@ public static class TestData
     public static string Manifest(string corpus)
     {
         string path = Path.Combine(DataPaths.Root, corpus, "manifest.csv");
-        if (File.Exists(path)) return path;
+        if (File.Exists(path))
+            return path;
         string message =
             $"{corpus} not found at {path} (set {DataPaths.EnvironmentVariable} to the folder holding {corpus}/)";
         Missing(message);

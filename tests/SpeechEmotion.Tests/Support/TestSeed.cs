@@ -14,7 +14,8 @@ public static class TestSeed
         {
             null or "" => fixedSeed,
             "random" => Environment.TickCount,
-            _ => int.TryParse(value, out int n) ? n
+            _ => int.TryParse(value, out int n)
+                ? n
                 : throw new ArgumentException($"SER_TEST_SEED={value}: not a number"),
         };
         TestContext.Out.WriteLine($"seed {seed} (SER_TEST_SEED=N or random to change it)");

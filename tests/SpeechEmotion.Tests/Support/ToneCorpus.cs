@@ -16,13 +16,24 @@ public static class ToneCorpus
         var examples = new List<Example>();
         foreach (var speaker in speakers)
             for (int label = 0; label < Labels.Length; label++)
-                for (int k = 0; k < perClassPerSpeaker; k++)
-                {
-                    int samples = 1600 + random.Next(2400);
-                    double pitch = Hz[label] * (1 + 0.05 * (random.NextDouble() - 0.5));
-                    var audio = Enumerable.Range(0, samples).Select(n => (float)(0.3 * Math.Sin(2 * Math.PI * pitch * n / 16000) + 0.05 * (random.NextDouble() - 0.5))).ToArray();
-                    examples.Add(new Example(new Utterance($"{speaker}-{label}-{k}.wav", Labels[label], speaker), Spectrogram.Compute<float>(audio), label));
-                }
+            for (int k = 0; k < perClassPerSpeaker; k++)
+            {
+                int samples = 1600 + random.Next(2400);
+                double pitch = Hz[label] * (1 + 0.05 * (random.NextDouble() - 0.5));
+                var audio = Enumerable
+                    .Range(0, samples)
+                    .Select(n =>
+                        (float)(0.3 * Math.Sin(2 * Math.PI * pitch * n / 16000) + 0.05 * (random.NextDouble() - 0.5))
+                    )
+                    .ToArray();
+                examples.Add(
+                    new Example(
+                        new Utterance($"{speaker}-{label}-{k}.wav", Labels[label], speaker),
+                        Spectrogram.Compute<float>(audio),
+                        label
+                    )
+                );
+            }
         return examples;
     }
 }

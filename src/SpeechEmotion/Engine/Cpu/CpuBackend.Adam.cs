@@ -6,10 +6,17 @@ public sealed partial class CpuBackend<T>
     // θ ← θ − lr · (m / (1−β1^t)) / (√(v / (1−β2^t)) + ε)
     public void AdamStep(Tensor<T> values, Tensor<T> grads, Tensor<T> m, Tensor<T> v, AdamSettings s, int step)
     {
-        var th = Span(values); var g = Span(grads); var ms = Span(m); var vs = Span(v);
-        T lr = T.CreateChecked(s.LearningRate), b1 = T.CreateChecked(s.Beta1), b2 = T.CreateChecked(s.Beta2);
-        T eps = T.CreateChecked(s.Epsilon), decay = T.One - T.CreateChecked(s.LearningRate * s.WeightDecay);
-        T c1 = T.One - T.CreateChecked(Math.Pow(s.Beta1, step)), c2 = T.One - T.CreateChecked(Math.Pow(s.Beta2, step));
+        var th = Span(values);
+        var g = Span(grads);
+        var ms = Span(m);
+        var vs = Span(v);
+        T lr = T.CreateChecked(s.LearningRate),
+            b1 = T.CreateChecked(s.Beta1),
+            b2 = T.CreateChecked(s.Beta2);
+        T eps = T.CreateChecked(s.Epsilon),
+            decay = T.One - T.CreateChecked(s.LearningRate * s.WeightDecay);
+        T c1 = T.One - T.CreateChecked(Math.Pow(s.Beta1, step)),
+            c2 = T.One - T.CreateChecked(Math.Pow(s.Beta2, step));
         for (int i = 0; i < th.Length; i++)
         {
             ms[i] = b1 * ms[i] + (T.One - b1) * g[i];

@@ -6,14 +6,18 @@ public sealed partial class CpuBackend<T>
 {
     public void AddBias(Tensor<T> x, Tensor<T> bias)
     {
-        var xs = Span(x); var bs = Span(bias);
-        for (int r = 0; r < xs.Length; r += bs.Length) TensorPrimitives.Add(xs.Slice(r, bs.Length), bs, xs.Slice(r, bs.Length));
+        var xs = Span(x);
+        var bs = Span(bias);
+        for (int r = 0; r < xs.Length; r += bs.Length)
+            TensorPrimitives.Add(xs.Slice(r, bs.Length), bs, xs.Slice(r, bs.Length));
     }
 
     public void BiasGrad(Tensor<T> dy, Tensor<T> dBias)
     {
-        var ds = Span(dy); var bs = Span(dBias);
-        for (int r = 0; r < ds.Length; r += bs.Length) TensorPrimitives.Add(bs, ds.Slice(r, bs.Length), bs);
+        var ds = Span(dy);
+        var bs = Span(dBias);
+        for (int r = 0; r < ds.Length; r += bs.Length)
+            TensorPrimitives.Add(bs, ds.Slice(r, bs.Length), bs);
     }
 
     public void Relu(Tensor<T> x, Tensor<T> y) => TensorPrimitives.Max(Span(x), T.Zero, Span(y));
@@ -21,8 +25,11 @@ public sealed partial class CpuBackend<T>
     // dx = dy · [y > 0]
     public void ReluBackward(Tensor<T> y, Tensor<T> dy, Tensor<T> dx)
     {
-        var ys = Span(y); var dys = Span(dy); var dxs = Span(dx);
-        for (int i = 0; i < ys.Length; i++) dxs[i] = ys[i] > T.Zero ? dys[i] : T.Zero;
+        var ys = Span(y);
+        var dys = Span(dy);
+        var dxs = Span(dx);
+        for (int i = 0; i < ys.Length; i++)
+            dxs[i] = ys[i] > T.Zero ? dys[i] : T.Zero;
     }
 
     public void Dropout(Tensor<T> x, Tensor<T> y, DropoutSpec spec) => ApplyDropout(Span(x), Span(y), spec);
@@ -32,9 +39,14 @@ public sealed partial class CpuBackend<T>
 
     private static void ApplyDropout(ReadOnlySpan<T> x, Span<T> y, DropoutSpec spec)
     {
-        if (!spec.Active) { x.CopyTo(y); return; }
+        if (!spec.Active)
+        {
+            x.CopyTo(y);
+            return;
+        }
         var keep = new float[x.Length];
         Philox.FillKeep(spec, 0, keep);
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] * T.CreateChecked(keep[i]);
+        for (int i = 0; i < x.Length; i++)
+            y[i] = x[i] * T.CreateChecked(keep[i]);
     }
 }

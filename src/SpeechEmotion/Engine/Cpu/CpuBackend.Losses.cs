@@ -8,16 +8,28 @@ public sealed partial class CpuBackend<T>
     //   L1: L = Σ_b w_b Σ_c |p_bc − y_bc| / (C·W);  g_bc = w_b sign(p_bc − y_bc)/(C·W);  dx_b = p_b ⊙ (g_b − (g_b·p_b))
     //   CE: L = −Σ_b w_b log p_b,target / W;       dx_b = w_b (p_b − y_b) / W
     //   (log p_y = x_y − max − log Σ_c exp(x_c − max): finite even when p_y underflows to 0 in float)
-    public double SoftmaxLoss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, LossKind kind, Tensor<T> probs, Tensor<T> dLogits)
+    public double SoftmaxLoss(
+        Tensor<T> logits,
+        Tensor<int> targets,
+        Tensor<T>? classWeights,
+        LossKind kind,
+        Tensor<T> probs,
+        Tensor<T> dLogits
+    )
     {
         var ys = Ints(targets);
-        int batch = ys.Length, classes = logits.Dim(-1);
-        var x = Span(logits); var p = Span(probs); var dx = Span(dLogits);
+        int batch = ys.Length,
+            classes = logits.Dim(-1);
+        var x = Span(logits);
+        var p = Span(probs);
+        var dx = Span(dLogits);
         var weights = classWeights is null ? default : Span(classWeights);
-        T total = T.Zero, norm = T.Zero;
+        T total = T.Zero,
+            norm = T.Zero;
         for (int b = 0; b < batch; b++)
         {
-            if ((uint)ys[b] >= (uint)classes) throw new ArgumentException($"target {ys[b]} outside 0..{classes - 1}");
+            if ((uint)ys[b] >= (uint)classes)
+                throw new ArgumentException($"target {ys[b]} outside 0..{classes - 1}");
             norm += weights.IsEmpty ? T.One : weights[ys[b]];
         }
         T cScale = kind == LossKind.L1 ? T.One / T.CreateChecked(classes) : T.One;
@@ -31,10 +43,13 @@ public sealed partial class CpuBackend<T>
             if (kind == LossKind.CrossEntropy)
             {
                 var xb = x.Slice(b * classes, classes);
-                T max = TensorPrimitives.Max<T>(xb), sum = T.Zero;
-                foreach (var v in xb) sum += T.Exp(v - max);
+                T max = TensorPrimitives.Max<T>(xb),
+                    sum = T.Zero;
+                foreach (var v in xb)
+                    sum += T.Exp(v - max);
                 total += w * (T.Log(sum) - (xb[y] - max));
-                for (int c = 0; c < classes; c++) db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
+                for (int c = 0; c < classes; c++)
+                    db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
                 continue;
             }
             T gp = T.Zero;
@@ -45,16 +60,28 @@ public sealed partial class CpuBackend<T>
                 db[c] = w * cScale * T.CreateChecked(T.Sign(diff));
                 gp += db[c] * pb[c];
             }
-            for (int c = 0; c < classes; c++) db[c] = pb[c] * (db[c] - gp);
+            for (int c = 0; c < classes; c++)
+                db[c] = pb[c] * (db[c] - gp);
         }
         return double.CreateChecked(total);
     }
 
     // ŷ_b = r·tanh(z_b);  L = (1/B) Σ_b |ŷ_b − y_b|;  dz_b = sign(ŷ_b − y_b)·r·(1 − tanh²(z_b)) / B
-    public double RegressionLoss(Tensor<T> outputs, Tensor<T> targets, double range, Tensor<T> predictions, Tensor<T> dOutputs)
+    public double RegressionLoss(
+        Tensor<T> outputs,
+        Tensor<T> targets,
+        double range,
+        Tensor<T> predictions,
+        Tensor<T> dOutputs
+    )
     {
-        var z = Span(outputs); var y = Span(targets); var p = Span(predictions); var dz = Span(dOutputs);
-        T r = T.CreateChecked(range), inv = T.One / T.CreateChecked(z.Length), total = T.Zero;
+        var z = Span(outputs);
+        var y = Span(targets);
+        var p = Span(predictions);
+        var dz = Span(dOutputs);
+        T r = T.CreateChecked(range),
+            inv = T.One / T.CreateChecked(z.Length),
+            total = T.Zero;
         for (int b = 0; b < z.Length; b++)
         {
             T t = T.Tanh(z[b]);

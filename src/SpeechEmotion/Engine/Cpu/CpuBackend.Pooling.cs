@@ -10,8 +10,11 @@ public sealed partial class CpuBackend<T>
     public void MaskedMeanPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y)
     {
         var lens = Ints(lengths);
-        int batch = lens.Length, width = y.Dim(-1), steps = x.Length / (batch * width);
-        var xs = Span(x); var ys = Span(y);
+        int batch = lens.Length,
+            width = y.Dim(-1),
+            steps = x.Length / (batch * width);
+        var xs = Span(x);
+        var ys = Span(y);
         for (int b = 0; b < batch; b++)
             Mean(xs, b, CheckedLength(lens[b], steps), steps, ys.Slice(b * width, width));
     }
@@ -20,8 +23,11 @@ public sealed partial class CpuBackend<T>
     public void MaskedMeanPoolBackward(Tensor<T> dy, Tensor<int> lengths, Tensor<T> dx)
     {
         var lens = Ints(lengths);
-        int batch = lens.Length, width = dy.Dim(-1), steps = dx.Length / (batch * width);
-        var dys = Span(dy); var dxs = Span(dx);
+        int batch = lens.Length,
+            width = dy.Dim(-1),
+            steps = dx.Length / (batch * width);
+        var dys = Span(dy);
+        var dxs = Span(dx);
         for (int b = 0; b < batch; b++)
         {
             int len = CheckedLength(lens[b], steps);
@@ -29,8 +35,10 @@ public sealed partial class CpuBackend<T>
             for (int t = 0; t < steps; t++)
             {
                 var row = dxs.Slice((b * steps + t) * width, width);
-                if (t < len) TensorPrimitives.Multiply(dys.Slice(b * width, width), inv, row);
-                else row.Clear();
+                if (t < len)
+                    TensorPrimitives.Multiply(dys.Slice(b * width, width), inv, row);
+                else
+                    row.Clear();
             }
         }
     }
@@ -39,8 +47,11 @@ public sealed partial class CpuBackend<T>
     public void StatisticsPool(Tensor<T> x, Tensor<int> lengths, Tensor<T> y)
     {
         var lens = Ints(lengths);
-        int batch = lens.Length, width = y.Dim(-1) / 2, steps = x.Length / (batch * width);
-        var xs = Span(x); var ys = Span(y);
+        int batch = lens.Length,
+            width = y.Dim(-1) / 2,
+            steps = x.Length / (batch * width);
+        var xs = Span(x);
+        var ys = Span(y);
         Span<T> deviation = width <= StackLimit ? stackalloc T[width] : new T[width];
         for (int b = 0; b < batch; b++)
         {
@@ -65,8 +76,13 @@ public sealed partial class CpuBackend<T>
     public void StatisticsPoolBackward(Tensor<T> dy, Tensor<T> x, Tensor<T> y, Tensor<int> lengths, Tensor<T> dx)
     {
         var lens = Ints(lengths);
-        int batch = lens.Length, width = dy.Dim(-1) / 2, steps = dx.Length / (batch * width);
-        var dys = Span(dy); var xs = Span(x); var ys = Span(y); var dxs = Span(dx);
+        int batch = lens.Length,
+            width = dy.Dim(-1) / 2,
+            steps = dx.Length / (batch * width);
+        var dys = Span(dy);
+        var xs = Span(x);
+        var ys = Span(y);
+        var dxs = Span(dx);
         Span<T> shift = width <= StackLimit ? stackalloc T[width] : new T[width];
         Span<T> scale = width <= StackLimit ? stackalloc T[width] : new T[width];
         for (int b = 0; b < batch; b++)
@@ -80,7 +96,11 @@ public sealed partial class CpuBackend<T>
             for (int t = 0; t < steps; t++)
             {
                 var row = dxs.Slice((b * steps + t) * width, width);
-                if (t >= len) { row.Clear(); continue; }
+                if (t >= len)
+                {
+                    row.Clear();
+                    continue;
+                }
                 TensorPrimitives.Subtract(xs.Slice((b * steps + t) * width, width), mean, row);
                 TensorPrimitives.MultiplyAdd(row, scale, shift, row);
             }
@@ -92,7 +112,8 @@ public sealed partial class CpuBackend<T>
     {
         int width = mean.Length;
         mean.Clear();
-        for (int t = 0; t < len; t++) TensorPrimitives.Add(mean, xs.Slice((b * steps + t) * width, width), mean);
+        for (int t = 0; t < len; t++)
+            TensorPrimitives.Add(mean, xs.Slice((b * steps + t) * width, width), mean);
         TensorPrimitives.Multiply(mean, T.One / T.CreateChecked(len), mean);
     }
 }

@@ -7,7 +7,8 @@ public sealed partial class CpuBackend<T>
     public void Unfold(Tensor<T> x, Tensor<int> lengths, UnfoldShape shape, Tensor<T> cols) =>
         WalkColumns(cols, lengths, shape, x, "unfold columns", new CopyColumn());
 
-    // The adjoint of Unfold: dx[b, s, Feature(c, q)] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2 in
+    // The adjoint of Unfold: dx[b, s, Feature(c, q)] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2
+    // in
     // [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p < Positions, for s < len_b; padded frames get 0. It walks dCols in
     // Unfold's order and adds each entry to the value it was copied from: a gather per input value would test every
     // tap for a position reading it, 3× slower.
@@ -25,54 +26,79 @@ public sealed partial class CpuBackend<T>
     private readonly struct CopyColumn : IColumnOp
     {
         public void Begin(Span<T> cols, int validCols, Span<T> frames) => cols[validCols..].Clear();
-        public void Apply(Span<T> row, int i, Span<T> frames, int source) => row[i] = source >= 0 ? frames[source] : T.Zero;
+
+        public void Apply(Span<T> row, int i, Span<T> frames, int source) =>
+            row[i] = source >= 0 ? frames[source] : T.Zero;
     }
 
     private readonly struct AccumulateColumn : IColumnOp
     {
         public void Begin(Span<T> cols, int validCols, Span<T> frames) => frames.Clear();
+
         public void Apply(Span<T> row, int i, Span<T> frames, int source)
         {
-            if (source >= 0) frames[source] += row[i];
+            if (source >= 0)
+                frames[source] += row[i];
         }
     }
 
-    // Unfold's index map, shared by both directions (a struct op, so the JIT specialises and inlines it). One batch item
+    // Unfold's index map, shared by both directions (a struct op, so the JIT specialises and inlines it). One batch
+    // item
     // per thread, so no two threads touch the same frame value; rows are walked in order (k innermost: the Kt source
     // frames stay in cache).
-    private void WalkColumns<TOp>(Tensor<T> cols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> x, string what, TOp op)
+    private void WalkColumns<TOp>(
+        Tensor<T> cols,
+        Tensor<int> lengths,
+        UnfoldShape shape,
+        Tensor<T> x,
+        string what,
+        TOp op
+    )
         where TOp : struct, IColumnOp
     {
         var lens = Ints(lengths).ToArray();
-        int batch = lens.Length, width = x.Dim(-1), steps = x.Length / (batch * width);
+        int batch = lens.Length,
+            width = x.Dim(-1),
+            steps = x.Length / (batch * width);
         shape.Validate(width);
-        int frameCols = shape.FrameColumns(width), channels = shape.Channels(width), bands = shape.Bands;
-        int kt = shape.Kernel, kf = shape.BandKernel, halfT = kt / 2;
+        int frameCols = shape.FrameColumns(width),
+            channels = shape.Channels(width),
+            bands = shape.Bands;
+        int kt = shape.Kernel,
+            kf = shape.BandKernel,
+            halfT = kt / 2;
         CheckLength(cols, batch * steps * frameCols, what);
-        var X = Cpu(x); var C = Cpu(cols);
-        Parallel.For(0, batch, Options, b =>
-        {
-            int len = CheckedLength(lens[b], steps);
-            var xs = X.Array.AsSpan(X.Offset + b * steps * width, steps * width);
-            var cs = C.Array.AsSpan(C.Offset + b * steps * frameCols, steps * frameCols);
-            op.Begin(cs, len * frameCols, xs);
-            for (int t = 0; t < len; t++)
+        var X = Cpu(x);
+        var C = Cpu(cols);
+        Parallel.For(
+            0,
+            batch,
+            Options,
+            b =>
             {
-                var row = cs.Slice(t * frameCols, frameCols);
-                int i = 0;
-                for (int p = 0; p < shape.Positions; p++)
+                int len = CheckedLength(lens[b], steps);
+                var xs = X.Array.AsSpan(X.Offset + b * steps * width, steps * width);
+                var cs = C.Array.AsSpan(C.Offset + b * steps * frameCols, steps * frameCols);
+                op.Begin(cs, len * frameCols, xs);
+                for (int t = 0; t < len; t++)
+                {
+                    var row = cs.Slice(t * frameCols, frameCols);
+                    int i = 0;
+                    for (int p = 0; p < shape.Positions; p++)
                     for (int c = 0; c < channels; c++)
-                        for (int j = 0; j < kf; j++)
+                    for (int j = 0; j < kf; j++)
+                    {
+                        int band = shape.BandAt(p, j),
+                            f = shape.Feature(c, band, width);
+                        bool inBands = band >= 0 && band < bands;
+                        for (int k = 0; k < kt; k++, i++)
                         {
-                            int band = shape.BandAt(p, j), f = shape.Feature(c, band, width);
-                            bool inBands = band >= 0 && band < bands;
-                            for (int k = 0; k < kt; k++, i++)
-                            {
-                                int s = t + k - halfT;
-                                op.Apply(row, i, xs, inBands && s >= 0 && s < len ? s * width + f : -1);
-                            }
+                            int s = t + k - halfT;
+                            op.Apply(row, i, xs, inBands && s >= 0 && s < len ? s * width + f : -1);
                         }
+                    }
+                }
             }
-        });
+        );
     }
 }

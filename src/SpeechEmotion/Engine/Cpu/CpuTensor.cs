@@ -1,7 +1,8 @@
 namespace SpeechEmotion.Engine.Cpu;
 
 /// <summary>A host array segment.</summary>
-public sealed class CpuTensor<U>(U[] array, int offset, int[] shape) : Tensor<U>(shape) where U : unmanaged
+public sealed class CpuTensor<U>(U[] array, int offset, int[] shape) : Tensor<U>(shape)
+    where U : unmanaged
 {
     public U[] Array { get; } = array;
     public int Offset { get; } = offset;

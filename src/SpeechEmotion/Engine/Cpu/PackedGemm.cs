@@ -21,39 +21,63 @@ public readonly record struct MatrixView<T>(T[] Data, int Offset, int Stride, bo
 /// and 128 bits on ARM64 (NEON), so the same code is the portable path. Each C element is summed in the same order
 /// whatever the thread count, so results are deterministic.
 /// </summary>
-public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public static class PackedGemm<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private const int MR = 6, KC = 256, MaxMC = 96;
+    private const int MR = 6,
+        KC = 256,
+        MaxMC = 96;
     private static readonly int NR = 2 * Vector<T>.Count;
 
     /// <summary>C[m×n] = α·A[m×k]·B[k×n] + β·C (β = 0 overwrites, NaN included); up to <paramref name="threads"/>
     /// threads over row blocks of C.</summary>
-    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, MatrixView<T> b, T beta, MatrixView<T> c,
-        int threads = 1)
+    public static void Multiply(
+        int m,
+        int n,
+        int k,
+        T alpha,
+        MatrixView<T> a,
+        MatrixView<T> b,
+        T beta,
+        MatrixView<T> c,
+        int threads = 1
+    )
     {
-        if (m <= 0 || n <= 0) return;
+        if (m <= 0 || n <= 0)
+            return;
         var packed = Pack(b, k, n);
-        try { Multiply(m, n, k, alpha, a, packed, beta, c, threads); }
-        finally { packed.Dispose(); }
+        try
+        {
+            Multiply(m, n, k, alpha, a, packed, beta, c, threads);
+        }
+        finally
+        {
+            packed.Dispose();
+        }
     }
 
     /// <summary>B packed once for many products with the same right operand (a GRU's recurrent weight over all
     /// steps).</summary>
     public static PackedB Pack(MatrixView<T> b, int k, int n)
     {
-        int panels = (n + NR - 1) / NR, blocks = (k + KC - 1) / KC;
+        int panels = (n + NR - 1) / NR,
+            blocks = (k + KC - 1) / KC;
         var data = ArrayPool<T>.Shared.Rent(Math.Max(1, panels * NR * k));
         int at = 0;
         for (int pc = 0; pc < blocks; pc++)
         {
-            int k0 = pc * KC, kc = Math.Min(KC, k - k0);
+            int k0 = pc * KC,
+                kc = Math.Min(KC, k - k0);
             for (int jp = 0; jp < panels; jp++)
             {
-                int j0 = jp * NR, nr = Math.Min(NR, n - j0);
+                int j0 = jp * NR,
+                    nr = Math.Min(NR, n - j0);
                 for (int p = 0; p < kc; p++, at += NR)
                 {
-                    for (int jj = 0; jj < nr; jj++) data[at + jj] = b[k0 + p, j0 + jj];
-                    for (int jj = nr; jj < NR; jj++) data[at + jj] = T.Zero;
+                    for (int jj = 0; jj < nr; jj++)
+                        data[at + jj] = b[k0 + p, j0 + jj];
+                    for (int jj = nr; jj < NR; jj++)
+                        data[at + jj] = T.Zero;
                 }
             }
         }
@@ -61,14 +85,26 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
     }
 
     /// <summary>C = α·A·B + β·C with B from <see cref="Pack"/>.</summary>
-    public static void Multiply(int m, int n, int k, T alpha, MatrixView<T> a, PackedB b, T beta, MatrixView<T> c,
-        int threads = 1)
+    public static void Multiply(
+        int m,
+        int n,
+        int k,
+        T alpha,
+        MatrixView<T> a,
+        PackedB b,
+        T beta,
+        MatrixView<T> c,
+        int threads = 1
+    )
     {
-        if (b.K != k || b.N != n) throw new ArgumentException($"packed B is {b.K}×{b.N}, the product needs {k}×{n}");
-        if (m <= 0 || n <= 0) return;
+        if (b.K != k || b.N != n)
+            throw new ArgumentException($"packed B is {b.K}×{b.N}, the product needs {k}×{n}");
+        if (m <= 0 || n <= 0)
+            return;
         if (c.Transposed || c.Offset < 0 || c.Stride < n || c.Offset + (long)(m - 1) * c.Stride + n > c.Data.Length)
             throw new ArgumentException(
-                $"C view (offset {c.Offset}, stride {c.Stride}) does not hold {m}×{n} in {c.Data.Length} elements");
+                $"C view (offset {c.Offset}, stride {c.Stride}) does not hold {m}×{n} in {c.Data.Length} elements"
+            );
         // Row blocks: at most MaxMC rows (the packed A block stays in L2), at least four blocks per core when m allows.
         int workers = threads > 1 && (long)m * n * k >= 1 << 18 ? threads : 1;
         int mc = Math.Clamp((m + 4 * workers - 1) / (4 * workers), 1, MaxMC);
@@ -76,23 +112,27 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         int blocks = (m + mc - 1) / mc;
         void Block(int ib)
         {
-            int i0 = ib * mc, rows = Math.Min(mc, m - i0);
+            int i0 = ib * mc,
+                rows = Math.Min(mc, m - i0);
             ScaleRows(c, i0, rows, n, beta);
-            if (k == 0 || alpha == T.Zero) return;
+            if (k == 0 || alpha == T.Zero)
+                return;
             var ap = ArrayPool<T>.Shared.Rent(mc * Math.Min(k, KC));
             try
             {
                 for (int pc = 0, at = 0; pc * KC < k; pc++)
                 {
-                    int k0 = pc * KC, kc = Math.Min(KC, k - k0), panels = (n + NR - 1) / NR, fullRows = rows / MR * MR;
+                    int k0 = pc * KC,
+                        kc = Math.Min(KC, k - k0),
+                        panels = (n + NR - 1) / NR,
+                        fullRows = rows / MR * MR;
                     PackA(a, i0, rows, k0, kc, ap);
                     for (int jp = 0; jp < panels; jp++)
-                        for (int ip = 0; ip < fullRows; ip += MR)
-                        {
-                            var cView = c with { Offset = c.Offset + (i0 + ip) * c.Stride + jp * NR };
-                            Kernel6(kc, ap, ip * kc, b.Data, at + jp * kc * NR, alpha, cView, Math.Min(NR,
-                                n - jp * NR));
-                        }
+                    for (int ip = 0; ip < fullRows; ip += MR)
+                    {
+                        var cView = c with { Offset = c.Offset + (i0 + ip) * c.Stride + jp * NR };
+                        Kernel6(kc, ap, ip * kc, b.Data, at + jp * kc * NR, alpha, cView, Math.Min(NR, n - jp * NR));
+                    }
                     // Rows left over (all of them for a matrix-vector product): four panels at a time, for 8
                     // accumulator chains.
                     for (int r = fullRows; r < rows; r++)
@@ -101,30 +141,60 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
                         var cRow = c with { Offset = c.Offset + (i0 + r) * c.Stride };
                         int jp = 0;
                         for (; (jp + 4) * NR <= n; jp += 4)
-                            Kernel1x4(kc, ap, aAt, b.Data, at + jp * kc * NR, kc * NR, alpha,
-                                cRow with { Offset = cRow.Offset + jp * NR });
+                            Kernel1x4(
+                                kc,
+                                ap,
+                                aAt,
+                                b.Data,
+                                at + jp * kc * NR,
+                                kc * NR,
+                                alpha,
+                                cRow with
+                                {
+                                    Offset = cRow.Offset + jp * NR,
+                                }
+                            );
                         for (; jp < panels; jp++)
-                            Kernel1(kc, ap, aAt, b.Data, at + jp * kc * NR, alpha,
-                                cRow with { Offset = cRow.Offset + jp * NR },
-                                Math.Min(NR, n - jp * NR));
+                            Kernel1(
+                                kc,
+                                ap,
+                                aAt,
+                                b.Data,
+                                at + jp * kc * NR,
+                                alpha,
+                                cRow with
+                                {
+                                    Offset = cRow.Offset + jp * NR,
+                                },
+                                Math.Min(NR, n - jp * NR)
+                            );
                     }
                     at += panels * kc * NR;
                 }
             }
-            finally { ArrayPool<T>.Shared.Return(ap); }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(ap);
+            }
         }
-        if (workers == 1 || blocks == 1) for (int ib = 0; ib < blocks; ib++) Block(ib);
-        else Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = workers }, Block);
+        if (workers == 1 || blocks == 1)
+            for (int ib = 0; ib < blocks; ib++)
+                Block(ib);
+        else
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = workers }, Block);
     }
 
     private static void ScaleRows(MatrixView<T> c, int i0, int rows, int n, T beta)
     {
-        if (beta == T.One) return;
+        if (beta == T.One)
+            return;
         for (int i = i0; i < i0 + rows; i++)
         {
             var row = c.Data.AsSpan(c.Offset + i * c.Stride, n);
-            if (beta == T.Zero) row.Clear();
-            else TensorPrimitives.Multiply(row, beta, row);
+            if (beta == T.Zero)
+                row.Clear();
+            else
+                TensorPrimitives.Multiply(row, beta, row);
         }
     }
 
@@ -134,16 +204,19 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
     {
         for (int ip = 0; ip * MR < rows; ip++)
         {
-            int base0 = ip * MR * kc, mr = Math.Min(MR, rows - ip * MR);
+            int base0 = ip * MR * kc,
+                mr = Math.Min(MR, rows - ip * MR);
             for (int r = 0; r < mr; r++)
             {
                 int i = i0 + ip * MR + r;
                 if (a.Transposed)
-                    for (int p = 0; p < kc; p++) ap[base0 + p * MR + r] = a.Data[a.Offset + (k0 + p) * a.Stride + i];
+                    for (int p = 0; p < kc; p++)
+                        ap[base0 + p * MR + r] = a.Data[a.Offset + (k0 + p) * a.Stride + i];
                 else
                 {
                     var src = a.Data.AsSpan(a.Offset + i * a.Stride + k0, kc);
-                    for (int p = 0; p < kc; p++) ap[base0 + p * MR + r] = src[p];
+                    for (int p = 0; p < kc; p++)
+                        ap[base0 + p * MR + r] = src[p];
                 }
             }
         }
@@ -155,8 +228,9 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         if (typeof(T) == typeof(float))
             return Vector.MultiplyAddEstimate(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
         if (typeof(T) == typeof(double))
-            return Vector.MultiplyAddEstimate(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double,
-                T>();
+            return Vector
+                .MultiplyAddEstimate(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>())
+                .As<double, T>();
         return x * y + acc;
     }
 
@@ -167,23 +241,49 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         int w = Vector<T>.Count;
         ref T a = ref ap[aAt];
         ref T b = ref bp[bAt];
-        Vector<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector<T> c00 = default,
+            c01 = default,
+            c10 = default,
+            c11 = default,
+            c20 = default,
+            c21 = default,
+            c30 = default,
+            c31 = default,
+            c40 = default,
+            c41 = default,
+            c50 = default,
+            c51 = default;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector.LoadUnsafe(ref b, (nuint)(p * 2 * w));
             var b1 = Vector.LoadUnsafe(ref b, (nuint)(p * 2 * w + w));
             ref T ar = ref Unsafe.Add(ref a, p * MR);
-            var x = new Vector<T>(ar); c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
-            x = new Vector<T>(Unsafe.Add(ref ar, 1)); c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
-            x = new Vector<T>(Unsafe.Add(ref ar, 2)); c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
-            x = new Vector<T>(Unsafe.Add(ref ar, 3)); c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
-            x = new Vector<T>(Unsafe.Add(ref ar, 4)); c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
-            x = new Vector<T>(Unsafe.Add(ref ar, 5)); c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            var x = new Vector<T>(ar);
+            c00 = Fma(x, b0, c00);
+            c01 = Fma(x, b1, c01);
+            x = new Vector<T>(Unsafe.Add(ref ar, 1));
+            c10 = Fma(x, b0, c10);
+            c11 = Fma(x, b1, c11);
+            x = new Vector<T>(Unsafe.Add(ref ar, 2));
+            c20 = Fma(x, b0, c20);
+            c21 = Fma(x, b1, c21);
+            x = new Vector<T>(Unsafe.Add(ref ar, 3));
+            c30 = Fma(x, b0, c30);
+            c31 = Fma(x, b1, c31);
+            x = new Vector<T>(Unsafe.Add(ref ar, 4));
+            c40 = Fma(x, b0, c40);
+            c41 = Fma(x, b1, c41);
+            x = new Vector<T>(Unsafe.Add(ref ar, 5));
+            c50 = Fma(x, b0, c50);
+            c51 = Fma(x, b1, c51);
         }
         var s = new Vector<T>(alpha);
-        Store(c, 0, c00 * s, c01 * s, cols); Store(c, 1, c10 * s, c11 * s, cols); Store(c, 2, c20 * s, c21 * s, cols);
-        Store(c, 3, c30 * s, c31 * s, cols); Store(c, 4, c40 * s, c41 * s, cols); Store(c, 5, c50 * s, c51 * s, cols);
+        Store(c, 0, c00 * s, c01 * s, cols);
+        Store(c, 1, c10 * s, c11 * s, cols);
+        Store(c, 2, c20 * s, c21 * s, cols);
+        Store(c, 3, c30 * s, c31 * s, cols);
+        Store(c, 4, c40 * s, c41 * s, cols);
+        Store(c, 5, c50 * s, c51 * s, cols);
     }
 
     /// <summary>One row of a partial panel (row r of the packed panel, stride MR): C[0, 0..cols) += α·a·(B
@@ -193,7 +293,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         int w = Vector<T>.Count;
         ref T a = ref ap[aAt];
         ref T b = ref bp[bAt];
-        Vector<T> c0 = default, c1 = default;
+        Vector<T> c0 = default,
+            c1 = default;
         for (int p = 0; p < kc; p++)
         {
             var x = new Vector<T>(Unsafe.Add(ref a, p * MR));
@@ -214,16 +315,27 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
         ref T b1 = ref Unsafe.Add(ref b0, panelStride);
         ref T b2 = ref Unsafe.Add(ref b1, panelStride);
         ref T b3 = ref Unsafe.Add(ref b2, panelStride);
-        Vector<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default,
+        Vector<T> c0 = default,
+            c1 = default,
+            c2 = default,
+            c3 = default,
+            c4 = default,
+            c5 = default,
+            c6 = default,
             c7 = default;
         for (int p = 0; p < kc; p++)
         {
             var x = new Vector<T>(Unsafe.Add(ref a, p * MR));
-            nuint at = (nuint)(p * 2 * w), next = at + (nuint)w;
-            c0 = Fma(x, Vector.LoadUnsafe(ref b0, at), c0); c1 = Fma(x, Vector.LoadUnsafe(ref b0, next), c1);
-            c2 = Fma(x, Vector.LoadUnsafe(ref b1, at), c2); c3 = Fma(x, Vector.LoadUnsafe(ref b1, next), c3);
-            c4 = Fma(x, Vector.LoadUnsafe(ref b2, at), c4); c5 = Fma(x, Vector.LoadUnsafe(ref b2, next), c5);
-            c6 = Fma(x, Vector.LoadUnsafe(ref b3, at), c6); c7 = Fma(x, Vector.LoadUnsafe(ref b3, next), c7);
+            nuint at = (nuint)(p * 2 * w),
+                next = at + (nuint)w;
+            c0 = Fma(x, Vector.LoadUnsafe(ref b0, at), c0);
+            c1 = Fma(x, Vector.LoadUnsafe(ref b0, next), c1);
+            c2 = Fma(x, Vector.LoadUnsafe(ref b1, at), c2);
+            c3 = Fma(x, Vector.LoadUnsafe(ref b1, next), c3);
+            c4 = Fma(x, Vector.LoadUnsafe(ref b2, at), c4);
+            c5 = Fma(x, Vector.LoadUnsafe(ref b2, next), c5);
+            c6 = Fma(x, Vector.LoadUnsafe(ref b3, at), c6);
+            c7 = Fma(x, Vector.LoadUnsafe(ref b3, next), c7);
         }
         var s = new Vector<T>(alpha);
         int nr = 2 * w;
@@ -246,7 +358,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
             (Vector.LoadUnsafe(ref row, (nuint)w) + v1).StoreUnsafe(ref row, (nuint)w);
             return;
         }
-        for (int j = 0; j < cols; j++) Unsafe.Add(ref row, j) += j < w ? v0[j] : v1[j - w];
+        for (int j = 0; j < cols; j++)
+            Unsafe.Add(ref row, j) += j < w ? v0[j] : v1[j - w];
     }
 
     /// <summary>B in packed panels (rented from the shared pool; Dispose returns it).</summary>
@@ -258,7 +371,8 @@ public static class PackedGemm<T> where T : unmanaged, IBinaryFloatingPointIeee7
 
         public void Dispose()
         {
-            if (Data.Length == 0) return;
+            if (Data.Length == 0)
+                return;
             ArrayPool<T>.Shared.Return(Data);
             Data = [];
         }
