@@ -337,4 +337,46 @@ public class SpeakerNormalizationTests
             Throws.ArgumentException.With.Message.Contains("one vector")
         );
     }
+
+    [Test]
+    public void A_step_budget_sets_the_epochs_from_the_training_set_and_keeps_the_averaged_share()
+    {
+        var recipe = new TrainingOptions
+        {
+            Epochs = 20,
+            AverageLast = 10,
+            Steps = 600,
+        };
+        Assert.That(recipe.ForEpochOf(10), Is.EqualTo(recipe with { Epochs = 60, AverageLast = 30 }));
+        Assert.That(recipe.ForEpochOf(70), Is.EqualTo(recipe with { Epochs = 9, AverageLast = 5 }));
+        Assert.That(recipe.ForEpochOf(1000), Is.EqualTo(recipe with { Epochs = 2, AverageLast = 1 }), "at least two");
+        Assert.That((recipe with { Steps = 0 }).ForEpochOf(10), Is.EqualTo(recipe with { Steps = 0 }));
+        Assert.That(
+            () => (recipe with { Steps = -1 }).Validate(),
+            Throws.ArgumentException.With.Message.Contains("steps")
+        );
+
+        var data = ToneCorpus.Examples(2, ["a", "b"], 4); // 12 utterances: 3 batches of 4 per epoch
+        var options = new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = 4,
+            Steps = 9,
+        };
+        var config = new SpeechEmotion.Model.ModelConfig
+        {
+            Hidden = 4,
+            Heads = 2,
+            FcSize = 4,
+            Classes = 3,
+        };
+        var result = new Trainer(
+            new SpeechEmotion.Engine.Cpu.CpuBackend<float>(),
+            config,
+            options,
+            ToneCorpus.Labels
+        ).Train(data, null);
+        Assert.That(data, Has.Count.EqualTo(12));
+        Assert.That(result.History, Has.Count.EqualTo(3), "9 steps / 3 batches per epoch");
+    }
 }

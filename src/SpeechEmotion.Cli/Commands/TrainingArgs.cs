@@ -106,6 +106,12 @@ internal sealed class TrainingArgs
     {
         Description = "Clip the global gradient norm to this value (default off)",
     };
+    public readonly Option<int?> Steps = new("--steps")
+    {
+        Description =
+            "Train for about N optimiser steps instead of a fixed epoch count (epochs = N / batches per epoch; "
+            + "--average-last keeps its share of the epochs)",
+    };
     public readonly Option<int?> AverageLast = new("--average-last")
     {
         Description =
@@ -223,6 +229,7 @@ internal sealed class TrainingArgs
             WeightDecay,
             Clip,
             AverageLast,
+            Steps,
             ClassWeights,
             SpecAugment,
             Crop,
@@ -413,6 +420,7 @@ internal sealed class TrainingArgs
             ClipNorm = r.GetValue(Clip) ?? training.ClipNorm,
             ClassWeights = r.GetValue(ClassWeights) || training.ClassWeights,
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
+            Steps = r.GetValue(Steps) ?? training.Steps,
             SpecAugment = r.GetValue(SpecAugment) || training.SpecAugment,
             Crop = r.GetValue(Crop) ?? training.Crop,
             Mixup = r.GetValue(Mixup) ?? training.Mixup,

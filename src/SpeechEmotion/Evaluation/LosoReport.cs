@@ -29,7 +29,16 @@ public static class LosoReport
         report["task"] = regression ? "regression" : "classification";
         report["protocol"] = protocol;
         report["selection"] =
-            options.AverageLast > 0
+            options.Steps > 0
+                ? $"about {options.Steps} optimiser steps per fold (epochs from the fold's training-set size)"
+                    + (
+                        options.AverageLast > 0
+                            ? $", the weights averaged over the last {options.AverageLast} of "
+                                + $"every {options.Epochs} epochs"
+                            : ""
+                    )
+                    + "; no model or epoch is selected on test speakers"
+            : options.AverageLast > 0
                 ? $"the mean of the weights after each of the last {options.AverageLast} of {options.Epochs} epochs; "
                     + $"no model or epoch is selected on test speakers"
             : folds.Any(f => f.ValidationSpeakers.Length > 0)

@@ -66,7 +66,9 @@ public sealed class Trainer(
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm)
         );
         var history = new List<EpochRecord>();
-        var selection = new WeightSelection(options.Epochs, options.AverageLast);
+        var batches = BatchPlan.Batches(trainSet.Frames, options.BatchSize);
+        var run = options.ForEpochOf(batches.Count);
+        var selection = new WeightSelection(run.Epochs, run.AverageLast);
         int startEpoch = 0,
             startBatch = 0;
         double resumedLossSum = 0;
@@ -75,13 +77,12 @@ public sealed class Trainer(
 
         var weights = ClassWeights(train);
         using var ws = new Workspace<float>(backend);
-        var batches = BatchPlan.Batches(trainSet.Frames, options.BatchSize);
         bool cancelled = false;
-        for (int epoch = startEpoch; epoch < options.Epochs && !cancelled; epoch++)
+        for (int epoch = startEpoch; epoch < run.Epochs && !cancelled; epoch++)
         {
             var watch = Stopwatch.StartNew();
             var order = BatchPlan.ForEpoch(batches, options.Seed, epoch);
-            observer?.EpochStarted(epoch, options.Epochs, order.Count);
+            observer?.EpochStarted(epoch, run.Epochs, order.Count);
             double lossSum = epoch == startEpoch ? resumedLossSum : 0;
             for (int b = epoch == startEpoch ? startBatch : 0; b < order.Count; b++)
             {

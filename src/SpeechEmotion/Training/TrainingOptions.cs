@@ -33,6 +33,32 @@ public sealed record TrainingOptions
     /// <summary>Keep the mean of the weights after each of the last K epochs instead of one epoch's (0: off).</summary>
     public int AverageLast { get; init; }
 
+    /// <summary>Train for about this many optimiser steps instead of <see cref="Epochs"/> (0: off): a small training
+    /// set then gets more epochs and a large one fewer, the same recipe for any corpus (<see cref="ForEpochOf"/>).
+    /// </summary>
+    public int Steps { get; init; }
+
+    /// <summary>
+    /// The options one run trains with, given how many batches an epoch of its training set has: with
+    /// <see cref="Steps"/>, Epochs = round(Steps / batches) (at least 2) and AverageLast keeps its share of the
+    /// epochs (e.g. the last half); without, these options unchanged.
+    /// </summary>
+    public TrainingOptions ForEpochOf(int batches)
+    {
+        if (Steps <= 0)
+            return this;
+        int epochs = Math.Max(2, (int)Math.Round(Steps / (double)Math.Max(1, batches), MidpointRounding.AwayFromZero));
+        int average =
+            AverageLast > 0
+                ? Math.Clamp(
+                    (int)Math.Round(AverageLast * (double)epochs / Epochs, MidpointRounding.AwayFromZero),
+                    1,
+                    epochs
+                )
+                : 0;
+        return this with { Epochs = epochs, AverageLast = average };
+    }
+
     /// <summary>The recipe these options started from (<see cref="Training.Recipe"/>); flags may have changed
     /// some.</summary>
     public string? Recipe { get; init; }
@@ -46,6 +72,8 @@ public sealed record TrainingOptions
             throw new ArgumentException(
                 $"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)"
             );
+        if (Steps < 0)
+            throw new ArgumentException($"{Steps} steps: it needs a positive step count, or 0 to count epochs");
         if (Crop < 0)
             throw new ArgumentException($"a crop of {Crop} frames: it needs a positive frame count, or 0 for none");
         if (!(Mixup >= 0) || !double.IsFinite(Mixup))
