@@ -80,7 +80,7 @@ internal static class TrainCommand
         var train = data.Except([.. test, .. val]);
         var validation = val.Length > 0 ? data.Speakers(val) : null;
         AnsiConsole.MarkupInterpolated(
-            $"training on {train.Count} utterances ({backend.Name}); {training.Epochs} epochs, lr "
+            $"training on {train.Count} utterances ({backend.Name}); {Length(training)}, lr "
         );
         AnsiConsole.MarkupLineInterpolated(
             $"{training.LearningRate}, batch {training.BatchSize}, {model.Architecture}, {model.Loss} loss"
@@ -130,4 +130,7 @@ internal static class TrainCommand
         AnsiConsole.MarkupLineInterpolated($"wrote {output}");
         return 0;
     }
+
+    private static string Length(TrainingOptions training) =>
+        training.Steps > 0 ? $"about {training.Steps} steps" : $"{training.Epochs} epochs";
 }
