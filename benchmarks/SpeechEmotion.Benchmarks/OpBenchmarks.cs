@@ -243,8 +243,7 @@ public class OpBenchmarks : IFlopCount
     }
 
     /// <summary>The frames of [B, T, E] into the left half of [B, T, 2E]: a concatenation's memory traffic at frame
-    /// scale
-    /// (the model itself concatenates only [B, 2E] vectors).</summary>
+    /// scale (the model itself concatenates only [B, 2E] vectors).</summary>
     [Benchmark]
     public void CopyColumns()
     {

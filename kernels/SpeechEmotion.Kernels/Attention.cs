@@ -56,7 +56,21 @@ public sealed partial class IlgpuBackend
             D(qkv),
             D(qkv),
             D(probs),
-            Strided(t, t, a.HeadSize, false, true, a.Scale, 3 * a.Embed, 3 * a.Embed, t, heads, q, k, p),
+            Strided(
+                m: t,
+                n: t,
+                k: a.HeadSize,
+                transA: false,
+                transB: true,
+                alpha: a.Scale,
+                lda: 3 * a.Embed,
+                ldb: 3 * a.Embed,
+                ldc: t,
+                heads: heads,
+                aStarts: q,
+                bStarts: k,
+                cStarts: p
+            ),
             pairs
         );
         var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
@@ -72,7 +86,21 @@ public sealed partial class IlgpuBackend
             dropped,
             D(qkv),
             D(context),
-            Strided(t, a.HeadSize, t, false, false, 1f, t, 3 * a.Embed, a.Embed, heads, p, v, c),
+            Strided(
+                m: t,
+                n: a.HeadSize,
+                k: t,
+                transA: false,
+                transB: false,
+                alpha: 1f,
+                lda: t,
+                ldb: 3 * a.Embed,
+                ldc: a.Embed,
+                heads: heads,
+                aStarts: p,
+                bStarts: v,
+                cStarts: c
+            ),
             pairs
         );
     }
@@ -95,7 +123,27 @@ public sealed partial class IlgpuBackend
         var (q, k, v, p, c) = AttentionStrides(a);
         var dS = Scratch("attention-dS", pairs * t * t).Data;
         var dropped = dropout.P > 0f ? Scratch("attention-dropped", pairs * t * t).Data : D(probs);
-        GemmBatched(D(dContext), D(qkv), dS, Strided(t, t, d, false, true, 1f, e, 3 * e, t, heads, c, v, p), pairs);
+        GemmBatched(
+            D(dContext),
+            D(qkv),
+            dS,
+            Strided(
+                m: t,
+                n: t,
+                k: d,
+                transA: false,
+                transB: true,
+                alpha: 1f,
+                lda: e,
+                ldb: 3 * e,
+                ldc: t,
+                heads: heads,
+                aStarts: c,
+                bStarts: v,
+                cStarts: p
+            ),
+            pairs
+        );
         _softmaxBackwardRows ??= Accelerator.LoadStreamKernel<
             ArrayView<float>,
             ArrayView<float>,
@@ -108,11 +156,65 @@ public sealed partial class IlgpuBackend
             dropped,
             D(dContext),
             D(dQkv),
-            Strided(t, d, t, true, false, 1f, t, e, 3 * e, heads, p, c, v),
+            Strided(
+                m: t,
+                n: d,
+                k: t,
+                transA: true,
+                transB: false,
+                alpha: 1f,
+                lda: t,
+                ldb: e,
+                ldc: 3 * e,
+                heads: heads,
+                aStarts: p,
+                bStarts: c,
+                cStarts: v
+            ),
             pairs
         );
-        GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, false, false, 1f, t, 3 * e, 3 * e, heads, p, k, q), pairs);
-        GemmBatched(dS, D(qkv), D(dQkv), Strided(t, d, t, true, false, 1f, t, 3 * e, 3 * e, heads, p, q, k), pairs);
+        GemmBatched(
+            dS,
+            D(qkv),
+            D(dQkv),
+            Strided(
+                m: t,
+                n: d,
+                k: t,
+                transA: false,
+                transB: false,
+                alpha: 1f,
+                lda: t,
+                ldb: 3 * e,
+                ldc: 3 * e,
+                heads: heads,
+                aStarts: p,
+                bStarts: k,
+                cStarts: q
+            ),
+            pairs
+        );
+        GemmBatched(
+            dS,
+            D(qkv),
+            D(dQkv),
+            Strided(
+                m: t,
+                n: d,
+                k: t,
+                transA: true,
+                transB: false,
+                alpha: 1f,
+                lda: t,
+                ldb: 3 * e,
+                ldc: 3 * e,
+                heads: heads,
+                aStarts: p,
+                bStarts: q,
+                cStarts: k
+            ),
+            pairs
+        );
     }
 
     private static AttentionArgs Args(Tensor<float> qkv, int heads)
@@ -124,8 +226,7 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>Where (utterance, head) z starts in Q, K, V (QKV rows [T, 3E]), in a [T, T] probability block and in
-    /// the
-    /// context rows [T, E].</summary>
+    /// the context rows [T, E].</summary>
     private static (GemmStrides Q, GemmStrides K, GemmStrides V, GemmStrides P, GemmStrides C) AttentionStrides(
         AttentionArgs a
     )
@@ -148,6 +249,8 @@ public sealed partial class IlgpuBackend
         );
     }
 
+    /// <summary>A batched product per (utterance, head): called with named arguments, since attention backward's
+    /// correctness hangs on which operand is transposed and where each starts.</summary>
     private static GemmArgs Strided(
         int m,
         int n,
@@ -159,10 +262,10 @@ public sealed partial class IlgpuBackend
         int ldb,
         int ldc,
         int heads,
-        GemmStrides sa,
-        GemmStrides sb,
-        GemmStrides sc
-    ) => new(m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, 0f, 1, lda, ldb, ldc, heads, sa, sb, sc);
+        GemmStrides aStarts,
+        GemmStrides bStarts,
+        GemmStrides cStarts
+    ) => new(m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, 0f, 1, lda, ldb, ldc, heads, aStarts, bStarts, cStarts);
 
     private static float WarpMax(float v)
     {

@@ -80,8 +80,7 @@ public sealed partial class IlgpuBackend
     private const int MaxGruSlices = 8;
 
     /// <summary>Static shared memory of either recurrence kernel: the state (1024 floats) and partial sums (3 × 1024)
-    /// in
-    /// the forward pass, dgh (3 × 1024) and partial sums (1024) in the backward pass.</summary>
+    /// in the forward pass, dgh (3 × 1024) and partial sums (1024) in the backward pass.</summary>
     private const int GruStaticSharedBytes = 4 * 1024 * sizeof(float);
 
     private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruForward,
@@ -89,8 +88,8 @@ public sealed partial class IlgpuBackend
     private Action<Index2D, ArrayView<float>, ArrayView<float>, int>? _transpose;
 
     /// <summary>Most bytes of recurrent weights (3H² floats) a group keeps in shared memory; larger W_hh is streamed
-    /// from
-    /// global memory. Defaults to what the device allows a group (opt-in limit on CUDA); 0 forces streaming.</summary>
+    /// from global memory. Defaults to what the device allows a group (opt-in limit on CUDA); 0 forces
+    /// streaming.</summary>
     public int GruSharedWeightLimit { get; set; }
 
     public void GruForward(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output)

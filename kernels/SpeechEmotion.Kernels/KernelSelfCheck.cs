@@ -303,9 +303,8 @@ public sealed class KernelSelfCheck(ParityHarness harness, SelfCheckSize size)
     }
 
     /// <summary>The convolution front end's im2col and its adjoint: over 5 frames (Conv1d), over 3 frames × 3 bands
-    /// with
-    /// band stride 2 (Conv2d, the input as one channel of bands), and the same over two channels stored band-major (a
-    /// second 2-D layer reading the first one's output).</summary>
+    /// with band stride 2 (Conv2d, the input as one channel of bands), and the same over two channels stored band-major
+    /// (a second 2-D layer reading the first one's output).</summary>
     private KernelCheckResult Unfold()
     {
         int batch = size.Batch,

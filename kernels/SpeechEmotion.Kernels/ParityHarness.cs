@@ -58,9 +58,8 @@ public sealed class ParityHarness(GpuDevice device, int seed)
     }
 
     /// <summary>max |gpu − cpu| / max |cpu| over the tensor; +∞ when either side holds a NaN (an element the kernel
-    /// should
-    /// have written, or a reference that overflowed). Not NaN: NUnit orders NaN below every number, so NaN ≤ tolerance
-    /// would pass.</summary>
+    /// should have written, or a reference that overflowed). Not NaN: NUnit orders NaN below every number, so NaN ≤
+    /// tolerance would pass.</summary>
     public double Error((Tensor<float> Cpu, Tensor<float> Gpu) pair) => Error(Host(Cpu, pair.Cpu), Host(Gpu, pair.Gpu));
 
     public static double Error(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)

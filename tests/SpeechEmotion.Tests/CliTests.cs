@@ -139,8 +139,8 @@ public class GradcheckCliTests
     }
 
     /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls
-    /// appears
-    /// with its calls per step (GEMMs by shape), and the training step's ops include the backward passes.</summary>
+    /// appears with its calls per step (GEMMs by shape), and the training step's ops include the backward
+    /// passes.</summary>
     [Test, Category("Slow")]
     public void Bench_profile_lists_every_op_with_its_calls_per_step()
     {

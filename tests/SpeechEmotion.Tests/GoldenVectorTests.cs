@@ -29,8 +29,8 @@ public class GoldenVectorTests
     )!;
 
     /// <summary>In float64 our engine matches libtorch's float32 output to ≤ 1e-5: the conventions are the same, and
-    /// what
-    /// remains is libtorch's own float32 rounding (largest on fc2.bias, a sum with cancellation: ≈ 7e-6).</summary>
+    /// what remains is libtorch's own float32 rounding (largest on fc2.bias, a sum with cancellation: ≈
+    /// 7e-6).</summary>
     [Test]
     public void Cpu_backend_in_double_matches_torchsharp_forward_loss_and_gradients()
     {

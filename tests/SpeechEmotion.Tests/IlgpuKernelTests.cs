@@ -219,8 +219,7 @@ public class IlgpuKernelTests
 
     // Kernel 7 is longer than two of the utterances: the window reaches past both ends. Over time × bands: 3 channels
     // of 5 bands (3 × 3, stride 2) stored channel- or band-major, and one channel of 11 bands (5 × 5, stride 3: the
-    // last
-    // position hangs over the top).
+    // last position hangs over the top).
     [TestCase(3, 1, 1, 1, 11)]
     [TestCase(7, 1, 1, 1, 11)]
     [TestCase(3, 5, 3, 2, 15)]
@@ -351,8 +350,8 @@ public class IlgpuKernelTests
     }
 
     /// <summary>A confidently wrong utterance (target probability below float's smallest value) must still give a
-    /// finite
-    /// cross-entropy equal to the logit gap, on both backends: −log p_y = log Σ exp(x_c − max) − (x_y − max).</summary>
+    /// finite cross-entropy equal to the logit gap, on both backends: −log p_y = log Σ exp(x_c − max) − (x_y −
+    /// max).</summary>
     [Test]
     public void Cross_entropy_stays_finite_when_the_target_probability_underflows()
     {

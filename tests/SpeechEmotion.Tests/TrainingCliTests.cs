@@ -486,9 +486,8 @@ public class TrainingCliTests
     }
 
     /// <summary>Two 2-D convolutions over time × bands with Δ/ΔΔ as the first one's input channels: recorded,
-    /// Conv2d-shaped
-    /// weights (the second reads the first's 4 channels at each band position), predict as in process; an even band
-    /// kernel and layers without channels are refused.</summary>
+    /// Conv2d-shaped weights (the second reads the first's 4 channels at each band position), predict as in process; an
+    /// even band kernel and layers without channels are refused.</summary>
     [Test, Category("Slow")]
     public void Convolution_over_time_and_bands_trains_saves_and_predicts()
     {

@@ -77,6 +77,8 @@ internal static class SuitePlan
                             "1",
                             "--average-last",
                             "0",
+                            "--steps",
+                            "0",
                             "--hidden",
                             "8",
                             "--heads",

@@ -6,8 +6,7 @@ namespace SpeechEmotion.Audio;
 /// <summary>
 /// Opens a file for reading only if it is a regular file. A FIFO named *.wav would block <c>open(2)</c> until a writer
 /// appears, so on Linux the file is opened with O_NONBLOCK (which returns at once for a FIFO) and then refused unless
-/// it
-/// can seek: pipes, sockets and terminals cannot. Errors are <see cref="AudioFormatException"/>s naming the file.
+/// it can seek: pipes, sockets and terminals cannot. Errors are <see cref="AudioFormatException"/>s naming the file.
 /// </summary>
 public static partial class SafeFile
 {

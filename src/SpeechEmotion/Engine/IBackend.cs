@@ -109,8 +109,7 @@ public interface IBackend<T> : IDisposable
     );
 
     /// <summary>Regression head and loss: predictions = range·tanh(outputs) [B]; returns the mean L1 against targets
-    /// [B]
-    /// and writes dLoss/doutputs.</summary>
+    /// [B] and writes dLoss/doutputs.</summary>
     double RegressionLoss(
         Tensor<T> outputs,
         Tensor<T> targets,

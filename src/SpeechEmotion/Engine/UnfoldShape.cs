@@ -1,8 +1,7 @@
 namespace SpeechEmotion.Engine;
 
 /// <summary>How a frame's values are ordered: all bands of channel 0 first (the front end's [bands, Δ bands, ΔΔ
-/// bands]),
-/// or all channels of band 0 first (what a 2-D convolution layer writes: y[p·C + c]).</summary>
+/// bands]), or all channels of band 0 first (what a 2-D convolution layer writes: y[p·C + c]).</summary>
 public enum FrameLayout
 {
     ChannelMajor,

@@ -19,8 +19,7 @@ public interface ILosoObserver : ITrainingObserver
 /// Leave-one-speaker-out evaluation. Each fold fits its own normaliser and model on its training speakers only and
 /// is tested on speakers it never saw; model selection uses fixed epochs or validation speakers drawn from the
 /// training speakers, never the test speaker. Finished folds are written to OUT/folds/&lt;fold&gt;/fold.json and
-/// skipped on
-/// a rerun; an interrupted fold resumes from its checkpoint.
+/// skipped on a rerun; an interrupted fold resumes from its checkpoint.
 /// </summary>
 public sealed class LosoRunner(
     FeatureSet data,

@@ -5,8 +5,8 @@ namespace SpeechEmotion.Features;
 /// <summary>
 /// Appends first and second time derivatives to feature rows, as HTK and torchaudio's compute_deltas (window N = 2):
 /// d_t = Σ_{n=1..N} n·(c_{t+n} − c_{t−n}) / (2 Σ_{n=1..N} n²), frames beyond either end repeat the end frame; the
-/// second
-/// derivative is the same regression applied to d. Output row t is [c_t, d_t, dd_t], three times the input width.
+/// second derivative is the same regression applied to d. Output row t is [c_t, d_t, dd_t], three times the input
+/// width.
 /// </summary>
 public static class Deltas
 {

@@ -61,8 +61,7 @@ public static class GradientCheck
 
     /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
     /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1
-    /// channel
-    /// of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
+    /// channel of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
     public static readonly UnfoldShape[] ConvShapes =
     [
         new(1),

@@ -57,8 +57,7 @@ public sealed record ModelConfig
     public int ConvBandStride { get; init; } = 2;
 
     /// <summary>Convolution layers stacked: each after the first has twice its predecessor's channels, the same kernels
-    /// and
-    /// band stride, and reads its output (a 2-D layer's band positions are its bands); files from before it existed
+    /// and band stride, and reads its output (a 2-D layer's band positions are its bands); files from before it existed
     /// have one.</summary>
     public int ConvLayers { get; init; } = 1;
     public int Hidden { get; init; } = 128;
@@ -131,8 +130,7 @@ public sealed record ModelConfig
     public int ConvLayerChannels(int layer) => ConvChannels << layer;
 
     /// <summary>Convolution layer l's im2col: over time only, or over time × bands; the first layer's input channels
-    /// are
-    /// the features and their deltas, a later 2-D layer's are its predecessor's channels at each band
+    /// are the features and their deltas, a later 2-D layer's are its predecessor's channels at each band
     /// position.</summary>
     public UnfoldShape ConvLayerShape(int layer) =>
         ConvBandKernel == 0 ? new(ConvKernel)

@@ -20,10 +20,9 @@ public sealed record Example(Utterance Utterance, float[] Features, int Label, d
 /// <summary>
 /// A corpus turned into features by a front end once (in parallel) and kept in memory; files that fail to load are
 /// reported and skipped, never fatal. Splits by speaker produce the train/validation/test sets of a fold. With speed
-/// factors, each
-/// utterance also gets perturbed copies, used for training only: a copy of speaker 03's utterance at 0.9 belongs to the
-/// pseudo-speaker "03 sp0.9" (so speaker normalisation treats it as a voice of its own) and leaves the training data
-/// whenever speaker 03 is held out.
+/// factors, each utterance also gets perturbed copies, used for training only: a copy of speaker 03's utterance at 0.9
+/// belongs to the pseudo-speaker "03 sp0.9" (so speaker normalisation treats it as a voice of its own) and leaves the
+/// training data whenever speaker 03 is held out.
 /// </summary>
 public sealed class FeatureSet
 {

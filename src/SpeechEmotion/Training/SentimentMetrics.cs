@@ -4,8 +4,7 @@ namespace SpeechEmotion.Training;
 /// Sentiment-regression metrics exactly as the multimodal sentiment literature computes them (the MMSA toolkit's
 /// metricsTop.py). MOSI/MOSEI (scores in [−3, 3]): MAE and Pearson correlation on the raw scores; Acc-2 = negative
 /// (&lt; 0) vs non-negative (≥ 0) with weighted F1; Acc-2 non-zero = the same excluding zero labels, split &lt; 0 /
-/// &gt; 0;
-/// Acc-5 / Acc-7 = equal rounded scores after clipping to [−2, 2] / [−3, 3] (numpy rounding: half to even).
+/// &gt; 0; Acc-5 / Acc-7 = equal rounded scores after clipping to [−2, 2] / [−3, 3] (numpy rounding: half to even).
 /// CH-SIMS (scores in [−1, 1]): predictions and labels clipped to [−1, 1] first; Acc-2 classes [−1, 0] and (0, 1];
 /// Acc-5 classes [−1, −0.7], (−0.7, −0.1], (−0.1, 0.1], (0.1, 0.7], (0.7, 1]; no Acc-7. The non-zero Acc-2 (not in
 /// MMSA's SIMS metrics) is computed as for MOSI.

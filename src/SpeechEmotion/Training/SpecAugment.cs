@@ -5,8 +5,7 @@ namespace SpeechEmotion.Training;
 /// <summary>
 /// SpecAugment (Park et al., Interspeech 2019) on a training batch of normalised spectrograms: per utterance, two
 /// frequency bands of up to a tenth of the width (<see cref="MaxBins"/>: 40 bins = 400 Hz of the linear spectrogram, 6
-/// of
-/// 64 mel bands) and two time spans of up to <see cref="MaxFrames"/>
+/// of 64 mel bands) and two time spans of up to <see cref="MaxFrames"/>
 /// frames (0.4 s, at most a fifth of the utterance) are set to 0, the normalised mean. Widths and positions come from
 /// Philox keyed by (seed, optimiser step, utterance), so a resumed run draws the same masks as an uninterrupted one.
 /// Padding stays zero; nothing outside the masks changes.

@@ -23,8 +23,7 @@ public sealed record TrainingResult(
 /// Trains the model on a backend. Model selection never looks at test data (<see cref="WeightSelection"/>): the mean of
 /// the last epochs' weights, the epoch with the best validation UA on speakers held out of the training speakers, or
 /// the last epoch. Batches are length-sorted and their order shuffled per epoch from the seed; dropout masks are keyed
-/// by
-/// (seed, step); so the same seed on the same device gives identical weights, and a run resumed from its checkpoint
+/// by (seed, step); so the same seed on the same device gives identical weights, and a run resumed from its checkpoint
 /// (saved after every epoch and on cancellation, mid-epoch included) ends with the same weights as an uninterrupted
 /// one.
 /// </summary>

@@ -8,8 +8,8 @@ public sealed partial class CpuBackend<T>
         WalkColumns(cols, lengths, shape, x, "unfold columns", new CopyColumn());
 
     // The adjoint of Unfold: dx[b, s, Feature(c, q)] = Σ_{j,k} dCols[b, t, p, (c·Kf + j)·Kt + k] over t = s − k + Kt/2
-    // in
-    // [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p < Positions, for s < len_b; padded frames get 0. It walks dCols in
+    // in [0, len_b) and p·S = q − j + Kf/2 with 0 ≤ p
+    // < Positions, for s < len_b; padded frames get 0. It walks dCols in
     // Unfold's order and adds each entry to the value it was copied from: a gather per input value would test every
     // tap for a position reading it, 3× slower.
     public void UnfoldBackward(Tensor<T> dCols, Tensor<int> lengths, UnfoldShape shape, Tensor<T> dx) =>
@@ -43,9 +43,8 @@ public sealed partial class CpuBackend<T>
     }
 
     // Unfold's index map, shared by both directions (a struct op, so the JIT specialises and inlines it). One batch
-    // item
-    // per thread, so no two threads touch the same frame value; rows are walked in order (k innermost: the Kt source
-    // frames stay in cache).
+    // item per thread, so no two threads touch the same frame value; rows are walked in order (k innermost: the Kt
+    // source frames stay in cache).
     private void WalkColumns<TOp>(
         Tensor<T> cols,
         Tensor<int> lengths,
