@@ -93,7 +93,7 @@ internal static class EnsembleCommand
             return LosoReport.Folds(report, Path.Combine(dir, "report.json"));
         if (!Directory.Exists(Path.Combine(dir, "folds")))
             throw new DirectoryNotFoundException(
-                $"{dir}: no folds/ folder and no probabilities in report.json; " + "is it a loso report folder?"
+                $"{dir}: no folds/ folder and no probabilities in report.json; is it a loso report folder?"
             );
         return Directory
             .GetFiles(Path.Combine(dir, "folds"), "fold.json", SearchOption.AllDirectories)

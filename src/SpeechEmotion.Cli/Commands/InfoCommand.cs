@@ -19,7 +19,7 @@ internal static class InfoCommand
         };
         var command = new Command(
             "info",
-            "Describe a model: network, front end, labels, normalisation, recipe, " + "training data"
+            "Describe a model: network, front end, labels, normalisation, recipe, training data"
         )
         {
             model,

@@ -18,7 +18,7 @@ internal static class SuiteCommand
         var quick = new Option<bool>("--quick")
         {
             Description =
-                "Each cell's first fold only; the network trains one " + "epoch at toy size (a smoke test, minutes)",
+                "Each cell's first fold only; the network trains one epoch at toy size (a smoke test, minutes)",
         };
         var report = new Option<string>("--report", "-o")
         {

@@ -112,6 +112,12 @@ internal sealed class TrainingArgs
             "Train for about N optimiser steps instead of a fixed epoch count (epochs = N / batches per epoch; "
             + "--average-last keeps its share of the epochs)",
     };
+    public readonly Option<bool> BalanceCorpora = new("--balance-corpora")
+    {
+        Description =
+            "With several --data corpora: every corpus counts as much as the largest in each epoch (smaller ones "
+            + "repeated)",
+    };
     public readonly Option<int?> AverageLast = new("--average-last")
     {
         Description =
@@ -170,7 +176,7 @@ internal sealed class TrainingArgs
     };
     public readonly Option<SerTask> Task = EnumOption.WithDefault(
         "--task",
-        "classification (emotions) or " + "regression (a sentiment score from a CSV manifest: path,score,speaker)",
+        "classification (emotions) or regression (a sentiment score from a CSV manifest: path,score,speaker)",
         SerTask.Classification
     );
     public readonly Option<double?> ScoreRange = new("--score-range")
@@ -230,6 +236,7 @@ internal sealed class TrainingArgs
             Clip,
             AverageLast,
             Steps,
+            BalanceCorpora,
             ClassWeights,
             SpecAugment,
             Crop,
@@ -421,6 +428,7 @@ internal sealed class TrainingArgs
             ClassWeights = r.GetValue(ClassWeights) || training.ClassWeights,
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             Steps = r.GetValue(Steps) ?? training.Steps,
+            BalanceCorpora = r.GetValue(BalanceCorpora) || training.BalanceCorpora,
             SpecAugment = r.GetValue(SpecAugment) || training.SpecAugment,
             Crop = r.GetValue(Crop) ?? training.Crop,
             Mixup = r.GetValue(Mixup) ?? training.Mixup,

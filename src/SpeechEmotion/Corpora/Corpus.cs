@@ -39,7 +39,7 @@ public sealed record Corpus(
             .FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new InvalidDataException(
-                $"{twice.Key} is in two of the corpora: it would leak across " + "speaker-grouped folds"
+                $"{twice.Key} is in two of the corpora: it would leak across speaker-grouped folds"
             );
         var labels = corpora.SelectMany(c => c.Labels).Distinct().ToList();
         var utterances = corpora

@@ -41,7 +41,7 @@ public sealed record FrontEnd(FeatureKind Kind, int Bands, bool Deltas = false, 
             return inputSize == UtteranceFunctionals.Count && !deltas && !pitch
                 ? Functionals
                 : throw new ArgumentException(
-                    $"a functionals model reads {UtteranceFunctionals.Count} values and " + "nothing else"
+                    $"a functionals model reads {UtteranceFunctionals.Count} values and nothing else"
                 );
         return kind == FeatureKind.Mel ? Mel(bands, deltas, pitch)
             : bands == Spectrogram.Bins ? Paper with { Deltas = deltas, Pitch = pitch }

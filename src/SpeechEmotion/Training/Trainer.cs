@@ -65,7 +65,14 @@ public sealed class Trainer(
             new AdamSettings(options.LearningRate, WeightDecay: options.WeightDecay, ClipNorm: options.ClipNorm)
         );
         var history = new List<EpochRecord>();
-        var batches = BatchPlan.Batches(trainSet.Frames, options.BatchSize);
+        // An epoch's examples: each once, or each corpus as often as the largest.
+        var visits = options.BalanceCorpora
+            ? CorpusBalance.Indices([.. train.Select(e => e.Utterance.Speaker)], options.Seed)
+            : [.. Enumerable.Range(0, train.Count)];
+        var batches = BatchPlan
+            .Batches([.. visits.Select(i => trainSet.Frames[i])], options.BatchSize)
+            .Select(b => b.Select(j => visits[j]).ToArray())
+            .ToList();
         var run = options.ForEpochOf(batches.Count);
         var selection = new WeightSelection(run.Epochs, run.AverageLast);
         int startEpoch = 0,
@@ -74,7 +81,7 @@ public sealed class Trainer(
         if (options.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
             (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, model, adam, history, selection);
 
-        var weights = ClassWeights(train);
+        var weights = ClassWeights([.. visits.Select(i => train[i])]);
         using var ws = new Workspace<float>(backend);
         bool cancelled = false;
         for (int epoch = startEpoch; epoch < run.Epochs && !cancelled; epoch++)
@@ -107,7 +114,7 @@ public sealed class Trainer(
                 : config.Task == SerTask.Regression ? EvaluateRegression(model, validationSet).Corr
                 : Evaluate(model, validationSet).Ua;
             selection.EpochDone(epoch, ua, model.Parameters.DownloadValues);
-            var record = new EpochRecord(epoch + 1, lossSum / trainSet.Count, ua, watch.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch + 1, lossSum / visits.Length, ua, watch.Elapsed.TotalSeconds);
             history.Add(record);
             observer?.EpochDone(record);
             SaveCheckpoint(model, adam, normalizer, history, epoch + 1, 0, 0, selection);

@@ -38,6 +38,10 @@ public sealed record TrainingOptions
     /// </summary>
     public int Steps { get; init; }
 
+    /// <summary>In a run over several corpora, let every corpus count as much as the largest in each epoch
+    /// (<see cref="CorpusBalance"/>).</summary>
+    public bool BalanceCorpora { get; init; }
+
     /// <summary>
     /// The options one run trains with, given how many batches an epoch of its training set has: with
     /// <see cref="Steps"/>, Epochs = round(Steps / batches) (at least 2) and AverageLast keeps its share of the
