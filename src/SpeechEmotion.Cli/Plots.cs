@@ -1,28 +1,72 @@
 using ScottPlot;
+using SpeechEmotion.Features;
 
 namespace SpeechEmotion.Cli;
 
 /// <summary>PNG pictures written by the CLI (ScottPlot).</summary>
 internal static class Plots
 {
-    /// <summary>Heatmap with time (s) across and frequency (Hz) up.</summary>
-    public static void SpectrogramPng(float[] spec, int frames, int bins, string path, string title, bool mel = false)
+    /// <summary>The panels <see cref="SpectrogramPng"/> draws for a front end, top to bottom: the bands, then the pitch
+    /// track, then Δ and ΔΔ of the bands, each on its own scale (one colour scale over all 198 rows hid the
+    /// deltas and made pitch a thin line).</summary>
+    public static IReadOnlyList<string> SpectrogramPanels(FrontEnd frontEnd) =>
+        [
+            frontEnd.Kind == FeatureKind.Mel ? "log-mel energy" : "log power",
+            .. frontEnd.Pitch ? new[] { "pitch" } : [],
+            .. frontEnd.Deltas ? new[] { "Δ (first derivative)", "ΔΔ (second derivative)" } : [],
+        ];
+
+    /// <summary>The features of one file, time (s) across: heatmaps with frequency up, and log F0 with periodicity as
+    /// lines.</summary>
+    public static void SpectrogramPng(float[] spec, int frames, FrontEnd frontEnd, string path, string title)
     {
-        var grid = new double[bins, frames];
-        for (int f = 0; f < frames; f++)
-        for (int b = 0; b < bins; b++)
-            grid[bins - 1 - b, f] = spec[f * bins + b];
-        var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(grid);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(0, frames * 0.01, 0, mel ? bins : bins * 10);
-        plot.Add.ColorBar(heatmap).Label = "log power";
-        plot.Title(title);
-        plot.XLabel("time (s)");
-        plot.YLabel(mel ? "mel band" : "frequency (Hz)");
+        bool mel = frontEnd.Kind == FeatureKind.Mel;
+        int width = frontEnd.Width,
+            bands = frontEnd.Bands;
+        var panels = SpectrogramPanels(frontEnd);
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(panels.Count);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            var plot = multiplot.GetPlot(i);
+            plot.Title(i == 0 ? $"{title}: {panels[i]}" : panels[i]);
+            plot.XLabel("time (s)");
+            if (panels[i] == "pitch")
+            {
+                var time = Enumerable.Range(0, frames).Select(f => f * 0.01).ToArray();
+                var f0 = plot.Add.Scatter(time, Column(spec, frames, width, bands));
+                f0.LegendText = "log F0";
+                f0.MarkerSize = 0;
+                var periodicity = plot.Add.Scatter(time, Column(spec, frames, width, bands + 1));
+                periodicity.LegendText = "periodicity";
+                periodicity.MarkerSize = 0;
+                periodicity.Axes.YAxis = plot.Axes.Right;
+                plot.YLabel("log F0");
+                plot.Axes.Right.Label.Text = "periodicity";
+                plot.ShowLegend(Edge.Right);
+                continue;
+            }
+            // The bands of the base rows, or of the Δ or ΔΔ block after them.
+            int offset =
+                panels[i].StartsWith("ΔΔ") ? 2 * frontEnd.BaseWidth
+                : panels[i].StartsWith('Δ') ? frontEnd.BaseWidth
+                : 0;
+            var grid = new double[bands, frames];
+            for (int f = 0; f < frames; f++)
+            for (int b = 0; b < bands; b++)
+                grid[bands - 1 - b, f] = spec[f * width + offset + b];
+            var heatmap = plot.Add.Heatmap(grid);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.Extent = new CoordinateRect(0, frames * 0.01, 0, mel ? bands : bands * 10);
+            plot.Add.ColorBar(heatmap);
+            plot.YLabel(mel ? "mel band" : "frequency (Hz)");
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, 1000, 500);
+        multiplot.SavePng(path, 1000, 320 * panels.Count);
     }
+
+    private static double[] Column(float[] spec, int frames, int width, int column) =>
+        [.. Enumerable.Range(0, frames).Select(f => (double)spec[f * width + column])];
 
     /// <summary>Confusion matrix: colour = share of the true class (row-normalised), text = count and
     /// percentage.</summary>
@@ -57,50 +101,104 @@ internal static class Plots
         Save(plot, path, 800, 700);
     }
 
-    /// <summary>Training loss (left axis) and validation UA (right axis) per epoch, one line per fold.</summary>
+    /// <summary>Training loss (left axis) and validation UA (right axis) per epoch: each fold a thin line, the mean
+    /// over the folds bold with a marker per epoch (so one epoch still shows).</summary>
     public static void CurvesPng(
         IReadOnlyList<(string Name, IReadOnlyList<SpeechEmotion.Training.EpochRecord> History)> runs,
         string path
     )
     {
         var plot = new Plot();
-        foreach (var (name, history) in runs)
+        bool anyUa = runs.Any(r => r.History.Any(h => h.ValidationScore is not null));
+        void Line(IReadOnlyList<(double Epoch, double Value)> points, Color color, bool mean, bool ua, string? legend)
         {
-            var loss = plot.Add.Scatter(
-                history.Select(h => (double)h.Epoch).ToArray(),
-                history.Select(h => h.TrainLoss).ToArray()
-            );
-            loss.LegendText = $"{name} loss";
-            loss.MarkerSize = 0;
+            var line = plot.Add.Scatter(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Value).ToArray());
+            line.Color = mean ? color : color.WithAlpha(0.3);
+            line.LineWidth = mean ? 3 : 1;
+            line.MarkerSize = mean ? 7 : 0;
+            line.LinePattern = ua ? LinePattern.Dashed : LinePattern.Solid;
+            line.LegendText = legend ?? "";
+            if (ua)
+                line.Axes.YAxis = plot.Axes.Right;
+        }
+        var lossColor = Colors.C0;
+        var uaColor = Colors.C1;
+        foreach (var (_, history) in runs)
+        {
+            Line([.. history.Select(h => ((double)h.Epoch, h.TrainLoss))], lossColor, false, false, null);
             var withUa = history.Where(h => h.ValidationScore is not null).ToList();
-            if (withUa.Count == 0)
-                continue;
-            var ua = plot.Add.Scatter(
-                withUa.Select(h => (double)h.Epoch).ToArray(),
-                withUa.Select(h => 100 * h.ValidationScore!.Value).ToArray()
+            if (withUa.Count > 0)
+                Line(
+                    [.. withUa.Select(h => ((double)h.Epoch, 100 * h.ValidationScore!.Value))],
+                    uaColor,
+                    false,
+                    true,
+                    null
+                );
+        }
+        var epochs = runs.SelectMany(r => r.History).GroupBy(h => h.Epoch).OrderBy(g => g.Key).ToList();
+        Line(
+            [.. epochs.Select(g => ((double)g.Key, g.Average(h => h.TrainLoss)))],
+            lossColor,
+            true,
+            false,
+            $"training loss (mean of {runs.Count} folds; thin: each)"
+        );
+        if (anyUa)
+        {
+            Line(
+                [
+                    .. epochs
+                        .Where(g => g.Any(h => h.ValidationScore is not null))
+                        .Select(g =>
+                            (
+                                (double)g.Key,
+                                100 * g.Where(h => h.ValidationScore is not null).Average(h => h.ValidationScore!.Value)
+                            )
+                        ),
+                ],
+                uaColor,
+                true,
+                true,
+                "validation UA (mean)"
             );
-            ua.LegendText = $"{name} validation UA";
-            ua.LinePattern = LinePattern.Dashed;
-            ua.MarkerSize = 0;
-            ua.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "validation UA (%)";
         }
         plot.XLabel("epoch");
         plot.YLabel("training loss");
-        plot.ShowLegend(Edge.Right);
+        plot.ShowLegend(Edge.Bottom);
         Save(plot, path, 1100, 600);
     }
 
-    /// <summary>One bar per setting (the paper's Fig. 4).</summary>
-    public static void BarsPng(IReadOnlyList<(string Name, double Value)> bars, string yLabel, string path)
+    /// <summary>One bar per setting (the paper's Fig. 4), its value written above it and a whisker of ± one standard
+    /// error over the folds.</summary>
+    public static void BarsPng(
+        IReadOnlyList<(string Name, double Value, double Error)> bars,
+        string yLabel,
+        string path
+    )
     {
         var plot = new Plot();
-        plot.Add.Bars(bars.Select(b => b.Value).ToArray());
+        var series = plot.Add.Bars(
+            bars.Select(
+                    (b, i) =>
+                        new Bar
+                        {
+                            Position = i,
+                            Value = b.Value,
+                            Error = b.Error,
+                            Label = b.Value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+                        }
+                )
+                .ToList()
+        );
+        series.ValueLabelStyle.FontSize = 14;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             bars.Select((b, i) => new Tick(i, b.Name)).ToArray()
         );
         plot.Axes.Margins(bottom: 0);
         plot.YLabel(yLabel);
+        plot.Title("whiskers: ± one standard error of the per-fold values");
         Save(plot, path, 800, 500);
     }
 

@@ -60,6 +60,12 @@ public class CliTests
             deltas.Output,
             Does.Contain("22 frames (10 ms hop) x 120 values: log-mel, 40 bands 0–8 kHz, with Δ and ΔΔ")
         );
+        // Bands, Δ and ΔΔ each get a panel of their own (PNG height from the IHDR chunk).
+        var bytes = File.ReadAllBytes(png);
+        Assert.That(
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)),
+            Is.EqualTo(3 * 320)
+        );
         var voice = dir.File(
             "voice.wav",
             WavBytes.Build(1, 1, 16000, 16, WavBytes.Pcm16(WavBytes.Tone(220, 16000, 4000)))
@@ -78,6 +84,22 @@ public class CliTests
         var failed = SerProcess.Run("spectrogram", bad);
         Assert.That(failed.ExitCode, Is.EqualTo(1));
         Assert.That(failed.Output, Does.Contain(bad + ": truncated header"));
+    }
+}
+
+public class PlotTests
+{
+    [Test]
+    public void A_spectrogram_has_a_panel_per_kind_of_row()
+    {
+        Assert.That(
+            Cli.Plots.SpectrogramPanels(SpeechEmotion.Features.FrontEnd.Mel(64, deltas: true, pitch: true)),
+            Is.EqualTo(new[] { "log-mel energy", "pitch", "Δ (first derivative)", "ΔΔ (second derivative)" })
+        );
+        Assert.That(
+            Cli.Plots.SpectrogramPanels(SpeechEmotion.Features.FrontEnd.Paper),
+            Is.EqualTo(new[] { "log power" })
+        );
     }
 }
 

@@ -38,7 +38,6 @@ internal static class SpectrogramCommand
         var samples = WavReader.ReadMono16k(path);
         var spec = frontEnd.Compute(samples);
         int frames = spec.Length / frontEnd.Width;
-        bool mel = frontEnd.Kind == FeatureKind.Mel;
         AnsiConsole.MarkupInterpolated(
             $"{path}: {samples.Length / (double)WavReader.TargetSampleRate:F3} s, {frames} frames (10 ms hop) x "
         );
@@ -51,7 +50,7 @@ internal static class SpectrogramCommand
             PrintPitch(Pitch.Estimate(samples));
         if (png is not null)
         {
-            Plots.SpectrogramPng(spec, frames, frontEnd.Width, png, Path.GetFileName(path), mel);
+            Plots.SpectrogramPng(spec, frames, frontEnd, png, Path.GetFileName(path));
             AnsiConsole.MarkupLineInterpolated($"wrote {png}");
         }
         return 0;

@@ -71,7 +71,7 @@ internal static class SweepCommand
                 }
                 File.WriteAllText(Path.Combine(outDir, "sweep.md"), Markdown(rows));
                 Plots.BarsPng(
-                    rows.Select(x => (x.Name, 100 * x.Run.Ua)).ToList(),
+                    rows.Select(x => (x.Name, 100 * x.Run.Ua, 100 * FoldStandardError(outDir, x.Name))).ToList(),
                     "UA (%)",
                     Path.Combine(outDir, "sweep.png")
                 );
@@ -117,5 +117,16 @@ internal static class SweepCommand
         var anova = RunComparison.Anova([reference, run]);
         return $"{100 * (run.Ua - reference.Ua):+0.00;-0.00;0.00}, F({anova.DfBetween}, {anova.DfWithin}) = "
             + $"{anova.F:F3}, p = {anova.P:G3}";
+    }
+
+    /// <summary>Standard error of a run's per-fold UA (sd / √folds; 0 for one fold).</summary>
+    private static double FoldStandardError(string outDir, string name)
+    {
+        var report = RunStats.Read(Path.Combine(outDir, name, "report.json"));
+        var ua = report["folds"]!.AsArray().Select(f => f!["ua"]!.GetValue<double>()).ToList();
+        if (ua.Count < 2)
+            return 0;
+        double mean = ua.Average();
+        return Math.Sqrt(ua.Sum(u => (u - mean) * (u - mean)) / (ua.Count - 1) / ua.Count);
     }
 }
