@@ -66,7 +66,7 @@ internal static class BenchCommand
     /// table.</summary>
     private static int Throughput(string deviceName, string sizes, int utterances)
     {
-        var batches = TrainCommand
+        var batches = TrainingArgs
             .Split(sizes)
             .Select(s =>
                 int.TryParse(s, out int b) && b is >= 1 and <= 1024

@@ -73,7 +73,7 @@ internal static class EnsembleCommand
         );
         json.Remove("config");
         json.Remove("training");
-        LosoCommand.WriteClassification(
+        LosoRun.WriteClassification(
             outDir,
             json,
             $"Ensemble: {protocol}",

@@ -41,11 +41,11 @@ internal static class EvaluateCommand
             {
                 var saved = SavedModel.Load(r.GetValue(model)!);
                 var corpus = CorpusLoader.Load(r.GetValue(data)!, r.GetValue(format));
-                if (TrainCommand.Split(r.GetValue(labels)) is { Length: > 0 } only)
+                if (TrainingArgs.Split(r.GetValue(labels)) is { Length: > 0 } only)
                     corpus = corpus.WithLabels(only);
                 bool regression = saved.Config.Task == Model.SerTask.Regression;
                 var set = FeatureSet.Load(corpus, regression, saved.Config.InputFrontEnd());
-                var wanted = TrainCommand.Split(r.GetValue(speakers));
+                var wanted = TrainingArgs.Split(r.GetValue(speakers));
                 var examples = wanted.Length > 0 ? set.Speakers(wanted) : set.Examples;
                 if (examples.Count == 0)
                     throw new ArgumentException("no utterances to evaluate (check --speakers)");

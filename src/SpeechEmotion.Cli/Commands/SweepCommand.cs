@@ -43,7 +43,7 @@ internal static class SweepCommand
             CliRunner.Run(() =>
             {
                 string outDir = r.GetValue(report)!;
-                var settings = TrainCommand
+                var settings = TrainingArgs
                     .Split(r.GetValue(headList))
                     .Select(h => ($"heads-{h}", true, (int?)int.Parse(h)))
                     .ToList();
@@ -54,7 +54,7 @@ internal static class SweepCommand
                 foreach (var (name, attention, heads) in settings)
                 {
                     AnsiConsole.MarkupLineInterpolated($"[bold]{name}[/]");
-                    int code = LosoCommand.Run(
+                    int code = LosoRun.Run(
                         r,
                         args,
                         r.GetValue(folds)!,

@@ -45,14 +45,18 @@ internal static class TrainCommand
         args.AddTo(command);
         command.SetAction(r =>
             CliRunner.Run(() =>
-                Run(r, args, Split(r.GetValue(test)), Split(r.GetValue(val)), r.GetValue(output)!, r.GetValue(resume))
+                Run(
+                    r,
+                    args,
+                    TrainingArgs.Split(r.GetValue(test)),
+                    TrainingArgs.Split(r.GetValue(val)),
+                    r.GetValue(output)!,
+                    r.GetValue(resume)
+                )
             )
         );
         return command;
     }
-
-    public static string[] Split(string? value) =>
-        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     private static int Run(ParseResult r, TrainingArgs args, string[] test, string[] val, string output, bool resume)
     {

@@ -275,12 +275,12 @@ internal sealed class TrainingArgs
         var corpora = sources.Select(Load).ToList();
         var merged = Corpus.Merge([.. corpora, .. trainAlso.Select(Load)]);
         var ofData = merged.Utterances.Take(corpora.Sum(c => c.Utterances.Count)).ToList(); // Merge keeps the order
-        if (TrainCommand.Split(r.GetValue(OnlyLabels)) is { Length: > 0 } labels)
+        if (TrainingArgs.Split(r.GetValue(OnlyLabels)) is { Length: > 0 } labels)
         {
             merged = merged.WithLabels(labels);
             ofData = ofData.Where(u => labels.Contains(u.Label)).ToList();
         }
-        if (TrainCommand.Split(r.GetValue(ExcludeSpeakers)) is { Length: > 0 } excluded)
+        if (TrainingArgs.Split(r.GetValue(ExcludeSpeakers)) is { Length: > 0 } excluded)
         {
             merged = merged.WithoutSpeakers(excluded);
             ofData = ofData.Where(u => !excluded.Contains(u.Speaker)).ToList();
@@ -369,7 +369,7 @@ internal sealed class TrainingArgs
         Speeds(r) is { Count: > 0 } speeds ? speeds : RecipeOf(r).Training.SpeedPerturbation;
 
     public IReadOnlyList<double> Speeds(ParseResult r) =>
-        TrainCommand
+        TrainingArgs
             .Split(r.GetValue(SpeedPerturb))
             .Select(s =>
                 double.TryParse(
@@ -446,4 +446,8 @@ internal sealed class TrainingArgs
 
     /// <summary>Opens the backend the user asked for and says which one "auto" took.</summary>
     public Func<IBackend<float>> BackendFactory(ParseResult r) => DeviceOption.Factory(r.GetValue(Device)!);
+
+    /// <summary>A comma-separated list option (speakers, labels), trimmed, empty entries dropped.</summary>
+    public static string[] Split(string? value) =>
+        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 }
