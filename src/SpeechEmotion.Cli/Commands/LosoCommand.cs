@@ -1,10 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Spectre.Console;
-using SpeechEmotion.Evaluation;
-using SpeechEmotion.Model;
-using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
 
