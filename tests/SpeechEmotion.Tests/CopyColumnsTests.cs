@@ -1,9 +1,11 @@
 using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Kernels;
+using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
 /// <summary>The CPU reference of CopyColumns: concatenation and taking columns back out; misfits are refused.</summary>
-public class CopyColumnsTests
+public class CopyColumnsTests : OpTest
 {
     private readonly CpuBackend<double> _cpu = new();
 
@@ -47,5 +49,21 @@ public class CopyColumnsTests
             () => _cpu.CopyColumns(a, 0, _cpu.Allocate(2, 6), 0, 4),
             Throws.ArgumentException.With.Message.Contains("row counts")
         );
+    }
+
+    [Test]
+    public void Copy_columns_concatenates_and_takes_back()
+    {
+        var (left, right) = (P.RandomTensor(5, 7), P.RandomTensor(5, 11));
+        var both = P.Poisoned(5, 18);
+        P.Cpu.CopyColumns(left.Cpu, 0, both.Cpu, 0, 7);
+        P.Gpu.CopyColumns(left.Gpu, 0, both.Gpu, 0, 7);
+        P.Cpu.CopyColumns(right.Cpu, 0, both.Cpu, 7, 11);
+        P.Gpu.CopyColumns(right.Gpu, 0, both.Gpu, 7, 11);
+        Assert.That(P.Error(both), Is.EqualTo(0));
+        var back = P.Poisoned(5, 9);
+        P.Cpu.CopyColumns(both.Cpu, 4, back.Cpu, 0, 9);
+        P.Gpu.CopyColumns(both.Gpu, 4, back.Gpu, 0, 9);
+        Assert.That(P.Error(back), Is.EqualTo(0));
     }
 }

@@ -1,116 +1,49 @@
 using SpeechEmotion.Engine;
 using SpeechEmotion.Model;
+using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>Every layer, both losses and the whole model against float64 central differences (relative error ≤
-/// 1e-6).</summary>
-public class GradientCheckTests
+/// <summary>The whole model against float64 central differences (relative error ≤ 1e-6); each layer's own check is
+/// in its op's tests (GruTests, AttentionTests, …).</summary>
+public class GradientCheckTests : OpTest
 {
-    private static void AssertAll(List<GradCheckRow> rows, int expectedTensors)
-    {
-        Assert.That(rows, Has.Count.EqualTo(expectedTensors));
-        foreach (var row in rows)
-        {
-            TestContext.Out.WriteLine(
-                $"{row.Layer, -45} {row.Tensor, -28} {row.Elements, 6} {row.MaxRelativeError:E2}"
-            );
-            Assert.That(
-                row.MaxRelativeError,
-                Is.LessThanOrEqualTo(GradientCheck.Tolerance),
-                $"{row.Layer} {row.Tensor}"
-            );
-        }
-    }
-
-    [TestCase(GruDirections.Forward, 5, 11)]
-    [TestCase(GruDirections.Reverse, 5, 12)]
-    [TestCase(GruDirections.Both, 9, 13)]
-    [TestCase(GruDirections.Both, 9, 14)]
-    public void Gru(GruDirections directions, int tensors, int seed) =>
-        AssertAll(GradientCheck.Gru(directions, seed), tensors);
-
-    [TestCase(1)]
-    [TestCase(2)]
-    [TestCase(4)]
-    public void Attention(int heads) => AssertAll(GradientCheck.Attention(heads, 20 + heads), 5);
-
-    [TestCase(1, 41)]
-    [TestCase(3, 42)]
-    [TestCase(5, 43)]
-    [TestCase(7, 44)]
-    public void Conv(int kernel, int seed) => AssertAll(GradientCheck.Conv(new UnfoldShape(kernel), seed), 3);
-
-    /// <summary>2-D convolution over time × bands: two input channels of 4 bands (3 × 3, stride 2), one channel of
-    /// 7 of 8 bands' reach (1 × 5, stride 3: the last position hangs over the top band), 3 × 7 frames ×
-    /// bands.</summary>
-    [TestCase(3, 4, 3, 2, 51)]
-    [TestCase(1, 8, 5, 3, 52)]
-    [TestCase(3, 8, 7, 1, 53)]
-    [TestCase(3, 4, 3, 2, 56, FrameLayout.BandMajor)]
-    public void Conv_over_time_and_bands(
-        int kernel,
-        int bands,
-        int bandKernel,
-        int stride,
-        int seed,
-        FrameLayout layout = FrameLayout.ChannelMajor
-    ) => AssertAll(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride, layout), seed), 3);
-
-    [TestCase(PoolingKind.Mean, 31)]
-    [TestCase(PoolingKind.MeanStd, 36)]
-    [TestCase(PoolingKind.MeanStd, 37)]
-    public void Pooling(PoolingKind kind, int seed) => AssertAll(GradientCheck.Pooling(kind, seed), 1);
-
-    [Test]
-    public void Input_statistics() => AssertAll(GradientCheck.InputStatistics(38), 1);
-
-    [Test]
-    public void Dense_with_relu() => AssertAll(GradientCheck.Dense(32), 3);
-
-    [Test]
-    public void Dropout() => AssertAll(GradientCheck.Dropout(33), 1);
-
-    [TestCase(LossKind.L1)]
-    [TestCase(LossKind.CrossEntropy)]
-    public void Softmax_loss(LossKind kind) => AssertAll(GradientCheck.Loss(kind, 34), 1);
-
-    [Test]
-    public void Regression_loss() => AssertAll(GradientCheck.RegressionLoss(35), 1);
-
     [TestCase(true, LossKind.L1)]
     [TestCase(true, LossKind.CrossEntropy)]
     [TestCase(false, LossKind.L1)]
     [TestCase(false, LossKind.CrossEntropy)]
     public void Whole_model(bool attention, LossKind loss) =>
-        AssertAll(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
+        AssertGradients(GradientCheck.EndToEnd(attention, loss, 40), attention ? 16 : 12);
 
     /// <summary>The functionals baseline: a linear softmax (fc2 weight and bias), or a hidden layer with dropout
     /// first (fc1 too).</summary>
     [TestCase(0, LossKind.CrossEntropy, 2)]
     [TestCase(6, LossKind.L1, 4)]
     public void Functionals_model(int fcSize, LossKind loss, int tensors) =>
-        AssertAll(GradientCheck.Functionals(fcSize, loss, 47), tensors);
+        AssertGradients(GradientCheck.Functionals(fcSize, loss, 47), tensors);
 
     /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to
     /// end.</summary>
     [TestCase(true, LossKind.CrossEntropy, 0.3, 61)]
     [TestCase(false, LossKind.L1, 0.6, 62)]
     public void Whole_model_with_mixup_loss(bool attention, LossKind loss, double lambda, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, loss, seed, mixupLambda: lambda), attention ? 16 : 12);
+        AssertGradients(GradientCheck.EndToEnd(attention, loss, seed, mixupLambda: lambda), attention ? 16 : 12);
 
     /// <summary>Convolution before the GRU: its weights get their gradient through the GRU's input gradient.</summary>
     [TestCase(true, 45)]
     [TestCase(false, 46)]
     public void Whole_model_with_convolution(bool attention, int seed) =>
-        AssertAll(GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5), attention ? 18 : 14);
+        AssertGradients(
+            GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 5),
+            attention ? 18 : 14
+        );
 
     /// <summary>A 2-D convolution (3 channels, 3 frames × 3 bands, stride 2) before the GRU, which reads 3 × 4
     /// values.</summary>
     [TestCase(true, 54)]
     [TestCase(false, 55)]
     public void Whole_model_with_2d_convolution(bool attention, int seed) =>
-        AssertAll(
+        AssertGradients(
             GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3),
             attention ? 18 : 14
         );
@@ -121,7 +54,7 @@ public class GradientCheckTests
     [TestCase(false, 3, 58)]
     [TestCase(true, 0, 59)]
     public void Whole_model_with_two_convolution_layers(bool attention, int bandKernel, int seed) =>
-        AssertAll(
+        AssertGradients(
             GradientCheck.EndToEnd(
                 attention,
                 LossKind.CrossEntropy,
@@ -137,7 +70,7 @@ public class GradientCheckTests
     [TestCase(true, 49)]
     [TestCase(false, 50)]
     public void Whole_model_with_input_statistics(bool attention, int seed) =>
-        AssertAll(
+        AssertGradients(
             GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, inputStatistics: true),
             attention ? 16 : 12
         );
@@ -146,7 +79,7 @@ public class GradientCheckTests
     [TestCase(true, 47)]
     [TestCase(false, 48)]
     public void Whole_model_with_statistics_pooling(bool attention, int seed) =>
-        AssertAll(
+        AssertGradients(
             GradientCheck.EndToEnd(attention, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd),
             attention ? 16 : 12
         );

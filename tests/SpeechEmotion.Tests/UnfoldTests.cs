@@ -1,12 +1,14 @@
 using SpeechEmotion.Engine;
 using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Kernels;
 using SpeechEmotion.Model;
+using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
 /// <summary>The CPU reference of the convolutions over time and over time × bands: Unfold then a GEMM is the
 /// convolution as written out, and UnfoldBackward is Unfold's adjoint.</summary>
-public class UnfoldTests
+public class UnfoldTests : OpTest
 {
     private static readonly int[] Lengths = [7, 1, 4];
     private const int Steps = 7,
@@ -302,5 +304,60 @@ public class UnfoldTests
             ConvBandKernel = 0,
         };
         Assert.That((temporal.ConvLayerInput(1), temporal.GruInputSize), Is.EqualTo((8, 16)));
+    }
+
+    [TestCase(1, 41)]
+    [TestCase(3, 42)]
+    [TestCase(5, 43)]
+    [TestCase(7, 44)]
+    public void Convolution_gradients(int kernel, int seed) =>
+        AssertGradients(GradientCheck.Conv(new UnfoldShape(kernel), seed), 3);
+
+    /// <summary>2-D convolution over time × bands: two input channels of 4 bands (3 × 3, stride 2), one channel of
+    /// 7 of 8 bands' reach (1 × 5, stride 3: the last position hangs over the top band), 3 × 7 frames ×
+    /// bands.</summary>
+    [TestCase(3, 4, 3, 2, 51)]
+    [TestCase(1, 8, 5, 3, 52)]
+    [TestCase(3, 8, 7, 1, 53)]
+    [TestCase(3, 4, 3, 2, 56, FrameLayout.BandMajor)]
+    public void Convolution_over_time_and_bands_gradients(
+        int kernel,
+        int bands,
+        int bandKernel,
+        int stride,
+        int seed,
+        FrameLayout layout = FrameLayout.ChannelMajor
+    ) => AssertGradients(GradientCheck.Conv(new UnfoldShape(kernel, bands, bandKernel, stride, layout), seed), 3);
+
+    // Kernel 7 is longer than two of the utterances: the window reaches past both ends. Over time × bands: 3 channels
+    // of 5 bands (3 × 3, stride 2) stored channel- or band-major, and one channel of 11 bands (5 × 5, stride 3: the
+    // last position hangs over the top).
+    [TestCase(3, 1, 1, 1, 11)]
+    [TestCase(7, 1, 1, 1, 11)]
+    [TestCase(3, 5, 3, 2, 15)]
+    [TestCase(3, 5, 3, 2, 15, FrameLayout.BandMajor)]
+    [TestCase(5, 11, 5, 3, 11)]
+    public void Unfold_forward_and_backward(
+        int kernel,
+        int bands,
+        int bandKernel,
+        int stride,
+        int width,
+        FrameLayout layout = FrameLayout.ChannelMajor
+    )
+    {
+        const int steps = 6;
+        var shape = new UnfoldShape(kernel, bands, bandKernel, stride, layout);
+        var lens = P.Ints(6, 1, 3);
+        var x = P.RandomTensor(3, steps, width);
+        var cols = P.Poisoned(3, steps, shape.FrameColumns(width));
+        P.Cpu.Unfold(x.Cpu, lens.Cpu, shape, cols.Cpu);
+        P.Gpu.Unfold(x.Gpu, lens.Gpu, shape, cols.Gpu);
+        Assert.That(P.Error(cols), Is.LessThanOrEqualTo(ForwardTolerance));
+        var dCols = P.RandomTensor(3, steps, shape.FrameColumns(width));
+        var dx = P.Poisoned(3, steps, width);
+        P.Cpu.UnfoldBackward(dCols.Cpu, lens.Cpu, shape, dx.Cpu);
+        P.Gpu.UnfoldBackward(dCols.Gpu, lens.Gpu, shape, dx.Gpu);
+        Assert.That(P.Error(dx), Is.LessThanOrEqualTo(GradientTolerance));
     }
 }
