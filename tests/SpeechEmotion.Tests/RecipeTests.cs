@@ -14,7 +14,10 @@ public class RecipeTests
     [Test]
     public void Built_in_recipes_load_and_the_paper_presets_are_table_2()
     {
-        Assert.That(Recipe.BuiltIn, Is.SupersetOf(new[] { "emodb", "iemocap", "functionals", "emodb-best", "default" }));
+        Assert.That(
+            Recipe.BuiltIn,
+            Is.SupersetOf(new[] { "emodb", "iemocap", "functionals", "emodb-best", "default" })
+        );
         foreach (var name in Recipe.BuiltIn)
         {
             var recipe = Recipe.Load(name);

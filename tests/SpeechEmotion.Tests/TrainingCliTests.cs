@@ -745,7 +745,7 @@ public class TrainingCliTests
 public class ShippedModelTests
 {
     [Test, Category("Slow")]
-    public void Predict_without_a_model_uses_the_shipped_emodb_model()
+    public void Predict_without_a_model_uses_the_shipped_default_model()
     {
         var wav = TestData.EmoDbWav("03a01Wa");
         var (code, output) = SerProcess.Run("predict", wav, "--json");
@@ -758,9 +758,14 @@ public class ShippedModelTests
         );
         Assert.That(probabilities.Sum(p => p.Value!.GetValue<double>()), Is.EqualTo(1).Within(1e-4));
         var model = SpeechEmotion.Serialization.SavedModel.Load(
-            Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "emodb.ser")
+            Path.Combine(SpeechEmotion.Data.DataPaths.RepositoryRoot()!, "models", "default.ser")
         );
-        Assert.That(model.Summary["train_utterances"]!.GetValue<int>(), Is.EqualTo(535), "trained on all ten speakers");
+        Assert.That(
+            model.Summary["train_utterances"]!.GetValue<int>(),
+            Is.EqualTo(535 + 1237 + 400),
+            "trained on all of Emo-DB, ASED and URDU"
+        );
+        Assert.That(model.Summary["options"]!["Recipe"]!.GetValue<string>(), Is.EqualTo("default"));
     }
 
     /// <summary>The shipped speaker-normalised model (the best LOSO recipe, all ten speakers): grouped by speaker it

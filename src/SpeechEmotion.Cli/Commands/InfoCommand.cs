@@ -35,7 +35,7 @@ internal static class InfoCommand
                 var options = summary["options"];
                 var table = new Table().HideHeaders().AddColumns("", "");
                 void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
-                Row("model", path ?? "built in (models/emodb.ser)");
+                Row("model", path ?? "built in (models/default.ser)");
                 Row("network", saved.Config.Architecture);
                 Row("front end", saved.Config.InputFrontEnd().ToString());
                 Row("task", saved.Config.Task.ToString().ToLowerInvariant());

@@ -19,7 +19,7 @@ internal static class PredictCommand
     {
         var model = new Option<string?>("--model", "-m")
         {
-            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
+            Description = "Model file (default: models/default.ser of this repository, else the built-in copy)",
         };
         var paths = new Argument<string[]>("paths")
         {

@@ -15,7 +15,7 @@ internal static class SegmentsCommand
         var file = new Argument<string>("file") { Description = "WAV file (any length)" };
         var model = new Option<string?>("--model", "-m")
         {
-            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
+            Description = "Model file (default: models/default.ser of this repository, else the built-in copy)",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per segment on stdout" };
         var png = new Option<string?>("--png")

@@ -15,7 +15,7 @@ internal static class StreamCommand
     {
         var model = new Option<string?>("--model", "-m")
         {
-            Description = "Model file (default: models/emodb.ser of this repository, else the built-in copy)",
+            Description = "Model file (default: models/default.ser of this repository, else the built-in copy)",
         };
         var raw = new Option<bool>("--raw")
         {

@@ -66,11 +66,12 @@ public sealed class EmotionRecognizer : IDisposable
     }
 
     /// <summary>The name of the built-in model (<see cref="FromDefaultModel"/>).</summary>
-    public const string DefaultModelName = "emodb";
+    public const string DefaultModelName = "default";
 
     /// <summary>
-    /// Loads the model built into the library (no file needed): trained on all ten Emo-DB speakers (German, seven
-    /// emotions), global normalisation, so it works on single files of unknown speakers.
+    /// Loads the model built into the library (no file needed, models/default.ser): the default recipe trained on
+    /// Emo-DB, ASED and URDU together (German, Amharic, Urdu; Emo-DB's seven emotions), global normalisation, so it
+    /// works on single files of unknown speakers.
     /// </summary>
     public static EmotionRecognizer FromDefaultModel(RecognizerOptions? options = null)
     {

@@ -46,7 +46,7 @@ public sealed record SavedModel(
 
     public static SavedModel Load(string path) => Load(path, out _, out _);
 
-    /// <summary>The model built into the library (models/emodb.ser as an embedded resource).</summary>
+    /// <summary>The model built into the library (models/default.ser as an embedded resource).</summary>
     public static SavedModel LoadBuiltIn()
     {
         using var stream =
