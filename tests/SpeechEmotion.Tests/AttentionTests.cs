@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>Multi-head attention (<c>CpuBackend.Attention.cs</c>; kernel <c>Attention.cs</c>; <c>AttentionLayer.cs</c>): float64 gradient check and ILGPU parity.</summary>
+/// <summary>Multi-head attention (<c>CpuBackend.Attention.cs</c>; kernel <c>Attention.cs</c>;
+/// <c>AttentionLayer.cs</c>): float64 gradient check and ILGPU parity.</summary>
 public class AttentionTests : OpTest
 {
     [TestCase(1)]

@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>Dense layers and dropout (<c>CpuBackend.Dense.cs</c>; kernel <c>Dense.cs</c>; <c>DenseLayer.cs</c>, <c>DropoutLayer.cs</c>): float64 gradient checks and ILGPU parity.</summary>
+/// <summary>Dense layers and dropout (<c>CpuBackend.Dense.cs</c>; kernel <c>Dense.cs</c>; <c>DenseLayer.cs</c>,
+/// <c>DropoutLayer.cs</c>): float64 gradient checks and ILGPU parity.</summary>
 public class DenseTests : OpTest
 {
     [Test]

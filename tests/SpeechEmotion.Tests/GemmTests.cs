@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>The GEMM (<c>CpuBackend.Gemm.cs</c>, <c>PackedGemm.cs</c>; kernel <c>Gemm.cs</c>): ILGPU against the CPU reference.</summary>
+/// <summary>The GEMM (<c>CpuBackend.Gemm.cs</c>, <c>PackedGemm.cs</c>; kernel <c>Gemm.cs</c>): ILGPU against the CPU
+/// reference.</summary>
 public class GemmTests : OpTest
 {
     // 37×29×23: one partial block of C. 70×67×1100: 2×2 blocks, K split in 17 ranges of 65 (not a multiple of the slab

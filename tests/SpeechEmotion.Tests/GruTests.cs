@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>The Bi-GRU (<c>CpuBackend.Gru.cs</c>; kernel <c>Gru.cs</c>; <c>GruLayer.cs</c>): float64 gradient check and ILGPU parity.</summary>
+/// <summary>The Bi-GRU (<c>CpuBackend.Gru.cs</c>; kernel <c>Gru.cs</c>; <c>GruLayer.cs</c>): float64 gradient check and
+/// ILGPU parity.</summary>
 public class GruTests : OpTest
 {
     [TestCase(GruDirections.Forward, 5, 11)]

@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>The losses (<c>CpuBackend.Losses.cs</c>; kernel <c>Losses.cs</c>): float64 gradient checks and ILGPU parity.</summary>
+/// <summary>The losses (<c>CpuBackend.Losses.cs</c>; kernel <c>Losses.cs</c>): float64 gradient checks and ILGPU
+/// parity.</summary>
 public class LossesTests : OpTest
 {
     [TestCase(LossKind.L1)]

@@ -64,7 +64,7 @@ public class PackageTests
             )
         );
 
-        using var reference = EmotionRecognizer.FromFile(RecognizerTests.ShippedModel("emodb"));
+        using var reference = EmotionRecognizer.FromFile(RecognizerTests.ShippedModel("default"));
         var expected = reference.Recognize(wav);
 
         // A fresh console application: the package by version from the feed, its dependencies from the machine's cache.
@@ -98,7 +98,7 @@ public class PackageTests
             """
         );
         string line = Run(app, NoEnvironment, "dotnet", "run", "-c", "Release", "--", wav).Trim().Split('\n')[^1];
-        Assert.That(line, Is.EqualTo($"{expected.Label} {expected.Confidence:F6} emodb"));
+        Assert.That(line, Is.EqualTo($"{expected.Label} {expected.Confidence:F6} default"));
 
         // The tool, installed from the feed into its own folder and run where no repository is in sight.
         var toolEnvironment = new Dictionary<string, string>
@@ -122,7 +122,7 @@ public class PackageTests
         );
         string json = Run(dir.Path, NoEnvironment, Path.Combine(tools, "ser"), "predict", wav, "--json");
         var result = TrainingCliTests.JsonLines(json).Single();
-        Assert.That(result["model"]!.GetValue<string>(), Is.EqualTo("emodb"));
+        Assert.That(result["model"]!.GetValue<string>(), Is.EqualTo("default"));
         Assert.That(result["emotion"]!.GetValue<string>(), Is.EqualTo(expected.Label));
         Assert.That(
             result["probabilities"]![expected.Label]!.GetValue<double>(),

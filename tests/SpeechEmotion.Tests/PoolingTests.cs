@@ -5,7 +5,8 @@ using SpeechEmotion.Tests.Support;
 
 namespace SpeechEmotion.Tests;
 
-/// <summary>Pooling and input statistics (<c>CpuBackend.Pooling.cs</c>; kernel <c>Pooling.cs</c>; <c>PoolingLayer.cs</c>, <c>InputStatisticsLayer.cs</c>): float64 gradient checks and ILGPU parity.</summary>
+/// <summary>Pooling and input statistics (<c>CpuBackend.Pooling.cs</c>; kernel <c>Pooling.cs</c>;
+/// <c>PoolingLayer.cs</c>, <c>InputStatisticsLayer.cs</c>): float64 gradient checks and ILGPU parity.</summary>
 public class PoolingTests : OpTest
 {
     [TestCase(PoolingKind.Mean, 31)]

@@ -33,8 +33,8 @@ public static class LosoReport
                 ? $"about {options.Steps} optimiser steps per fold (epochs from the fold's training-set size)"
                     + (
                         options.AverageLast > 0
-                            ? $", the weights averaged over the last {100.0 * options.AverageLast / options.Epochs:F0} % "
-                                + "of the epochs"
+                            ? ", the weights averaged over the last "
+                                + $"{100.0 * options.AverageLast / options.Epochs:F0} % of the epochs"
                             : ""
                     )
                     + "; no model or epoch is selected on test speakers"
