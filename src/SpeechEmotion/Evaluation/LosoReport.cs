@@ -64,14 +64,14 @@ public static class LosoReport
                     fold["selected_epoch"] = f.SelectedEpoch;
                     fold["seconds"] = Math.Round(f.Seconds, 1);
                     fold["device"] = f.Device; // folds resumed across runs may have run on different devices
-                    // Six decimals of loss and score, centiseconds: what a curve needs, a third of the digits.
+                    // Six decimals of loss and score, tenths of seconds: what a curve needs, a third of the digits.
                     fold["history"] = JsonSerializer.SerializeToNode(
                         f.History.Select(e =>
                                 e with
                                 {
                                     TrainLoss = Math.Round(e.TrainLoss, 6),
                                     ValidationScore = Round(e.ValidationScore, 6),
-                                    Seconds = Math.Round(e.Seconds, 2),
+                                    Seconds = Math.Round(e.Seconds, 1),
                                 }
                             )
                             .ToList(),
@@ -100,7 +100,10 @@ public static class LosoReport
                                 ["speaker"] = p.Speaker,
                                 ["truth"] = labels[p.Truth],
                                 ["predicted"] = labels[p.Predicted],
-                                ["probabilities"] = new JsonArray(p.Probabilities.Select(v => (JsonNode)v).ToArray()),
+                                // Six decimals: what any comparison or ensemble needs, a third fewer digits.
+                                ["probabilities"] = new JsonArray(
+                                    p.Probabilities.Select(v => (JsonNode)MathF.Round(v, 6)).ToArray()
+                                ),
                             }
                     )
                 )
