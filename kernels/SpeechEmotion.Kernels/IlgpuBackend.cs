@@ -68,7 +68,11 @@ public sealed partial class IlgpuBackend : IBackend<float>
 
     public void Synchronize() => Stream.Synchronize();
 
-    public void Dispose() => _ownedDevice?.Dispose();
+    public void Dispose()
+    {
+        _frontEnd?.Dispose();
+        _ownedDevice?.Dispose();
+    }
 
     private static GpuTensor<float> Gpu(Tensor<float> t) =>
         t as GpuTensor<float> ?? throw new ArgumentException($"{t} does not belong to the ILGPU backend");

@@ -217,6 +217,28 @@ public class RecognizerTests
     }
 
     [Test]
+    public void The_default_model_on_the_kernels_computes_its_features_there_and_agrees_with_the_cpu()
+    {
+        // Log-mel, pitch, Δ/ΔΔ and global statistics on the device (FrontEndKernels), then the model: the
+        // probabilities of the CPU path. Short clips, one under a window: the CPU accelerator is slow.
+        SpeechEmotion.Kernels.Backends.Register();
+        var speech = WavReader.ReadMono16k(TestData.EmoDbWav(Files[0]));
+        float[][] clips = [speech[3000..12000], speech[12000..17000], speech[20000..20300]];
+        using var cpu = EmotionRecognizer.FromDefaultModel(new RecognizerOptions { Device = "cpu" });
+        using var kernels = EmotionRecognizer.FromDefaultModel(new RecognizerOptions { Device = "ilgpu-cpu" });
+        Assert.That(kernels.DeviceFallback, Is.Null);
+        Assert.That((kernels.FeaturesOnDevice, cpu.FeaturesOnDevice), Is.EqualTo((true, false)));
+        var expected = cpu.RecognizeBatch(clips);
+        var actual = kernels.RecognizeBatch(clips);
+        for (int i = 0; i < clips.Length; i++)
+            Assert.That(
+                Ordered(actual[i], kernels.Labels),
+                Is.EqualTo(Ordered(expected[i], cpu.Labels)).Within(1e-4),
+                $"clip {i}"
+            );
+    }
+
+    [Test]
     public void Bad_input_and_devices_give_clear_errors_or_a_stated_fallback()
     {
         using var recognizer = EmotionRecognizer.FromFile(

@@ -224,6 +224,13 @@ public sealed class EmotionRecognizer : IDisposable
         var outputs = new List<float[]>(windows.Count);
         foreach (var group in windows.Chunk(4 * BatchSize)) // features of a bounded number of windows at a time
         {
+            if (FeaturesOnDevice)
+            {
+                outputs.AddRange(
+                    OutputsOfAudio(group.Select(w => samples16k[w.Clip].AsSpan(w.Start, w.Samples).ToArray()).ToList())
+                );
+                continue;
+            }
             var features = new float[group.Length][];
             Parallel.For(
                 0,
@@ -320,12 +327,46 @@ public sealed class EmotionRecognizer : IDisposable
     internal float[][] Outputs(IReadOnlyList<float[]> features)
     {
         int width = _frontEnd.Width;
-        var outputs = new float[features.Count][];
-        var frames = features.Select(f => f.Length / width).ToArray();
+        return Batched(
+            features.Select(f => f.Length / width).ToArray(),
+            (instance, indices) =>
+                Predictor.Outputs(
+                    instance.Model,
+                    instance.Workspace,
+                    PaddedBatch.From(indices.Select(i => features[i]).ToArray(), width)
+                )
+        );
+    }
+
+    /// <summary>Whether clips go from samples to outputs on the device, features included (a GPU backend, a front
+    /// end with kernels, statistics that do not depend on the speaker); else features are computed on the
+    /// CPU.</summary>
+    public bool FeaturesOnDevice =>
+        _backend is IFeatureBackend device && device.Computes(_frontEnd) && !NeedsSpeakerContext;
+
+    /// <summary>Raw outputs of 16 kHz clips, front end on the device (run in length-sorted batches).</summary>
+    private float[][] OutputsOfAudio(IReadOnlyList<float[]> clips)
+    {
+        var normalizer = _saved.Normalization == FeatureNormalization.Utterance ? null : _saved.Normalizer;
+        return Batched(
+            clips.Select(c => Spectrogram.FrameCount(c.Length)).ToArray(),
+            (instance, indices) =>
+                Predictor.OutputsOfAudio(
+                    instance.Model,
+                    instance.Workspace,
+                    _frontEnd,
+                    indices.Select(i => clips[i]).ToArray(),
+                    normalizer
+                )
+        );
+    }
+
+    private float[][] Batched(int[] frames, Func<ModelPool.Instance, int[], float[][]> run)
+    {
+        var outputs = new float[frames.Length][];
         foreach (var indices in BatchPlan.Batches(frames, BatchSize, AttentionBudget))
         {
-            var batch = PaddedBatch.From(indices.Select(i => features[i]).ToArray(), width);
-            var result = _pool.Use(instance => Predictor.Outputs(instance.Model, instance.Workspace, batch));
+            var result = _pool.Use(instance => run(instance, indices));
             for (int b = 0; b < indices.Length; b++)
                 outputs[indices[b]] = result[b];
         }

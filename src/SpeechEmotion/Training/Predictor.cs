@@ -1,4 +1,5 @@
 using SpeechEmotion.Engine;
+using SpeechEmotion.Features;
 using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Training;
@@ -27,16 +28,56 @@ public static class Predictor
     /// <summary>One padded batch through the model in evaluation mode: the outputs of each item.</summary>
     public static float[][] Outputs(SerModel<float> model, Workspace<float> ws, PaddedBatch batch)
     {
-        var backend = model.Backend;
         var input = ws.Get("input", batch.Batch, batch.Steps, batch.Width);
-        backend.Upload(batch.Features, input);
-        var lens = ws.Ints("lengths", batch.Batch);
-        backend.Upload(batch.Lengths, lens);
-        var logits = model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, Training: false, 0, 0));
+        model.Backend.Upload(batch.Features, input);
+        return Outputs(model, ws, input, batch.Lengths);
+    }
+
+    /// <summary>
+    /// A batch of clips (16 kHz mono) from samples to outputs: the front end runs on the backend's device when it
+    /// can (<see cref="IFeatureBackend"/>: features never reach the host), else on the CPU, clips in parallel.
+    /// <paramref name="normalizer"/>: the model's statistics, or null for each clip's own.
+    /// </summary>
+    public static float[][] OutputsOfAudio(
+        SerModel<float> model,
+        Workspace<float> ws,
+        FrontEnd frontEnd,
+        IReadOnlyList<float[]> clips,
+        FeatureNormalizer? normalizer
+    )
+    {
+        if (model.Backend is IFeatureBackend device && device.Computes(frontEnd))
+        {
+            int steps = clips.Max(c => Spectrogram.FrameCount(c.Length));
+            var input = ws.Get("input", clips.Count, steps, frontEnd.Width);
+            return Outputs(model, ws, input, device.Features(frontEnd, clips, normalizer, input));
+        }
+        var features = new float[clips.Count][];
+        Parallel.For(
+            0,
+            clips.Count,
+            i =>
+            {
+                features[i] = frontEnd.Compute(clips[i]);
+                if (normalizer is null)
+                    FeatureNormalizer.ApplyOwn(features[i], frontEnd.Width);
+                else
+                    normalizer.Apply(features[i]);
+            }
+        );
+        return Outputs(model, ws, PaddedBatch.From(features, frontEnd.Width));
+    }
+
+    private static float[][] Outputs(SerModel<float> model, Workspace<float> ws, Tensor<float> input, int[] lengths)
+    {
+        var backend = model.Backend;
+        var lens = ws.Ints("lengths", lengths.Length);
+        backend.Upload(lengths, lens);
+        var logits = model.Forward(input, new BatchContext(lengths, lens, input.Dim(1), Training: false, 0, 0));
         var host = new float[logits.Length];
         backend.Download(logits, host);
         int classes = model.Config.Classes;
-        return Enumerable.Range(0, batch.Batch).Select(b => host.AsSpan(b * classes, classes).ToArray()).ToArray();
+        return Enumerable.Range(0, lengths.Length).Select(b => host.AsSpan(b * classes, classes).ToArray()).ToArray();
     }
 
     /// <summary>Regression models: the predicted score ScoreRange·tanh(output) of every example.</summary>
