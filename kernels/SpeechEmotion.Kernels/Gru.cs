@@ -68,6 +68,7 @@ public struct GruViews
 // the opt-in limit of 227 KiB) the group copies W_hh there once (transposing on the fly in the forward pass) and
 // every step reads it on-chip; otherwise the forward pass reads a transposed copy from global memory through the
 // caches, which at H = 128 overflows L1: 5.0 instead of 2.6 µs per step on an H200 (benchmarks/RESULTS.md).
+// This is the sliced kernel; the forward pass runs the tiled kernel (GruTiledForward.cs) where its weights fit.
 // Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
@@ -95,6 +96,11 @@ public sealed partial class IlgpuBackend
     public void GruForward(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output)
     {
         var (first, second, args) = Launch(directions, lengths, output, backward: false);
+        if (Tiled(args.Hidden))
+        {
+            GruTiledForwardLaunch(directions.Count, first, second, lengths, output, args);
+            return;
+        }
         args = args with { Resident = Resident(args.Hidden) ? 1 : 0 };
         if (args.Resident == 0)
         {
@@ -229,14 +235,8 @@ public sealed partial class IlgpuBackend
         // Resident: v.Whh is W_hh [3H, H]; keep W_hhᵀ [H, 3H] on chip. Streaming: v.Whh already is W_hhᵀ.
         for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
             resident[e % hid * 3 * hid + e / hid] = v.Whh[e];
-        for (int t = len; t < a.Steps && owner; t++)
-        {
-            int row = b * a.Steps + t;
-            output[row * a.Width + v.Column + u] = 0f;
-            v.Hprev[row * hid + u] = 0f;
-            for (int q = 0; q < 4; q++)
-                v.Gates[row * 4 * hid + q * hid + u] = 0f;
-        }
+        if (owner)
+            GruZeroPadding(v, output, a, b, len, u);
         // The owner's global reads (biases; the input projection one step ahead) are issued early so that their
         // latency hides behind the recurrent products and the barrier instead of sitting on the step's critical path.
         var bias = new Float3();
@@ -282,22 +282,14 @@ public sealed partial class IlgpuBackend
                     gz += partial[p + padded];
                     gn += partial[p + 2 * padded];
                 }
-                gr += bias.X;
-                gz += bias.Y;
-                gn += bias.Z;
-                float r = Sigmoid(gi.X + gr);
-                float z = Sigmoid(gi.Y + gz);
-                float n = XMath.Tanh(gi.Z + r * gn);
-                float hOld = h[u];
-                float hNew = (1f - z) * n + z * hOld;
-                int c = row * 4 * hid;
-                v.Gates[c + u] = r;
-                v.Gates[c + hid + u] = z;
-                v.Gates[c + 2 * hid + u] = n;
-                v.Gates[c + 3 * hid + u] = gn;
-                v.Hprev[row * hid + u] = hOld;
-                output[row * a.Width + v.Column + u] = hNew;
-                h[u] = hNew; // every read of h for this step happened before the barrier above
+                var recurrent = new Float3
+                {
+                    X = gr + bias.X,
+                    Y = gz + bias.Y,
+                    Z = gn + bias.Z,
+                };
+                // every read of h for this step happened before the barrier above
+                h[u] = GruUpdate(v, output, a, row, u, gi, recurrent, h[u]);
             }
             Group.Barrier();
         }
@@ -398,6 +390,47 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>Row (b, t) of a step: t runs backwards in the reverse direction.</summary>
+    /// <summary>Zeros for unit u at the padded steps len..Steps−1 of utterance b.</summary>
+    private static void GruZeroPadding(GruViews v, ArrayView<float> output, GruArgs a, int b, int len, int u)
+    {
+        for (int t = len; t < a.Steps; t++)
+        {
+            int row = b * a.Steps + t;
+            output[row * a.Width + v.Column + u] = 0f;
+            v.Hprev[row * a.Hidden + u] = 0f;
+            for (int q = 0; q < 4; q++)
+                v.Gates[row * 4 * a.Hidden + q * a.Hidden + u] = 0f;
+        }
+    }
+
+    /// <summary>One unit's step from its input projection gi and recurrent sums gh (biases included): the gates, the
+    /// new state (written to the output) and what the backward pass reads; returns the new state.</summary>
+    private static float GruUpdate(
+        GruViews v,
+        ArrayView<float> output,
+        GruArgs a,
+        int row,
+        int u,
+        Float3 gi,
+        Float3 gh,
+        float hOld
+    )
+    {
+        int hid = a.Hidden;
+        float r = Sigmoid(gi.X + gh.X);
+        float z = Sigmoid(gi.Y + gh.Y);
+        float n = XMath.Tanh(gi.Z + r * gh.Z);
+        float hNew = (1f - z) * n + z * hOld;
+        int c = row * 4 * hid;
+        v.Gates[c + u] = r;
+        v.Gates[c + hid + u] = z;
+        v.Gates[c + 2 * hid + u] = n;
+        v.Gates[c + 3 * hid + u] = gh.Z;
+        v.Hprev[row * hid + u] = hOld;
+        output[row * a.Width + v.Column + u] = hNew;
+        return hNew;
+    }
+
     private static int GruRow(GruViews v, int b, int steps, int len, int s) =>
         b * steps + (v.Reverse != 0 ? len - 1 - s : s);
 

@@ -16,17 +16,24 @@ public class GruTests : OpTest
     public void Gru_gradients(GruDirections directions, int tensors, int seed) =>
         AssertGradients(GradientCheck.Gru(directions, seed), tensors);
 
-    // Hidden 13: one warp per slice, the last slices empty; 40: two warps per slice, 5 inner indices each. Streaming:
-    // W_hh read from global memory (a transposed copy in the forward pass) instead of the shared-memory copy.
-    [TestCase(true, 13, false)]
-    [TestCase(false, 13, false)]
-    [TestCase(true, 40, false)]
-    [TestCase(true, 40, true)]
-    [TestCase(false, 13, true)]
-    public void Gru_forward_and_backward(bool bothDirections, int hidden, bool streaming)
+    // Sliced kernel (the backward pass always; the forward pass when tiled is false): hidden 13, one warp per slice,
+    // the last slices empty; 40, two warps per slice, 5 inner indices each. Streaming: W_hh read from global memory
+    // (a transposed copy in the forward pass) instead of the shared-memory copy. Tiled forward kernel: 13 and 40,
+    // every weight in registers (lanes past H read zeros); 70, eight lanes per unit, 9 inner indices each, so the
+    // ninth of each row sits in shared memory.
+    [TestCase(true, 13, false, false)]
+    [TestCase(true, 40, false, false)]
+    [TestCase(true, 40, true, false)]
+    [TestCase(false, 13, true, false)]
+    [TestCase(true, 13, false, true)]
+    [TestCase(false, 13, false, true)]
+    [TestCase(true, 40, true, true)]
+    [TestCase(true, 70, false, true)]
+    public void Gru_forward_and_backward(bool bothDirections, int hidden, bool streaming, bool tiled)
     {
         if (streaming)
             P.Gpu.GruSharedWeightLimit = 0;
+        P.Gpu.GruTiledForward = tiled;
         const int steps = 7;
         int width = 2 * hidden;
         int[] lengths = [7, 1, 4];
@@ -86,6 +93,7 @@ public class GruTests : OpTest
         }
         P.Cpu.GruForward(On(false), lens.Cpu, output.Cpu);
         P.Gpu.GruForward(On(true), lens.Gpu, output.Gpu);
+        Assert.That(P.Gpu.GruForwardKernelName(hidden), Is.EqualTo(tiled ? "tiled" : "sliced"));
         Assert.That(P.Error(output), Is.LessThanOrEqualTo(ForwardTolerance), "output");
         P.Cpu.GruBackward(dOutput.Cpu, On(false), lens.Cpu);
         P.Gpu.GruBackward(dOutput.Gpu, On(true), lens.Gpu);
@@ -96,5 +104,22 @@ public class GruTests : OpTest
             Assert.That(P.Error(d.DGi), Is.LessThanOrEqualTo(GradientTolerance), $"dGi reverse={d.Reverse}");
             Assert.That(P.Error(d.DGh), Is.LessThanOrEqualTo(GradientTolerance), $"dGh reverse={d.Reverse}");
         }
+    }
+
+    /// <summary>The tiled forward kernel as the CUDA driver gets it (PTX for sm_90, generated here without a GPU):
+    /// weights in registers (no local memory), one barrier before the steps and one per step, the lanes' partial sums
+    /// exchanged by butterfly shuffles.</summary>
+    [Test]
+    public void Tiled_forward_kernel_keeps_weights_in_registers_and_one_barrier_per_step()
+    {
+        var ptx = Ptx.Of("GruTiledForwardKernel");
+        Assert.That(ptx, Does.Not.Contain(".local"), "no local-memory array");
+        Assert.That(Ptx.Count(ptx, "bar.sync"), Is.EqualTo(2));
+        Assert.That(Ptx.Count(ptx, "shfl.sync.bfly"), Is.EqualTo(3), "r, z and n sums");
+        Assert.That(
+            Ptx.Count(Ptx.Of("GruForwardKernel"), "bar.sync"),
+            Is.EqualTo(3),
+            "the sliced kernel: two per step"
+        );
     }
 }
