@@ -235,18 +235,10 @@ public sealed partial class IlgpuBackend
         // Resident: v.Whh is W_hh [3H, H]; keep W_hhᵀ [H, 3H] on chip. Streaming: v.Whh already is W_hhᵀ.
         for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
             resident[e % hid * 3 * hid + e / hid] = v.Whh[e];
-        if (owner)
-            GruZeroPadding(v, output, a, b, len, u);
-        // The owner's global reads (biases; the input projection one step ahead) are issued early so that their
-        // latency hides behind the recurrent products and the barrier instead of sitting on the step's critical path.
         var bias = new Float3();
         var next = new Float3();
         if (owner)
-        {
-            bias = Load3(v.Bhh, 0, u, hid);
-            if (len > 0)
-                next = Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * hid, u, hid);
-        }
+            (bias, next) = GruOwnerStart(v, output, a, b, len, u);
         Group.Barrier();
         for (int s = 0; s < len; s++)
         {
@@ -390,6 +382,24 @@ public sealed partial class IlgpuBackend
     }
 
     /// <summary>Row (b, t) of a step: t runs backwards in the reverse direction.</summary>
+    /// <summary>The owner of unit u before the steps: zeros at the padded steps, then its biases and the first
+    /// step's input projection. The global reads are issued early (the input projection one step ahead from then
+    /// on) so that their latency hides behind the recurrent products and the barrier, off the step's critical
+    /// path.</summary>
+    private static (Float3 Bias, Float3 Next) GruOwnerStart(
+        GruViews v,
+        ArrayView<float> output,
+        GruArgs a,
+        int b,
+        int len,
+        int u
+    )
+    {
+        GruZeroPadding(v, output, a, b, len, u);
+        var next = len > 0 ? Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * a.Hidden, u, a.Hidden) : new Float3();
+        return (Load3(v.Bhh, 0, u, a.Hidden), next);
+    }
+
     /// <summary>Zeros for unit u at the padded steps len..Steps−1 of utterance b.</summary>
     private static void GruZeroPadding(GruViews v, ArrayView<float> output, GruArgs a, int b, int len, int u)
     {

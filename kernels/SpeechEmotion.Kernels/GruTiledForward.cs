@@ -27,9 +27,9 @@ public sealed partial class IlgpuBackend
 
     private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs>? _gruTiled;
 
-    /// <summary>Whether the tiled kernel runs the forward pass (set false to measure the sliced kernel
-    /// instead).</summary>
-    public bool GruTiledForward { get; set; } = true;
+    /// <summary>Whether the tiled kernel runs the forward pass where its weights fit; false measures the sliced kernel
+    /// instead (the environment variable SER_GRU_FORWARD=sliced sets it so for a whole `ser` run).</summary>
+    public bool GruTiledForward { get; set; } = Environment.GetEnvironmentVariable("SER_GRU_FORWARD") != "sliced";
 
     /// <summary>Lanes per hidden unit: the largest power of two ≤ 8 that keeps the group within 1024 threads.</summary>
     private static int TiledLanes(int hidden)
@@ -105,16 +105,10 @@ public sealed partial class IlgpuBackend
         }
         for (int q = Group.IdxX; q < 2 * GruStateStride; q += threads)
             state[q] = 0f;
-        if (owner)
-            GruZeroPadding(v, output, a, b, len, u);
         var bias = new Float3();
         var next = new Float3();
         if (owner)
-        {
-            bias = Load3(v.Bhh, 0, u, hid);
-            if (len > 0)
-                next = Load3(v.Gi, GruRow(v, b, a.Steps, len, 0) * 3 * hid, u, hid);
-        }
+            (bias, next) = GruOwnerStart(v, output, a, b, len, u);
         Group.Barrier();
         for (int s = 0; s < len; s++)
         {
