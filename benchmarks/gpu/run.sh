@@ -5,7 +5,11 @@
 #     alternately, A B A B, at each frame count; medians, then one line per length
 #       ours/pytorch[@FRAMES] train=R1 infer_b1=R2 infer_b32=R3      (time ratios; below 1 means we are faster)
 #  3. `ser bench --profile` at the first frame count: time per op of a training step and a batch-1 inference.
-#  4. `ser bench --throughput` and pytorch_baseline.py --throughput (THROUGHPUT: batch sizes, "1,8,32,128,256").
+#  4. `ser bench --throughput` and pytorch_baseline.py --throughput (THROUGHPUT: batch sizes, "1,8,32,128,256"):
+#     3 s clips from samples to probabilities, the front end on the GPU in both (FrontEndKernels; torch.stft).
+#  5. The GRU forward kernels A/B at the first frame count: tiled (the default, one barrier per step) against sliced
+#     (SER_GRU_FORWARD=sliced, two barriers per step), ROUNDS alternations, medians of each:
+#       gru-forward tiled/sliced infer_b1=R1 infer_b32=R2 train=R3
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
 # rounds per program), LIMIT (seconds each program may run, 300). DEVICE=ilgpu-cpu SIZE=small FRAMES=4 runs the same
 # script without a GPU (slowly).
@@ -39,5 +43,20 @@ sizes="${THROUGHPUT:-1,8,32,128,256}"
 timeout "$limit" "$here/ser/ser" bench --device "$device" --throughput "$sizes" | grep '^ours throughput'
 [ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" \
   | grep '^pytorch throughput'
+# 5. GRU forward kernels A/B (a fresh log: the same program name for both).
+ab=$(mktemp); first="${frames%% *}"; sfx=$([ "$first" = 300 ] || echo "@$first")
+for i in $(seq "$rounds"); do
+  timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick | grep '^ours ' \
+    | sed 's/^ours /tiled /' >>"$ab"
+  SER_GRU_FORWARD=sliced timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick \
+    | grep '^ours ' | sed 's/^ours /sliced /' >>"$ab"
+done
+line="gru-forward tiled/sliced"
+for m in infer_b1 infer_b32 train; do
+  t=$(median "$ab" tiled "$m$sfx"); s=$(median "$ab" sliced "$m$sfx")
+  printf '%-10s tiled %10.3f ms   sliced %10.3f ms   (medians)\n' "$m" "$t" "$s"
+  line="$line $m=$(awk -v a="$t" -v b="$s" 'BEGIN {printf "%.2f", a/b}')"
+done
+echo "$line"
 echo "doctor exit code: $rc"
 exit $rc

@@ -56,6 +56,40 @@ public readonly record struct GemmStrides(int Offset, int Outer, int InnerStride
     public int Start(int z, int inner) => Offset + z / inner * Outer + z % inner * InnerStride;
 }
 
+/// <summary>What one group of a GEMM launch covers: the 64×64 block of C at (Row0, Col0), the K range of its split,
+/// and where its product's operands start.</summary>
+public readonly struct GemmBlock
+{
+    public readonly int Row0,
+        Col0,
+        KBegin,
+        KEnd,
+        ABase,
+        BBase,
+        CBase;
+
+    private GemmBlock(int row0, int col0, int kBegin, int kEnd, int aBase, int bBase, int cBase) =>
+        (Row0, Col0, KBegin, KEnd, ABase, BBase, CBase) = (row0, col0, kBegin, kEnd, aBase, bBase, cBase);
+
+    /// <summary>The block of the current group (grid x: column blocks, y: row blocks, z: split or product).</summary>
+    public static GemmBlock Of(GemmArgs g)
+    {
+        int range = (g.K + g.Splits - 1) / g.Splits,
+            split = g.Splits > 1 ? Grid.IdxZ : 0,
+            z = g.Splits > 1 ? 0 : Grid.IdxZ;
+        int kBegin = split * range;
+        return new GemmBlock(
+            Grid.IdxY * IlgpuBackend.GemmTile,
+            Grid.IdxX * IlgpuBackend.GemmTile,
+            kBegin,
+            XMath.Min(g.K, kBegin + range),
+            g.A.Start(z, g.Inner),
+            g.B.Start(z, g.Inner),
+            g.C.Start(z, g.Inner)
+        );
+    }
+}
+
 public sealed partial class IlgpuBackend
 {
     /// <summary>Edge of the block of C one group computes (16×16 threads, 4×4 outputs each).</summary>
@@ -129,15 +163,24 @@ public sealed partial class IlgpuBackend
         int depth
     )
     {
-        _gemm ??= Accelerator.LoadStreamKernel<
-            ArrayView<float>,
-            ArrayView<float>,
-            ArrayView<float>,
-            ArrayView<float>,
-            GemmArgs
-        >(GemmKernel);
+        var kernel =
+            Precision == Precision.Tf32
+                ? _gemmTf32 ??= Accelerator.LoadStreamKernel<
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    GemmArgs
+                >(GemmTf32Kernel)
+                : _gemm ??= Accelerator.LoadStreamKernel<
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    ArrayView<float>,
+                    GemmArgs
+                >(GemmKernel);
         var groups = new Index3D(GroupsFor(args.N, GemmTile), GroupsFor(args.M, GemmTile), depth);
-        _gemm(new KernelConfig(groups, new Index3D(16, 16, 1)), a, b, c, partial, args);
+        kernel(new KernelConfig(groups, new Index3D(16, 16, 1)), a, b, c, partial, args);
     }
 
     private static void GemmKernel(
@@ -154,16 +197,7 @@ public sealed partial class IlgpuBackend
         int tx = Group.IdxX,
             ty = Group.IdxY,
             thread = ty * 16 + tx;
-        int row0 = Grid.IdxY * GemmTile,
-            col0 = Grid.IdxX * GemmTile;
-        int range = (g.K + g.Splits - 1) / g.Splits,
-            split = g.Splits > 1 ? Grid.IdxZ : 0,
-            z = g.Splits > 1 ? 0 : Grid.IdxZ;
-        int kBegin = split * range,
-            kEnd = XMath.Min(g.K, kBegin + range);
-        int aBase = g.A.Start(z, g.Inner),
-            bBase = g.B.Start(z, g.Inner),
-            cBase = g.C.Start(z, g.Inner);
+        var block = GemmBlock.Of(g);
         float c00 = 0,
             c01 = 0,
             c02 = 0,
@@ -180,24 +214,9 @@ public sealed partial class IlgpuBackend
             c31 = 0,
             c32 = 0,
             c33 = 0;
-        for (int k0 = kBegin; k0 < kEnd; k0 += GemmDepth)
+        for (int k0 = block.KBegin; k0 < block.KEnd; k0 += GemmDepth)
         {
-            for (int e = thread; e < GemmDepth * GemmTile; e += 256)
-            {
-                // Consecutive threads take consecutive memory: along K when A is row-major, along M when transposed.
-                int p = g.TransA != 0 ? e / GemmTile : e % GemmDepth,
-                    r = g.TransA != 0 ? e % GemmTile : e / GemmDepth;
-                int row = row0 + r,
-                    kk = k0 + p;
-                slabA[p * GemmTile + r] =
-                    row < g.M && kk < kEnd ? a[aBase + (g.TransA != 0 ? kk * g.Lda + row : row * g.Lda + kk)] : 0f;
-                int q = g.TransB != 0 ? e % GemmDepth : e / GemmTile,
-                    col = g.TransB != 0 ? e / GemmDepth : e % GemmTile;
-                int kb = k0 + q,
-                    cc = col0 + col;
-                slabB[q * GemmTile + col] =
-                    cc < g.N && kb < kEnd ? b[bBase + (g.TransB != 0 ? cc * g.Ldb + kb : kb * g.Ldb + cc)] : 0f;
-            }
+            LoadSlabs(slabA, slabB, a, b, g, block, k0, thread);
             Group.Barrier();
             for (int p = 0; p < GemmDepth; p++)
             {
@@ -230,12 +249,44 @@ public sealed partial class IlgpuBackend
             }
             Group.Barrier();
         }
-        int r0 = row0 + ty,
-            cl = col0 + tx;
-        Store(c, partial, g, cBase, r0, cl, c00, c01, c02, c03);
-        Store(c, partial, g, cBase, r0 + 16, cl, c10, c11, c12, c13);
-        Store(c, partial, g, cBase, r0 + 32, cl, c20, c21, c22, c23);
-        Store(c, partial, g, cBase, r0 + 48, cl, c30, c31, c32, c33);
+        int r0 = block.Row0 + ty,
+            cl = block.Col0 + tx;
+        Store(c, partial, g, block.CBase, r0, cl, c00, c01, c02, c03);
+        Store(c, partial, g, block.CBase, r0 + 16, cl, c10, c11, c12, c13);
+        Store(c, partial, g, block.CBase, r0 + 32, cl, c20, c21, c22, c23);
+        Store(c, partial, g, block.CBase, r0 + 48, cl, c30, c31, c32, c33);
+    }
+
+    /// <summary>Stages the slabs of op(A) and op(B) at depth k0 in shared memory (zeros past M, N and
+    /// kEnd).</summary>
+    private static void LoadSlabs(
+        ArrayView<float> slabA,
+        ArrayView<float> slabB,
+        ArrayView<float> a,
+        ArrayView<float> b,
+        GemmArgs g,
+        GemmBlock block,
+        int k0,
+        int thread
+    )
+    {
+        int kEnd = block.KEnd;
+        for (int e = thread; e < GemmDepth * GemmTile; e += 256)
+        {
+            // Consecutive threads take consecutive memory: along K when A is row-major, along M when transposed.
+            int p = g.TransA != 0 ? e / GemmTile : e % GemmDepth,
+                r = g.TransA != 0 ? e % GemmTile : e / GemmDepth;
+            int row = block.Row0 + r,
+                kk = k0 + p;
+            slabA[p * GemmTile + r] =
+                row < g.M && kk < kEnd ? a[block.ABase + (g.TransA != 0 ? kk * g.Lda + row : row * g.Lda + kk)] : 0f;
+            int q = g.TransB != 0 ? e % GemmDepth : e / GemmTile,
+                col = g.TransB != 0 ? e / GemmDepth : e % GemmTile;
+            int kb = k0 + q,
+                cc = block.Col0 + col;
+            slabB[q * GemmTile + col] =
+                cc < g.N && kb < kEnd ? b[block.BBase + (g.TransB != 0 ? cc * g.Ldb + kb : kb * g.Ldb + cc)] : 0f;
+        }
     }
 
     /// <summary>Writes one row's four outputs (columns col, +16, +32, +48): to C with α, β, or raw to the split's

@@ -15,6 +15,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var device = DeviceOption.Create();
+        var precision = DeviceOption.CreatePrecision();
         var frames = new Option<int>("--frames")
         {
             Description = "Utterance length in frames (paper configuration: 300)",
@@ -46,6 +47,7 @@ internal static class BenchCommand
         )
         {
             device,
+            precision,
             frames,
             quick,
             profile,
@@ -55,8 +57,14 @@ internal static class BenchCommand
         command.SetAction(r =>
             CliRunner.Run(() =>
                 r.GetValue(throughput) is { } sizes
-                    ? Throughput(r.GetValue(device)!, sizes, r.GetValue(utterances))
-                    : Run(r.GetValue(device)!, r.GetValue(frames), r.GetValue(quick), r.GetValue(profile))
+                    ? Throughput(r.GetValue(device)!, r.GetValue(precision), sizes, r.GetValue(utterances))
+                    : Run(
+                        r.GetValue(device)!,
+                        r.GetValue(precision),
+                        r.GetValue(frames),
+                        r.GetValue(quick),
+                        r.GetValue(profile)
+                    )
             )
         );
         return command;
@@ -64,7 +72,7 @@ internal static class BenchCommand
 
     /// <summary>One "ours throughput BATCH UTT/S" line per batch size (what the comparison scripts read), then a
     /// table.</summary>
-    private static int Throughput(string deviceName, string sizes, int utterances)
+    private static int Throughput(string deviceName, Precision precision, string sizes, int utterances)
     {
         var batches = TrainingArgs
             .Split(sizes)
@@ -79,7 +87,9 @@ internal static class BenchCommand
         var table = new Table()
             .Title($"{deviceName}: 3 s clips, audio → probabilities")
             .AddColumns("batch", "utterances / s", "real time ×");
-        foreach (var (batch, rate) in PaperThroughput.Run(DeviceOption.Factory(deviceName), batches, utterances))
+        foreach (
+            var (batch, rate) in PaperThroughput.Run(DeviceOption.Factory(deviceName, precision), batches, utterances)
+        )
         {
             Console.WriteLine(FormattableString.Invariant($"ours throughput {batch} {rate:F1}"));
             var invariant = CultureInfo.InvariantCulture;
@@ -93,11 +103,11 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static int Run(string deviceName, int frames, bool quick, bool profile)
+    private static int Run(string deviceName, Precision precision, int frames, bool quick, bool profile)
     {
         if (frames < 1)
             throw new ArgumentException($"--frames must be at least 1, got {frames}");
-        var open = DeviceOption.Factory(deviceName);
+        var open = DeviceOption.Factory(deviceName, precision);
         string device = deviceName;
         var times = new Dictionary<string, List<double>>();
         foreach (var (name, ms) in PaperSteps.Run(open, frames, quick))

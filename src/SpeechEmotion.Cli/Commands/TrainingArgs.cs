@@ -31,6 +31,7 @@ internal sealed class TrainingArgs
         DefaultValueFactory = _ => "emodb",
     };
     public readonly Option<string> Device = DeviceOption.Create();
+    public readonly Option<Precision> Precision = DeviceOption.CreatePrecision();
     public readonly Option<int?> Hidden = new("--hidden")
     {
         Description = "GRU hidden size per direction (default 128)",
@@ -215,6 +216,7 @@ internal sealed class TrainingArgs
             Format,
             RecipeName,
             Device,
+            Precision,
             Conv,
             ConvKernel,
             ConvBands,
@@ -445,7 +447,8 @@ internal sealed class TrainingArgs
     }
 
     /// <summary>Opens the backend the user asked for and says which one "auto" took.</summary>
-    public Func<IBackend<float>> BackendFactory(ParseResult r) => DeviceOption.Factory(r.GetValue(Device)!);
+    public Func<IBackend<float>> BackendFactory(ParseResult r) =>
+        DeviceOption.Factory(r.GetValue(Device)!, r.GetValue(Precision));
 
     /// <summary>A comma-separated list option (speakers, labels), trimmed, empty entries dropped.</summary>
     public static string[] Split(string? value) =>

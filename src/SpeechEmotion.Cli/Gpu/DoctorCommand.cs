@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpeechEmotion.Engine;
 using SpeechEmotion.Kernels;
 
 namespace SpeechEmotion.Cli.Commands;
@@ -24,6 +25,7 @@ internal static class DoctorCommand
         {
             Description = "Seed for the random data (default: time based, printed)",
         };
+        var precision = DeviceOption.CreatePrecision();
         var command = new Command(
             "doctor",
             "List GPU devices and check every kernel against the CPU reference; exit 1 on any failure"
@@ -32,14 +34,22 @@ internal static class DoctorCommand
             device,
             size,
             seed,
+            precision,
         };
         command.SetAction(r =>
-            CliRunner.Run(() => Run(r.GetValue(device)!, r.GetValue(size)!, r.GetValue(seed) ?? Environment.TickCount))
+            CliRunner.Run(() =>
+                Run(
+                    r.GetValue(device)!,
+                    r.GetValue(size)!,
+                    r.GetValue(seed) ?? Environment.TickCount,
+                    r.GetValue(precision)
+                )
+            )
         );
         return command;
     }
 
-    private static int Run(string device, string sizeName, int seed)
+    private static int Run(string device, string sizeName, int seed, Precision precision)
     {
         var size = SelfCheckSize.Parse(sizeName);
         var devices = new Table()
@@ -65,11 +75,15 @@ internal static class DoctorCommand
             );
         using var gpu = GpuDevice.Create(chosen);
         AnsiConsole.MarkupLineInterpolated(
-            $"checking kernels on [bold]{chosen}[/] ({gpu.Accelerator.Name}), size {size.Name}, seed {seed}"
+            $"checking kernels on [bold]{chosen}[/] ({gpu.Accelerator.Name}), size {size.Name}, seed {seed}, {
+                precision.ToString().ToLowerInvariant()
+            } products"
         );
         var table = new Table().AddColumns("kernel", "max rel. error", "tolerance", "result", "time (ms)");
         bool ok = true;
-        foreach (var r in new KernelSelfCheck(new ParityHarness(gpu, seed), size).Run())
+        var harness = new ParityHarness(gpu, seed);
+        harness.Gpu.Precision = precision;
+        foreach (var r in new KernelSelfCheck(harness, size).Run())
         {
             ok &= r.Passed;
             table.AddRow(
