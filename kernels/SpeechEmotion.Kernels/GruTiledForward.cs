@@ -9,8 +9,8 @@ namespace SpeechEmotion.Kernels;
 // T dependent steps). A group is Hp × L threads: L ∈ {1, 2, 4, 8} lanes per hidden unit, adjacent in one warp
 // (thread u·L + l). Lane l of unit u owns the inner indices q = l + L·j, j < C = ⌈H / L⌉, of u's three rows of W_hh:
 // the first 8 of each row in registers (eight named fields: a local array would live in local memory), the rest in
-// dynamic shared memory laid out [weight][thread] so a warp's reads are conflict-free. Each step reads h from one of two
-// shared buffers (lanes with equal l read the same word: a broadcast), sums its products, and the L partial sums
+// dynamic shared memory laid out [weight][thread] so a warp's reads are conflict-free. Each step reads h from one of
+// two shared buffers (lanes with equal l read the same word: a broadcast), sums its products, and the L partial sums
 // meet through XOR warp shuffles, not shared memory; lane 0 applies the gates (GruUpdate) and writes the new state
 // into the other buffer, so one barrier per step separates the writes from the next step's reads.
 // At H = 128: L = 8, C = 16, 1024 threads, 24 weights in registers and 24 in shared memory (96 KiB) per thread, 40
