@@ -10,6 +10,8 @@
 #  5. The GRU forward kernels A/B at the first frame count: tiled (the default, one barrier per step) against sliced
 #     (SER_GRU_FORWARD=sliced, two barriers per step), ROUNDS alternations, medians of each:
 #       gru-forward tiled/sliced infer_b1=R1 infer_b32=R2 train=R3
+#  6. TF32 tensor cores: `ser doctor --precision tf32` at SIZE, then bench --precision tf32 against fp32 alternately:
+#       precision tf32/fp32 train=R1 infer_b1=R2 infer_b32=R3
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
 # rounds per program), LIMIT (seconds each program may run, 300). DEVICE=ilgpu-cpu SIZE=small FRAMES=4 runs the same
 # script without a GPU (slowly).
@@ -56,6 +58,22 @@ for m in infer_b1 infer_b32 train; do
   t=$(median "$ab" tiled "$m$sfx"); s=$(median "$ab" sliced "$m$sfx")
   printf '%-10s tiled %10.3f ms   sliced %10.3f ms   (medians)\n' "$m" "$t" "$s"
   line="$line $m=$(awk -v a="$t" -v b="$s" 'BEGIN {printf "%.2f", a/b}')"
+done
+echo "$line"
+# 6. TF32 GEMMs: the kernels at TF32 tolerance, then the timings against fp32 (tiled GRU in both).
+timeout "$limit" "$here/ser/ser" doctor --device "$device" --size "$size" --seed 1 --precision tf32 | tail -4
+tf=$(mktemp)
+for i in $(seq "$rounds"); do
+  for p in tf32 fp32; do
+    timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" --precision "$p" $quick \
+      | grep '^ours ' | sed "s/^ours /$p /" >>"$tf"
+  done
+done
+line="precision tf32/fp32"
+for m in train infer_b1 infer_b32; do
+  t=$(median "$tf" tf32 "$m$sfx"); f=$(median "$tf" fp32 "$m$sfx")
+  printf '%-10s tf32 %10.3f ms   fp32 %10.3f ms   (medians)\n' "$m" "$t" "$f"
+  line="$line $m=$(awk -v a="$t" -v b="$f" 'BEGIN {printf "%.2f", a/b}')"
 done
 echo "$line"
 echo "doctor exit code: $rc"
