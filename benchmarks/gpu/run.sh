@@ -7,9 +7,9 @@
 #  3. `ser bench --profile` at the first frame count: time per op of a training step and a batch-1 inference.
 #  4. `ser bench --throughput` and pytorch_baseline.py --throughput (THROUGHPUT: batch sizes, "1,8,32,128,256"):
 #     3 s clips from samples to probabilities, the front end on the GPU in both (FrontEndKernels; torch.stft).
-#  5. The GRU forward kernels A/B at the first frame count: tiled (the default, one barrier per step) against sliced
-#     (SER_GRU_FORWARD=sliced, two barriers per step), ROUNDS alternations, medians of each:
-#       gru-forward tiled/sliced infer_b1=R1 infer_b32=R2 train=R3
+#  5. The GRU kernels A/B at the first frame count: tiled (the default, one barrier per step) against sliced
+#     (SER_GRU_KERNEL=sliced, two barriers per step), ROUNDS alternations, medians of each:
+#       gru tiled/sliced infer_b1=R1 infer_b32=R2 train=R3
 #  6. TF32 tensor cores: `ser doctor --precision tf32` at SIZE, then bench --precision tf32 against fp32 alternately:
 #       precision tf32/fp32 train=R1 infer_b1=R2 infer_b32=R3
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
@@ -45,15 +45,15 @@ sizes="${THROUGHPUT:-1,8,32,128,256}"
 timeout "$limit" "$here/ser/ser" bench --device "$device" --throughput "$sizes" | grep '^ours throughput'
 [ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" \
   | grep '^pytorch throughput'
-# 5. GRU forward kernels A/B (a fresh log: the same program name for both).
+# 5. GRU kernels A/B (a fresh log: the same program name for both).
 ab=$(mktemp); first="${frames%% *}"; sfx=$([ "$first" = 300 ] || echo "@$first")
 for i in $(seq "$rounds"); do
   timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick | grep '^ours ' \
     | sed 's/^ours /tiled /' >>"$ab"
-  SER_GRU_FORWARD=sliced timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick \
+  SER_GRU_KERNEL=sliced timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick \
     | grep '^ours ' | sed 's/^ours /sliced /' >>"$ab"
 done
-line="gru-forward tiled/sliced"
+line="gru tiled/sliced"
 for m in infer_b1 infer_b32 train; do
   t=$(median "$ab" tiled "$m$sfx"); s=$(median "$ab" sliced "$m$sfx")
   printf '%-10s tiled %10.3f ms   sliced %10.3f ms   (medians)\n' "$m" "$t" "$s"

@@ -9,6 +9,13 @@ namespace SpeechEmotion.Kernels;
 /// dynamic shared memory once and read from there at every step (else streamed from global memory).</summary>
 public readonly record struct GruArgs(int Batch, int Steps, int Hidden, int Width, int Resident);
 
+/// <summary>What one unit's backward step passes on: dgh = (da_r, da_z, da_n ⊙ r) and δ·z.</summary>
+public struct GruStepGradients
+{
+    public Float3 Dgh;
+    public float Direct;
+}
+
 /// <summary>Three running sums (the r, z and n rows of one unit).</summary>
 public struct Float3
 {
@@ -68,7 +75,7 @@ public struct GruViews
 // the opt-in limit of 227 KiB) the group copies W_hh there once (transposing on the fly in the forward pass) and
 // every step reads it on-chip; otherwise the forward pass reads a transposed copy from global memory through the
 // caches, which at H = 128 overflows L1: 5.0 instead of 2.6 µs per step on an H200 (benchmarks/RESULTS.md).
-// This is the sliced kernel; the forward pass runs the tiled kernel (GruTiledForward.cs) where its weights fit.
+// These are the sliced kernels; the tiled kernels (GruTiled.cs) run the recurrence where their weights fit.
 // Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
 public sealed partial class IlgpuBackend
 {
@@ -96,9 +103,9 @@ public sealed partial class IlgpuBackend
     public void GruForward(IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths, Tensor<float> output)
     {
         var (first, second, args) = Launch(directions, lengths, output, backward: false);
-        if (Tiled(args.Hidden))
+        if (TiledForward(args.Hidden))
         {
-            GruTiledForwardLaunch(directions.Count, first, second, lengths, output, args);
+            GruTiledLaunch(backward: false, directions.Count, first, second, lengths, output, args);
             return;
         }
         args = args with { Resident = Resident(args.Hidden) ? 1 : 0 };
@@ -114,6 +121,11 @@ public sealed partial class IlgpuBackend
     public void GruBackward(Tensor<float> dOutput, IReadOnlyList<GruDirection<float>> directions, Tensor<int> lengths)
     {
         var (first, second, args) = Launch(directions, lengths, dOutput, backward: true);
+        if (TiledBackward(args.Hidden))
+        {
+            GruTiledLaunch(backward: true, directions.Count, first, second, lengths, dOutput, args);
+            return;
+        }
         args = args with { Resident = Resident(args.Hidden) ? 1 : 0 };
         _gruBackward ??= LoadGruKernel(GruBackwardKernel);
         _gruBackward(GruConfig(directions.Count, args), first, second, D(lengths), D(dOutput), args);
@@ -124,12 +136,13 @@ public sealed partial class IlgpuBackend
     /// <summary>Loads a recurrence kernel and, on CUDA, lets it take the dynamic shared memory the limit
     /// allows.</summary>
     private Action<KernelConfig, GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> LoadGruKernel(
-        Action<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> kernel
+        Action<GruViews, GruViews, ArrayView<int>, ArrayView<float>, GruArgs> kernel,
+        int extraStaticBytes = 0
     )
     {
         var loaded = Accelerator.LoadStreamKernel(kernel);
-        if (GruSharedWeightLimit > 0)
-            CudaDriver.AllowDynamicSharedMemory(loaded, GruSharedWeightLimit);
+        if (GruSharedWeightLimit - extraStaticBytes > 0)
+            CudaDriver.AllowDynamicSharedMemory(loaded, GruSharedWeightLimit - extraStaticBytes);
         return loaded;
     }
 
@@ -315,15 +328,8 @@ public sealed partial class IlgpuBackend
             owner = active && slice == 0;
         for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
             resident[e] = v.Whh[e];
-        for (int t = len; t < a.Steps && owner; t++)
-        {
-            int row = b * a.Steps + t;
-            for (int q = 0; q < 3; q++)
-            {
-                v.DGi[row * 3 * hid + q * hid + u] = 0f;
-                v.DGh[row * 3 * hid + q * hid + u] = 0f;
-            }
-        }
+        if (owner)
+            GruZeroGradientPadding(v, a, b, len, u);
         float carry = 0f,
             direct = 0f;
         // As in the forward pass, the owner reads the step's saved values one step ahead.
@@ -339,27 +345,11 @@ public sealed partial class IlgpuBackend
                 next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, s - 1), u, hid, a.Width);
             if (owner)
             {
-                float delta = carry + saved.DOutput;
-                float r = saved.R,
-                    z = saved.Z,
-                    n = saved.N,
-                    gn = saved.Gn;
-                float dn = delta * (1f - z);
-                float dz = delta * (saved.HPrev - n);
-                float dan = dn * (1f - n * n);
-                float daz = dz * z * (1f - z);
-                float dar = dan * gn * r * (1f - r);
-                int g = row * 3 * hid;
-                v.DGi[g + u] = dar;
-                v.DGi[g + hid + u] = daz;
-                v.DGi[g + 2 * hid + u] = dan;
-                v.DGh[g + u] = dar;
-                v.DGh[g + hid + u] = daz;
-                v.DGh[g + 2 * hid + u] = dan * r;
-                dgh[u] = dar;
-                dgh[hid + u] = daz;
-                dgh[2 * hid + u] = dan * r;
-                direct = delta * z;
+                var step = GruGateGradients(v, saved, carry, row, u, hid);
+                dgh[u] = step.Dgh.X;
+                dgh[hid + u] = step.Dgh.Y;
+                dgh[2 * hid + u] = step.Dgh.Z;
+                direct = step.Direct;
             }
             Group.Barrier();
             float acc = 0f;
@@ -411,6 +401,55 @@ public sealed partial class IlgpuBackend
             for (int q = 0; q < 4; q++)
                 v.Gates[row * 4 * a.Hidden + q * a.Hidden + u] = 0f;
         }
+    }
+
+    /// <summary>Zeros of unit u's gate gradients at the padded steps len..Steps−1 of utterance b.</summary>
+    private static void GruZeroGradientPadding(GruViews v, GruArgs a, int b, int len, int u)
+    {
+        int hid = a.Hidden;
+        for (int t = len; t < a.Steps; t++)
+        {
+            int row = b * a.Steps + t;
+            for (int q = 0; q < 3; q++)
+            {
+                v.DGi[row * 3 * hid + q * hid + u] = 0f;
+                v.DGh[row * 3 * hid + q * hid + u] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Unit u's backward step from δ = carry + dOutput (formulas in CpuBackend.Gru.cs): the gate gradients,
+    /// written to DGi and DGh; returns dgh = (da_r, da_z, da_n ⊙ r) and the direct part δ·z of the next
+    /// carry.</summary>
+    private static GruStepGradients GruGateGradients(GruViews v, GruSaved saved, float carry, int row, int u, int hid)
+    {
+        float delta = carry + saved.DOutput;
+        float r = saved.R,
+            z = saved.Z,
+            n = saved.N,
+            gn = saved.Gn;
+        float dn = delta * (1f - z);
+        float dz = delta * (saved.HPrev - n);
+        float dan = dn * (1f - n * n);
+        float daz = dz * z * (1f - z);
+        float dar = dan * gn * r * (1f - r);
+        int g = row * 3 * hid;
+        v.DGi[g + u] = dar;
+        v.DGi[g + hid + u] = daz;
+        v.DGi[g + 2 * hid + u] = dan;
+        v.DGh[g + u] = dar;
+        v.DGh[g + hid + u] = daz;
+        v.DGh[g + 2 * hid + u] = dan * r;
+        return new GruStepGradients
+        {
+            Dgh = new Float3
+            {
+                X = dar,
+                Y = daz,
+                Z = dan * r,
+            },
+            Direct = delta * z,
+        };
     }
 
     /// <summary>One unit's step from its input projection gi and recurrent sums gh (biases included): the gates, the

@@ -16,11 +16,11 @@ public class GruTests : OpTest
     public void Gru_gradients(GruDirections directions, int tensors, int seed) =>
         AssertGradients(GradientCheck.Gru(directions, seed), tensors);
 
-    // Sliced kernel (the backward pass always; the forward pass when tiled is false): hidden 13, one warp per slice,
-    // the last slices empty; 40, two warps per slice, 5 inner indices each. Streaming: W_hh read from global memory
-    // (a transposed copy in the forward pass) instead of the shared-memory copy. Tiled forward kernel: 13 and 40,
-    // every weight in registers (lanes past H read zeros); 70, eight lanes per unit, 9 inner indices each, so the
-    // ninth of each row sits in shared memory.
+    // Sliced kernels (tiled false): hidden 13, one warp per slice, the last slices empty; 40, two warps per slice, 5
+    // inner indices each. Streaming: W_hh read from global memory (a transposed copy in the forward pass) instead of
+    // the shared-memory copy. Tiled kernels: 13 and 40, every weight in registers (lanes past H or 3H read zeros); 70,
+    // eight lanes per unit, 9 inner indices per gate row forward and 27 rows of W_hh's column backward, so the ninth of
+    // each row and the last 3 of each column share sit in shared memory.
     [TestCase(true, 13, false, false)]
     [TestCase(true, 40, false, false)]
     [TestCase(true, 40, true, false)]
@@ -33,7 +33,7 @@ public class GruTests : OpTest
     {
         if (streaming)
             P.Gpu.GruSharedWeightLimit = 0;
-        P.Gpu.GruTiledForward = tiled;
+        P.Gpu.GruTiled = tiled;
         const int steps = 7;
         int width = 2 * hidden;
         int[] lengths = [7, 1, 4];
@@ -93,7 +93,9 @@ public class GruTests : OpTest
         }
         P.Cpu.GruForward(On(false), lens.Cpu, output.Cpu);
         P.Gpu.GruForward(On(true), lens.Gpu, output.Gpu);
-        Assert.That(P.Gpu.GruForwardKernelName(hidden), Is.EqualTo(tiled ? "tiled" : "sliced"));
+        Assert.That(P.Gpu.GruKernelName(hidden, backward: false), Is.EqualTo(tiled ? "tiled" : "sliced"));
+        // With no shared memory allowed (streaming) the tiled backward kernel's dgh buffers do not fit.
+        Assert.That(P.Gpu.GruKernelName(hidden, backward: true), Is.EqualTo(tiled && !streaming ? "tiled" : "sliced"));
         Assert.That(P.Error(output), Is.LessThanOrEqualTo(ForwardTolerance), "output");
         P.Cpu.GruBackward(dOutput.Cpu, On(false), lens.Cpu);
         P.Gpu.GruBackward(dOutput.Gpu, On(true), lens.Gpu);
@@ -106,16 +108,25 @@ public class GruTests : OpTest
         }
     }
 
-    /// <summary>The tiled forward kernel as the CUDA driver gets it (PTX for sm_90, generated here without a GPU):
+    /// <summary>The tiled kernels as the CUDA driver gets them (PTX for sm_90, generated here without a GPU):
     /// weights in registers (no local memory), one barrier before the steps and one per step, the lanes' partial sums
     /// exchanged by butterfly shuffles.</summary>
     [Test]
-    public void Tiled_forward_kernel_keeps_weights_in_registers_and_one_barrier_per_step()
+    public void Tiled_kernels_keep_weights_in_registers_and_one_barrier_per_step()
     {
         var ptx = Ptx.Of("GruTiledForwardKernel");
         Assert.That(ptx, Does.Not.Contain(".local"), "no local-memory array");
         Assert.That(Ptx.Count(ptx, "bar.sync"), Is.EqualTo(2));
         Assert.That(Ptx.Count(ptx, "shfl.sync.bfly"), Is.EqualTo(3), "r, z and n sums");
+        var backward = Ptx.Of("GruTiledBackwardKernel");
+        Assert.That(backward, Does.Not.Contain(".local"), "no local-memory array");
+        Assert.That(Ptx.Count(backward, "bar.sync"), Is.EqualTo(2));
+        Assert.That(Ptx.Count(backward, "shfl.sync.bfly"), Is.EqualTo(1), "the column sum");
+        Assert.That(
+            Ptx.Count(Ptx.Of("GruBackwardKernel"), "bar.sync"),
+            Is.EqualTo(3),
+            "the sliced kernel: two per step"
+        );
         Assert.That(
             Ptx.Count(Ptx.Of("GruForwardKernel"), "bar.sync"),
             Is.EqualTo(3),
