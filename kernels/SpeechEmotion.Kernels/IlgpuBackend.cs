@@ -19,7 +19,7 @@ public sealed partial class IlgpuBackend : IBackend<float>
     {
         Accelerator = device.Accelerator;
         _ownedDevice = ownsDevice ? device : null;
-        Name = $"{device.Name} ({Accelerator.Name})";
+        _deviceName = $"{device.Name} ({Accelerator.Name})";
         int shared = Accelerator is CudaAccelerator cuda
             ? CudaDriver.SharedMemoryPerGroupOptIn(cuda)
             : Accelerator.MaxSharedMemoryPerGroup;
@@ -27,7 +27,12 @@ public sealed partial class IlgpuBackend : IBackend<float>
     }
 
     public Accelerator Accelerator { get; }
-    public string Name { get; }
+    private readonly string _deviceName;
+
+    /// <summary>The device, and the GEMM precision when it is not fp32 (so reports that record the device record
+    /// it).</summary>
+    public string Name =>
+        Precision == Precision.Fp32 ? _deviceName : $"{_deviceName}, {Precision.ToString().ToLowerInvariant()}";
     private AcceleratorStream Stream => Accelerator.DefaultStream;
 
     public Tensor<float> Allocate(params int[] shape) => AllocateOwned<float>(shape);

@@ -65,6 +65,7 @@ public class GemmTests : OpTest
         P.Gpu.Upload(hostB, gb);
         P.Gpu.Upload(hostC, gc);
         P.Gpu.Precision = Precision.Tf32;
+        Assert.That(P.Gpu.Name, Does.EndWith(", tf32"), "reports record the precision with the device");
         P.Gpu.Gemm(ga, transA, gb, transB, gc, m, n, k, 0.75f, beta);
         var actual = ParityHarness.Host(P.Gpu, gc);
         Assert.That(ParityHarness.Error(rounded, actual), Is.LessThanOrEqualTo(ForwardTolerance), "tf32 inputs");
