@@ -57,8 +57,8 @@ public struct FrontEndViews
 /// its local memory and picks the period; then one thread per clip interpolates log F0 through unvoiced frames.
 /// FLOPs ≈ frames·267·372·2 (in double: the CPU sums the lag products in float; the two agree within the doctor's
 /// tolerance unless a frame sits on the voicing threshold).</item>
-/// <item>Δ and ΔΔ (<see cref="Features.Deltas"/>): one thread per (frame, column), the regression over ±2 frames with
-/// the clip's end frames repeated, in float like the reference.</item>
+/// <item>Δ and ΔΔ (<see cref="Features.Deltas"/>): one thread per (frame, column), the regression over ±2 frames
+/// with the clip's end frames repeated, in float like the reference.</item>
 /// <item>standardisation: (x − mean) / std with the model's statistics, or each clip's own (one thread per (clip,
 /// column) sums in double, as <see cref="RunningStatistics"/>), scattered into the padded batch.</item>
 /// </list>

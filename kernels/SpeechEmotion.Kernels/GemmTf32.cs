@@ -14,10 +14,11 @@ public struct Float4
         W;
 }
 
-// TF32 GEMM on tensor cores: the same grid, 64×64 blocks, slabs and stores as GemmKernel (same C = α·op(A)·op(B) + β·C,
-// split-K and batched products), but each of the group's eight warps computes a 16×32 strip of its block as four
-// m16n8k8 tiles with `mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32` (inline PTX through CudaAsm), inputs
-// rounded by `cvt.rna.tf32.f32`, accumulators in float. Fragments (PTX ISA, lane = 4·group + t):
+// TF32 GEMM on tensor cores: the same grid, 64×64 blocks, slabs and stores as GemmKernel
+// (C = α·op(A)·op(B) + β·C, split-K and batched products), but each of the group's eight warps computes a 16×32
+// strip of its block as four m16n8k8 tiles with `mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32` (inline PTX
+// through CudaAsm), inputs rounded by `cvt.rna.tf32.f32`, accumulators in float.
+// Fragments (PTX ISA, lane = 4·group + t):
 //   A: a0 = (group, t), a1 = (group + 8, t), a2 = (group, t + 4), a3 = (group + 8, t + 4)   [row, k]
 //   B: b0 = (t, group), b1 = (t + 4, group)                                                    [k, column]
 //   C: c0 = (group, 2t), c1 = (group, 2t + 1), c2 = (group + 8, 2t), c3 = (group + 8, 2t + 1)  [row, column]

@@ -328,14 +328,11 @@ public sealed partial class IlgpuBackend
             owner = active && slice == 0;
         for (int e = Group.IdxX; a.Resident != 0 && e < 3 * hid * hid; e += Group.DimX)
             resident[e] = v.Whh[e];
-        if (owner)
-            GruZeroGradientPadding(v, a, b, len, u);
         float carry = 0f,
             direct = 0f;
-        // As in the forward pass, the owner reads the step's saved values one step ahead.
         var next = new GruSaved();
-        if (owner && len > 0)
-            next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, hid, a.Width);
+        if (owner)
+            next = GruOwnerBackwardStart(v, dOutput, a, b, len, u);
         Group.Barrier();
         for (int s = len - 1; s >= 0; s--)
         {
@@ -416,6 +413,23 @@ public sealed partial class IlgpuBackend
                 v.DGh[row * 3 * hid + q * hid + u] = 0f;
             }
         }
+    }
+
+    /// <summary>The owner of unit u before the backward steps: zeros at the padded steps, then the saved values of
+    /// the last step (as in the forward pass, the owner reads them one step ahead from then on).</summary>
+    private static GruSaved GruOwnerBackwardStart(
+        GruViews v,
+        ArrayView<float> dOutput,
+        GruArgs a,
+        int b,
+        int len,
+        int u
+    )
+    {
+        GruZeroGradientPadding(v, a, b, len, u);
+        return len > 0
+            ? GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, a.Hidden, a.Width)
+            : new GruSaved();
     }
 
     /// <summary>Unit u's backward step from δ = carry + dOutput (formulas in CpuBackend.Gru.cs): the gate gradients,

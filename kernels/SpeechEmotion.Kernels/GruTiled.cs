@@ -7,8 +7,8 @@ namespace SpeechEmotion.Kernels;
 
 // Bi-GRU recurrence with one group barrier per step, aimed at the batch-1 latency floor (the recurrence is T dependent
 // steps). A group is Hp × L threads: L ∈ {1, 2, 4, 8} lanes per hidden unit, adjacent in one warp (thread u·L + l).
-// Forward: lane l of unit u owns the inner indices q = l + L·j, j < C = ⌈H / L⌉, of u's three rows of W_hh: the first
-// 8 of each row in registers (eight named fields: a local array would live in local memory), the rest in dynamic
+// Forward: lane l of unit u owns the inner indices q = l + L·j, j < C = ⌈H / L⌉, of u's three rows of W_hh: the
+// first 8 of each row in registers (eight named fields: a local array would live in local memory), the rest in dynamic
 // shared memory laid out [weight][thread] so a warp's reads are conflict-free. Each step reads h from one of two
 // shared buffers (lanes with equal l read the same word: a broadcast), sums its products, and the L partial sums meet
 // through XOR warp shuffles, not shared memory; lane 0 applies the gates (GruUpdate) and writes the new state into the
@@ -18,8 +18,8 @@ namespace SpeechEmotion.Kernels;
 // every lane sums its share of Σ_i dgh_i W_hh[i, u] and the shuffles give lane 0 the next carry.
 // At H = 128: L = 8, 1024 threads; forward 24 weights in registers and 24 in shared memory (96 KiB) per thread, 40
 // shared reads and 9 shuffles per thread per step (the sliced kernel: 48 + 16 shared reads, shared partial sums, two
-// barriers); backward 24 + 24 weights, 48 shared reads, 3 shuffles. Used when the shared weights fit the group (H ≤ 128
-// at 227 KiB on Hopper; H ≤ 64 forward and H ≤ 64 backward need little or none), else the sliced kernels (Gru.cs).
+// barriers); backward 24 + 24 weights, 48 shared reads, 3 shuffles. Used when the shared weights fit the group
+// (H ≤ 128 at 227 KiB on Hopper; H ≤ 64 needs none either way), else the sliced kernels (Gru.cs).
 // FLOPs as the sliced kernels: D·B·T·(6H² + 20H) each way.
 public sealed partial class IlgpuBackend
 {
@@ -44,8 +44,9 @@ public sealed partial class IlgpuBackend
     /// kernels instead (the environment variable SER_GRU_KERNEL=sliced sets it so for a whole `ser` run).</summary>
     public bool GruTiled { get; set; } = Environment.GetEnvironmentVariable("SER_GRU_KERNEL") != "sliced";
 
-    /// <summary>Lanes per hidden unit: the largest power of two ≤ 8 that keeps the group within 1024 threads.</summary>
-    private static int TiledLanes(int hidden)
+    /// <summary>Lanes per hidden unit: the largest power of two ≤ 8 that keeps the group within 1024
+    /// threads.</summary>
+    internal static int TiledLanes(int hidden)
     {
         int lanes = MaxGruSlices;
         while (lanes > 1 && lanes * RoundToWarp(hidden) > 1024)
@@ -111,59 +112,54 @@ public sealed partial class IlgpuBackend
         var state = SharedMemory.Allocate<float>(2 * GruStateStride);
         var spilled = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
+        var me = new TiledThread(lengths, a);
         int hid = a.Hidden,
-            lanes = TiledLanes(hid),
-            spill = TiledSpill(hid, false) / 3,
-            threads = Group.DimX,
-            b = Grid.IdxX % a.Batch,
-            len = lengths[b];
-        int u = Group.IdxX / lanes,
-            lane = Group.IdxX % lanes;
-        bool owner = u < hid && lane == 0;
-        var wr = Weights8.Load(v.Whh, 0, u, lane, lanes, hid);
-        var wz = Weights8.Load(v.Whh, 1, u, lane, lanes, hid);
-        var wn = Weights8.Load(v.Whh, 2, u, lane, lanes, hid);
+            spill = TiledSpill(hid, false) / 3, // per gate row
+            threads = Group.DimX;
+        var wr = Weights8.Load(v.Whh, 0, me.Unit, me.Lane, me.Lanes, hid);
+        var wz = Weights8.Load(v.Whh, 1, me.Unit, me.Lane, me.Lanes, hid);
+        var wn = Weights8.Load(v.Whh, 2, me.Unit, me.Lane, me.Lanes, hid);
         for (int j = 0; j < spill; j++)
         {
-            int q = lane + lanes * (GruRegisterWeights + j),
+            int q = me.Lane + me.Lanes * (GruRegisterWeights + j),
                 k = j * threads + Group.IdxX;
-            spilled[k] = Weights8.Weight(v.Whh, 0, u, q, hid);
-            spilled[spill * threads + k] = Weights8.Weight(v.Whh, 1, u, q, hid);
-            spilled[2 * spill * threads + k] = Weights8.Weight(v.Whh, 2, u, q, hid);
+            spilled[k] = Weights8.Weight(v.Whh, 0, me.Unit, q, hid);
+            spilled[spill * threads + k] = Weights8.Weight(v.Whh, 1, me.Unit, q, hid);
+            spilled[2 * spill * threads + k] = Weights8.Weight(v.Whh, 2, me.Unit, q, hid);
         }
         for (int q = Group.IdxX; q < 2 * GruStateStride; q += threads)
             state[q] = 0f;
         var bias = new Float3();
         var next = new Float3();
-        if (owner)
-            (bias, next) = GruOwnerStart(v, output, a, b, len, u);
+        if (me.Owner)
+            (bias, next) = GruOwnerStart(v, output, a, me.Utterance, me.Length, me.Unit);
         Group.Barrier();
-        for (int s = 0; s < len; s++)
+        for (int s = 0; s < me.Length; s++)
         {
-            int row = GruRow(v, b, a.Steps, len, s),
+            int row = GruRow(v, me.Utterance, a.Steps, me.Length, s),
                 current = (s & 1) * GruStateStride;
             var gi = next;
-            if (owner && s + 1 < len)
-                next = Load3(v.Gi, GruRow(v, b, a.Steps, len, s + 1) * 3 * hid, u, hid);
-            var h = Weights8.Load(state, current + lane, lanes);
+            if (me.Owner && s + 1 < me.Length)
+                next = Load3(v.Gi, GruRow(v, me.Utterance, a.Steps, me.Length, s + 1) * 3 * hid, me.Unit, hid);
+            var h = Weights8.Load(state, current + me.Lane, me.Lanes);
             float gr = wr.Dot(h),
                 gz = wz.Dot(h),
                 gn = wn.Dot(h);
             for (int j = 0; j < spill; j++)
             {
-                float hq = state[current + lane + lanes * (GruRegisterWeights + j)];
+                float hq = state[current + me.Lane + me.Lanes * (GruRegisterWeights + j)];
                 int k = j * threads + Group.IdxX;
                 gr += spilled[k] * hq;
                 gz += spilled[spill * threads + k] * hq;
                 gn += spilled[2 * spill * threads + k] * hq;
             }
-            for (int offset = lanes / 2; offset > 0; offset /= 2)
+            for (int offset = me.Lanes / 2; offset > 0; offset /= 2)
             {
                 gr += ILGPU.Warp.ShuffleXor(gr, offset);
                 gz += ILGPU.Warp.ShuffleXor(gz, offset);
                 gn += ILGPU.Warp.ShuffleXor(gn, offset);
             }
-            if (owner)
+            if (me.Owner)
             {
                 var recurrent = new Float3
                 {
@@ -172,15 +168,15 @@ public sealed partial class IlgpuBackend
                     Z = gn + bias.Z,
                 };
                 // The other buffer: nobody reads it this step, and the barrier below orders it before the next.
-                state[GruStateStride - current + u] = GruUpdate(
+                state[GruStateStride - current + me.Unit] = GruUpdate(
                     v,
                     output,
                     a,
                     row,
-                    u,
+                    me.Unit,
                     gi,
                     recurrent,
-                    state[current + u]
+                    state[current + me.Unit]
                 );
             }
             Group.Barrier();
@@ -198,62 +194,82 @@ public sealed partial class IlgpuBackend
         var dgh = SharedMemory.Allocate<float>(2 * GruGradientStride);
         var spilled = SharedMemory.GetDynamic<float>();
         var v = Grid.IdxX < a.Batch ? first : second;
+        var me = new TiledThread(lengths, a);
         int hid = a.Hidden,
-            lanes = TiledLanes(hid),
             spill = TiledSpill(hid, true),
-            threads = Group.DimX,
-            b = Grid.IdxX % a.Batch,
-            len = lengths[b];
-        int u = Group.IdxX / lanes,
-            lane = Group.IdxX % lanes;
-        bool owner = u < hid && lane == 0;
-        int block = GruRegisterWeights * lanes;
-        var w0 = Weights8.Column(v.Whh, u, lane, lanes, hid);
-        var w1 = Weights8.Column(v.Whh, u, lane + block, lanes, hid);
-        var w2 = Weights8.Column(v.Whh, u, lane + 2 * block, lanes, hid);
+            threads = Group.DimX;
+        int block = GruRegisterWeights * me.Lanes;
+        var w0 = Weights8.Column(v.Whh, me.Unit, me.Lane, me.Lanes, hid);
+        var w1 = Weights8.Column(v.Whh, me.Unit, me.Lane + block, me.Lanes, hid);
+        var w2 = Weights8.Column(v.Whh, me.Unit, me.Lane + 2 * block, me.Lanes, hid);
         for (int j = 0; j < spill; j++)
-        {
-            spilled[j * threads + Group.IdxX] = Weights8.Entry(v.Whh, lane + 3 * block + lanes * j, u, hid);
-        }
+            spilled[j * threads + Group.IdxX] = Weights8.Entry(v.Whh, me.Lane + 3 * block + me.Lanes * j, me.Unit, hid);
         for (int i = Group.IdxX; i < 2 * GruGradientStride; i += threads)
             dgh[i] = 0f;
-        if (owner)
-            GruZeroGradientPadding(v, a, b, len, u);
         float carry = 0f,
             direct = 0f;
         var next = new GruSaved();
-        if (owner && len > 0)
-            next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, len - 1), u, hid, a.Width);
+        if (me.Owner)
+            next = GruOwnerBackwardStart(v, dOutput, a, me.Utterance, me.Length, me.Unit);
         Group.Barrier();
-        for (int s = len - 1; s >= 0; s--)
+        for (int s = me.Length - 1; s >= 0; s--)
         {
-            int row = GruRow(v, b, a.Steps, len, s),
+            int row = GruRow(v, me.Utterance, a.Steps, me.Length, s),
                 current = (s & 1) * GruGradientStride;
             var saved = next;
-            if (owner && s > 0)
-                next = GruSaved.Load(v, dOutput, GruRow(v, b, a.Steps, len, s - 1), u, hid, a.Width);
-            if (owner)
+            if (me.Owner && s > 0)
+                next = GruSaved.Load(
+                    v,
+                    dOutput,
+                    GruRow(v, me.Utterance, a.Steps, me.Length, s - 1),
+                    me.Unit,
+                    hid,
+                    a.Width
+                );
+            if (me.Owner)
             {
                 // This buffer was last read two steps ago, before the previous step's barrier.
-                var step = GruGateGradients(v, saved, carry, row, u, hid);
-                dgh[current + u] = step.Dgh.X;
-                dgh[current + hid + u] = step.Dgh.Y;
-                dgh[current + 2 * hid + u] = step.Dgh.Z;
+                var step = GruGateGradients(v, saved, carry, row, me.Unit, hid);
+                dgh[current + me.Unit] = step.Dgh.X;
+                dgh[current + hid + me.Unit] = step.Dgh.Y;
+                dgh[current + 2 * hid + me.Unit] = step.Dgh.Z;
                 direct = step.Direct;
             }
             Group.Barrier();
-            int start = current + lane;
+            int start = current + me.Lane;
             float acc =
-                w0.Dot(Weights8.Load(dgh, start, lanes))
-                + w1.Dot(Weights8.Load(dgh, start + block, lanes))
-                + w2.Dot(Weights8.Load(dgh, start + 2 * block, lanes));
+                w0.Dot(Weights8.Load(dgh, start, me.Lanes))
+                + w1.Dot(Weights8.Load(dgh, start + block, me.Lanes))
+                + w2.Dot(Weights8.Load(dgh, start + 2 * block, me.Lanes));
             for (int j = 0; j < spill; j++)
-                acc += spilled[j * threads + Group.IdxX] * dgh[start + 3 * block + lanes * j];
-            for (int offset = lanes / 2; offset > 0; offset /= 2)
+                acc += spilled[j * threads + Group.IdxX] * dgh[start + 3 * block + me.Lanes * j];
+            for (int offset = me.Lanes / 2; offset > 0; offset /= 2)
                 acc += ILGPU.Warp.ShuffleXor(acc, offset);
-            if (owner)
+            if (me.Owner)
                 carry = direct + acc;
         }
+    }
+}
+
+/// <summary>Who a thread of a tiled GRU kernel is: lane Lane of Lanes for hidden unit Unit of utterance Utterance
+/// (Length steps); the owner is lane 0 of a real unit.</summary>
+public readonly struct TiledThread
+{
+    public readonly int Utterance,
+        Length,
+        Unit,
+        Lane,
+        Lanes;
+    public readonly bool Owner;
+
+    public TiledThread(ArrayView<int> lengths, GruArgs a)
+    {
+        Lanes = IlgpuBackend.TiledLanes(a.Hidden);
+        Utterance = Grid.IdxX % a.Batch;
+        Length = lengths[Utterance];
+        Unit = Group.IdxX / Lanes;
+        Lane = Group.IdxX % Lanes;
+        Owner = Unit < a.Hidden && Lane == 0;
     }
 }
 
