@@ -9,7 +9,7 @@
 #     3 s clips from samples to probabilities, the front end on the GPU in both (FrontEndKernels; torch.stft).
 #  5. The GRU kernels A/B at the first frame count: tiled (the default, one barrier per step) against sliced
 #     (SER_GRU_KERNEL=sliced, two barriers per step), ROUNDS alternations, medians of each:
-#       gru tiled/sliced infer_b1=R1 infer_b32=R2 train=R3
+#       gru tiled/sliced train=R1 infer_b1=R2 infer_b32=R3
 #  6. TF32 tensor cores: `ser doctor --precision tf32` at SIZE, then bench --precision tf32 against fp32 alternately:
 #       precision tf32/fp32 train=R1 infer_b1=R2 infer_b32=R3
 # Environment: DEVICE (cuda), SIZE (full), FRAMES ("300"; e.g. "100 300 900"), ROUNDS (2), QUICK (--quick; "" for 10
@@ -45,36 +45,30 @@ sizes="${THROUGHPUT:-1,8,32,128,256}"
 timeout "$limit" "$here/ser/ser" bench --device "$device" --throughput "$sizes" | grep '^ours throughput'
 [ "$torch" = 1 ] && timeout "$limit" python3 "$here/pytorch_baseline.py" --throughput "$sizes" \
   | grep '^pytorch throughput'
-# 5. GRU kernels A/B (a fresh log: the same program name for both).
-ab=$(mktemp); first="${frames%% *}"; sfx=$([ "$first" = 300 ] || echo "@$first")
-for i in $(seq "$rounds"); do
-  timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick | grep '^ours ' \
-    | sed 's/^ours /tiled /' >>"$ab"
-  SER_GRU_KERNEL=sliced timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick \
-    | grep '^ours ' | sed 's/^ours /sliced /' >>"$ab"
-done
-line="gru tiled/sliced"
-for m in infer_b1 infer_b32 train; do
-  t=$(median "$ab" tiled "$m$sfx"); s=$(median "$ab" sliced "$m$sfx")
-  printf '%-10s tiled %10.3f ms   sliced %10.3f ms   (medians)\n' "$m" "$t" "$s"
-  line="$line $m=$(awk -v a="$t" -v b="$s" 'BEGIN {printf "%.2f", a/b}')"
-done
-echo "$line"
+# 5 and 6. Alternating A/B runs of `ser bench` at the first frame count; ab LABEL A B prints each median and the line
+# "LABEL A/B train=R1 infer_b1=R2 infer_b32=R3" (time ratios) from bench_A and bench_B.
+first="${frames%% *}"; sfx=$([ "$first" = 300 ] || echo "@$first")
+bench() { timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" $quick "$@"; }
+bench_tiled() { bench; }
+bench_sliced() { (export SER_GRU_KERNEL=sliced; bench); }
+bench_tf32() { bench --precision tf32; }
+bench_fp32() { bench --precision fp32; }
+ab() {
+  local label=$1 a=$2 b=$3 log line m x y side i; log=$(mktemp)
+  for i in $(seq "$rounds"); do
+    for side in "$a" "$b"; do "bench_$side" | grep '^ours ' | sed "s/^ours /$side /" >>"$log"; done
+  done
+  line="$label $a/$b"
+  for m in train infer_b1 infer_b32; do
+    x=$(median "$log" "$a" "$m$sfx"); y=$(median "$log" "$b" "$m$sfx")
+    printf '%-10s %s %10.3f ms   %s %10.3f ms   (medians)\n' "$m" "$a" "$x" "$b" "$y"
+    line="$line $m=$(awk -v p="$x" -v q="$y" 'BEGIN {printf "%.2f", p/q}')"
+  done
+  echo "$line"
+}
+ab gru tiled sliced
 # 6. TF32 GEMMs: the kernels at TF32 tolerance, then the timings against fp32 (tiled GRU in both).
 timeout "$limit" "$here/ser/ser" doctor --device "$device" --size "$size" --seed 1 --precision tf32 | tail -4
-tf=$(mktemp)
-for i in $(seq "$rounds"); do
-  for p in tf32 fp32; do
-    timeout "$limit" "$here/ser/ser" bench --device "$device" --frames "$first" --precision "$p" $quick \
-      | grep '^ours ' | sed "s/^ours /$p /" >>"$tf"
-  done
-done
-line="precision tf32/fp32"
-for m in train infer_b1 infer_b32; do
-  t=$(median "$tf" tf32 "$m$sfx"); f=$(median "$tf" fp32 "$m$sfx")
-  printf '%-10s tf32 %10.3f ms   fp32 %10.3f ms   (medians)\n' "$m" "$t" "$f"
-  line="$line $m=$(awk -v a="$t" -v b="$f" 'BEGIN {printf "%.2f", a/b}')"
-done
-echo "$line"
+ab precision tf32 fp32
 echo "doctor exit code: $rc"
 exit $rc
