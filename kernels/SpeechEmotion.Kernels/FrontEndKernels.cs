@@ -184,15 +184,6 @@ public sealed class FrontEndKernels : IDisposable
         return frames;
     }
 
-    /// <summary>Host convenience for checks: the standardised, padded batch [clips, longest, Width].</summary>
-    public float[] Compute(FrontEnd frontEnd, IReadOnlyList<float[]> clips, FeatureNormalizer? normalizer)
-    {
-        int steps = clips.Max(c => Spectrogram.FrameCount(c.Length));
-        using var output = _accelerator.Allocate1D<float>((long)clips.Count * steps * frontEnd.Width);
-        Compute(frontEnd, clips, normalizer, output.View, steps);
-        return output.GetAsArray1D();
-    }
-
     /// <summary>Uploads the clips (each padded to a window) and the frame/clip index; sizes the feature
     /// buffer.</summary>
     private FrontEndViews Layout(IReadOnlyList<float[]> clips, int[] frames, int width)
