@@ -1,4 +1,5 @@
 using SpeechEmotion.Evaluation;
+using SpeechEmotion.Tests.Support;
 using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Tests;
@@ -73,10 +74,11 @@ public class EnsembleTests
             Fold("08", ("/data/v1.wav", 1, [0.2f, 0.5f, 0.3f])),
         };
         var config = new SpeechEmotion.Model.ModelConfig { Classes = 3 };
-        var report = System.Text.Json.Nodes.JsonNode.Parse(
-            LosoReport.Json(Labels, folds, config, new TrainingOptions(), "test", "cpu").ToJsonString()
-        )!;
-        var back = LosoReport.Folds(report, "report.json");
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "report.json");
+        File.WriteAllText(path, RunReport.Of(Labels, folds, config, new TrainingOptions(), "test", "cpu").ToJson());
+        var report = RunReport.Load(path);
+        var back = report.Results("report.json");
         Assert.That(back, Has.Count.EqualTo(2));
         for (int f = 0; f < 2; f++)
         {
@@ -94,10 +96,9 @@ public class EnsembleTests
                 "floats written shortest, read exact"
             );
         }
-        foreach (var p in report["predictions"]!.AsArray())
-            p!.AsObject().Remove("probabilities");
+        var old = report with { Predictions = [.. report.Predictions.Select(p => p with { Probabilities = null })] };
         Assert.That(
-            () => LosoReport.Folds(report, "old/report.json"),
+            () => old.Results("old/report.json"),
             Throws.InstanceOf<InvalidDataException>().With.Message.Contains("old/report.json: its predictions carry no")
         );
     }

@@ -21,7 +21,10 @@ public class RunComparisonTests
         );
         return dir.File(
             name,
-            Encoding.UTF8.GetBytes($$"""{"ua":0.5,"wa":0.6,"macro_f1":0.4,"predictions":[{{rows}}]}""")
+            Encoding.UTF8.GetBytes(
+                $$"""{"ua":0.5,"wa":0.6,"macro_f1":0.4,"protocol":"","selection":"","device":"","folds":[], """
+                    + $$"""  "predictions":[{{rows}}]}"""
+            )
         );
     }
 
@@ -76,12 +79,12 @@ public class RunComparisonTests
             Throws
                 .InstanceOf<InvalidDataException>()
                 .With.Message.Contains("train.json")
-                .And.Message.Contains("no per-utterance predictions")
+                .And.Message.Contains("not a run report")
         );
         var broken = dir.File("broken.json", "{\"ua\":"u8.ToArray());
         Assert.That(
             () => RunStats.Load(broken),
-            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("broken.json: not JSON")
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("broken.json: not a run report")
         );
     }
 }

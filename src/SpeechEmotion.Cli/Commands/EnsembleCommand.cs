@@ -1,11 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
 using SpeechEmotion.Model;
-using SpeechEmotion.Serialization;
-using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -39,58 +35,36 @@ internal static class EnsembleCommand
 
     private static int Run(string[] dirs, string outDir)
     {
-        var headers = dirs.Select(d => RunStats.Read(Path.Combine(d, "report.json"))).ToList();
-        var header = headers[0];
+        var reports = dirs.Select(d => RunReport.Load(Path.Combine(d, "report.json"))).ToList();
+        var first = reports[0];
         var labels =
-            header["labels"]?.AsArray().Select(l => l!.GetValue<string>()).ToList()
-            ?? throw new InvalidDataException($"{dirs[0]}/report.json: no labels (a regression run?)");
-        var members = dirs.Select((d, i) => (d, Folds(d, headers[i]))).ToList();
+            first.Labels?.ToList() ?? throw new InvalidDataException($"{dirs[0]}/report.json: a regression run");
+        var members = dirs.Select((d, i) => (d, Folds(d, reports[i]))).ToList();
         var combined = Ensemble.Combine(labels, members);
-        var config = header["config"]?.Deserialize(ModelJsonContext.Default.ModelConfig)!;
-        var training = header["training"]?.Deserialize(TrainingJsonContext.Default.TrainingOptions)!;
-        string protocol = $"{header["protocol"]}; ensemble of {dirs.Length} runs (mean softmax probabilities)";
-        var json = LosoReport.Json(
-            labels,
-            combined,
-            config,
-            training,
-            protocol,
-            string.Join(" + ", headers.Select(h => h["device"]?.GetValue<string>()).Distinct())
-        );
-        json["members"] = new JsonArray(
-            dirs.Select(
-                    (d, i) =>
-                        (JsonNode)
-                            new JsonObject
-                            {
-                                ["run"] = d,
-                                ["ua"] = headers[i]["ua"]?.GetValue<double>(),
-                                ["config"] = headers[i]["config"]?.DeepClone(),
-                                ["training"] = headers[i]["training"]?.DeepClone(),
-                            }
-                )
-                .ToArray()
-        );
-        json.Remove("config");
-        json.Remove("training");
-        LosoRun.WriteClassification(
-            outDir,
-            json,
-            $"Ensemble: {protocol}",
-            $"ensemble of {dirs.Length} LOSO runs",
-            labels,
-            combined
-        );
-        AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md, confusion.png");
+        string protocol = $"{first.Protocol}; ensemble of {dirs.Length} runs (mean softmax probabilities)";
+        var devices = string.Join(" + ", reports.Select(r => r.Device).Distinct());
+        // An ensemble of ensembles has no config of its own: the defaults give the classification task and selection.
+        var config = first.Config ?? new ModelConfig();
+        var report = RunReport.Of(labels, combined, config, first.Training ?? new(), protocol, devices) with
+        {
+            Config = null,
+            Training = null,
+            Members =
+            [
+                .. dirs.Select((d, i) => new EnsembleMember(d, reports[i].Ua, reports[i].Config, reports[i].Training)),
+            ],
+        };
+        var title = $"ensemble of {dirs.Length} LOSO runs";
+        RunReportWriter.Write(outDir, report, $"Ensemble: {protocol}", title, combined, plots: true, curves: false);
         return 0;
     }
 
     /// <summary>A run's folds from its report.json (predictions keyed by file name), or, for a report written before
     /// predictions carried probabilities, from its folds/ folder.</summary>
-    private static IReadOnlyList<FoldResult> Folds(string dir, JsonNode report)
+    private static IReadOnlyList<FoldResult> Folds(string dir, RunReport report)
     {
-        if (report["predictions"]?.AsArray().FirstOrDefault()?["probabilities"] is not null)
-            return LosoReport.Folds(report, Path.Combine(dir, "report.json"));
+        if (report.Predictions.FirstOrDefault()?.Probabilities is not null)
+            return report.Results(Path.Combine(dir, "report.json"));
         if (!Directory.Exists(Path.Combine(dir, "folds")))
             throw new DirectoryNotFoundException(
                 $"{dir}: no folds/ folder and no probabilities in report.json; is it a loso report folder?"

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using SpeechEmotion.Evaluation;
 using SpeechEmotion.Model;
@@ -8,7 +7,7 @@ using SpeechEmotion.Training;
 namespace SpeechEmotion.Cli.Commands;
 
 /// <summary>One LOSO run and its reports (report.json, report.md, pictures): what `ser loso` runs, and what `ser sweep`
-/// (once per setting) and `ser ensemble` (the writer) share, so that no command calls another.</summary>
+/// (once per setting) and `ser suite` (once per cell) share, so that no command calls another.</summary>
 internal static class LosoRun
 {
     /// <summary>Runs the folds; <paramref name="data"/> lets a sweep compute the features once for all its
@@ -79,60 +78,15 @@ internal static class LosoRun
         var always = data.Corpus.Speakers.Except(tested).Select(s => s.Split('/')[0]).Distinct().ToList();
         if (always.Count > 0)
             protocol += $"; every fold also trains on all of {string.Join(", ", always)}";
-        var json = LosoReport.Json(labels, results, model, training, protocol, device);
-        string title = $"{data.Corpus.Name}: {protocol}";
-        Directory.CreateDirectory(outDir);
-        if (plots)
-            Plots.CurvesPng(
-                results.Select(f => (string.Join(",", f.Speakers), f.History)).ToList(),
-                Path.Combine(outDir, "curves.png")
-            );
-        if (model.Task == SerTask.Regression)
-        {
-            Write(outDir, json, title);
-            MetricsView.Print(
-                FoldResult.Regression(results.SelectMany(f => f.Predictions), model.ScoreRange),
-                $"pooled over {results.Count} folds"
-            );
-            AnsiConsole.MarkupLineInterpolated($"wrote {outDir}/report.json, report.md{(plots ? ", curves.png" : "")}");
-            return 0;
-        }
-        WriteClassification(outDir, json, title, $"{data.Corpus.Name} {protocol}", labels, results, plots);
-        AnsiConsole.MarkupLineInterpolated(
-            $"wrote {outDir}/report.json, report.md{(plots ? ", confusion.png, curves.png" : "")}"
+        var report = RunReport.Of(labels, results, model, training, protocol, device);
+        RunReportWriter.Write(
+            outDir,
+            report,
+            $"{data.Corpus.Name}: {protocol}",
+            $"{data.Corpus.Name} {protocol}",
+            results,
+            plots
         );
         return 0;
-    }
-
-    private static void Write(string outDir, JsonObject json, string title)
-    {
-        // Compact: report.md is the reading copy.
-        File.WriteAllText(Path.Combine(outDir, "report.json"), json.ToJsonString());
-        File.WriteAllText(Path.Combine(outDir, "report.md"), LosoReport.Markdown(json, title));
-    }
-
-    /// <summary>report.json, report.md and confusion.png of pooled classification folds, and the metrics on the
-    /// console.</summary>
-    public static void WriteClassification(
-        string outDir,
-        JsonObject json,
-        string title,
-        string plotTitle,
-        IReadOnlyList<string> labels,
-        IReadOnlyList<FoldResult> results,
-        bool plots = true
-    )
-    {
-        Directory.CreateDirectory(outDir);
-        Write(outDir, json, title);
-        var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
-        if (plots)
-            Plots.ConfusionPng(
-                labels,
-                pooled.Confusion,
-                Path.Combine(outDir, "confusion.png"),
-                $"{plotTitle}: UA {pooled.Ua:P1}"
-            );
-        MetricsView.Print(pooled, $"pooled over {results.Count} folds");
     }
 }

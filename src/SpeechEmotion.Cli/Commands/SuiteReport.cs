@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SpeechEmotion.Evaluation;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -34,23 +34,22 @@ internal static class SuiteReport
 {
     public static SuiteRow Row(SuiteCell cell, string reportJson)
     {
-        var report = JsonNode.Parse(File.ReadAllText(reportJson))!;
-        var labels = report["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
-        var recall = report["per_class_recall"]!.AsArray().Select(r => r?.GetValue<double>()).ToList();
-        var folds = report["folds"]!.AsArray();
+        var report = RunReport.Load(reportJson);
+        if (report.Labels is not { } labels || report.PerClassRecall is not { } recall)
+            throw new InvalidDataException($"{reportJson}: not a classification report");
         return new SuiteRow(
             cell.Name,
             cell.Corpus,
             cell.Mode,
             cell.Model,
             cell.Training,
-            report["ua"]!.GetValue<double>(),
-            report["wa"]!.GetValue<double>(),
-            report["macro_f1"]!.GetValue<double>(),
+            report.Ua ?? double.NaN,
+            report.Wa ?? double.NaN,
+            report.MacroF1 ?? double.NaN,
             labels.Zip(recall).ToDictionary(p => p.First, p => p.Second),
-            folds.Count,
-            report["utterances"]?.GetValue<int>() ?? report["predictions"]!.AsArray().Count,
-            folds.Sum(f => f!["seconds"]!.GetValue<double>())
+            report.Folds.Count,
+            report.Utterances ?? report.Predictions.Count,
+            report.Folds.Sum(f => f.Seconds)
         );
     }
 

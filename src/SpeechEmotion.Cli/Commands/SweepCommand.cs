@@ -85,8 +85,8 @@ internal static class SweepCommand
         return command;
     }
 
-    /// <summary>The paper's Table 3 with its §4.3 test: each setting against the first (the baseline when run), and one
-    /// ANOVA over all.</summary>
+    /// <summary>The paper's Table 3 with its §4.3 test: each setting against the first (the baseline when run), and
+    /// one ANOVA over all.</summary>
     private static string Markdown(List<(string Name, RunStats Run)> rows)
     {
         var md = new StringBuilder("# Heads sweep (cf. the paper's Table 3)\n\n");
@@ -122,8 +122,8 @@ internal static class SweepCommand
     /// <summary>Standard error of a run's per-fold UA (sd / √folds; 0 for one fold).</summary>
     private static double FoldStandardError(string outDir, string name)
     {
-        var report = RunStats.Read(Path.Combine(outDir, name, "report.json"));
-        var ua = report["folds"]!.AsArray().Select(f => f!["ua"]!.GetValue<double>()).ToList();
+        var report = RunReport.Load(Path.Combine(outDir, name, "report.json"));
+        var ua = report.Folds.Select(f => f.Ua ?? double.NaN).ToList();
         if (ua.Count < 2)
             return 0;
         double mean = ua.Average();

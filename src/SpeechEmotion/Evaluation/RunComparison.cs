@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace SpeechEmotion.Evaluation;
 
 /// <summary>A LOSO report reduced to what comparisons need: UA, WA, macro F1 and per-utterance correctness.</summary>
@@ -14,37 +12,14 @@ public sealed record RunStats(
     /// <summary>Reads a report.json written by `ser loso`; the error names the file and what is missing.</summary>
     public static RunStats Load(string path)
     {
-        var report = Read(path);
-        var predictions =
-            report["predictions"]?.AsArray()
-            ?? throw new InvalidDataException($"{path}: no per-utterance predictions (not a loso report?)");
-        var correct = predictions.ToDictionary(
-            p => $"{p!["speaker"]}/{p["path"]}",
-            p => p!["truth"]!.GetValue<string>() == p["predicted"]!.GetValue<string>() ? 1.0 : 0.0
+        var report = RunReport.Load(path);
+        if (report.Predictions.Count == 0 || report.Ua is not { } ua || report.Wa is not { } wa)
+            throw new InvalidDataException($"{path}: no per-utterance predictions (not a classification loso report?)");
+        var correct = report.Predictions.ToDictionary(
+            p => $"{p.Speaker}/{p.Path}",
+            p => p.Truth == p.Predicted ? 1.0 : 0.0
         );
-        return new RunStats(
-            path,
-            report["ua"]!.GetValue<double>(),
-            report["wa"]!.GetValue<double>(),
-            report["macro_f1"]?.GetValue<double>() ?? double.NaN,
-            correct
-        );
-    }
-
-    /// <summary>A report.json as JSON; errors name the file.</summary>
-    public static JsonObject Read(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path} does not exist; finish that loso run first");
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path))?.AsObject()
-                ?? throw new InvalidDataException($"{path}: empty");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not JSON ({e.Message})");
-        }
+        return new RunStats(path, ua, wa, report.MacroF1 ?? double.NaN, correct);
     }
 }
 
