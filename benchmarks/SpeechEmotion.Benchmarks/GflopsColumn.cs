@@ -4,8 +4,8 @@ using BenchmarkDotNet.Running;
 
 namespace SpeechEmotion.Benchmarks;
 
-/// <summary>Benchmarks that know how many floating-point operations one invocation does (from the kernel files' FLOP
-/// counts).</summary>
+/// <summary>Benchmarks that know how many floating-point operations one invocation does (from the op definitions,
+/// <c>KernelOps</c>; NaN for data movement).</summary>
 public interface IFlopCount
 {
     double Flops(string benchmark);
@@ -34,6 +34,8 @@ public sealed class GflopsColumn : IColumn
         foreach (var p in benchmarkCase.Parameters.Items)
             benchmarkCase.Descriptor.Type.GetProperty(p.Name)?.SetValue(instance, p.Value);
         double flops = instance.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        if (double.IsNaN(flops))
+            return "-"; // data movement
         return (flops / stats.Mean).ToString("F2"); // FLOPs per nanosecond = GFLOP/s
     }
 

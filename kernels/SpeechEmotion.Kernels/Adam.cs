@@ -24,7 +24,7 @@ public sealed partial class IlgpuBackend
     private Action<Index1D, ArrayView<float>, ArrayView<double>, int>? _sumSquares;
     private MemoryBuffer1D<double, Stride1D.Dense>? _reduction;
 
-    // One kernel over the whole parameter arena (formulas as CpuBackend.Adam.cs). FLOPs ≈ 12/element, bytes 28/element.
+    // One kernel over the whole parameter arena (formulas as CpuBackend.Adam.cs); FLOPs and bytes: the op adam.
     public void AdamStep(
         Tensor<float> values,
         Tensor<float> grads,

@@ -15,7 +15,8 @@ public readonly record struct AttentionArgs(int Steps, int Embed, int Heads, int
 //   backward: dP̃ = dC·Vᵀ; row kernel: dS = s·P ⊙ (m ⊙ dP̃ − Σ_k P_k m_k dP̃_k) and P̃ again from P and the same mask;
 //             dV = P̃ᵀ·dC, dQ = dS·K, dK = dSᵀ·Q.
 // Masking lives in the row kernels alone: zero rows and columns of P (and so of P̃ and dS) zero the padded outputs of
-// every product. FLOPs ≈ 4·B·h·T²·d forward, 8·B·h·T²·d backward; bytes ≈ 4·B·(3TE + 3hT² + TE) forward.
+// every product. FLOPs 4·B·h·T²·d forward, 8·B·h·T²·d backward (the ops attention-*,
+// Engine/Ops/KernelOps.Attention.cs).
 public sealed partial class IlgpuBackend
 {
     private const int Warp = 32;

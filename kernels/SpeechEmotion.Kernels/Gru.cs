@@ -76,7 +76,8 @@ public struct GruViews
 // every step reads it on-chip; otherwise the forward pass reads a transposed copy from global memory through the
 // caches, which at H = 128 overflows L1: 5.0 instead of 2.6 µs per step on an H200 (benchmarks/RESULTS.md).
 // These are the sliced kernels; the tiled kernels (GruTiled.cs) run the recurrence where their weights fit.
-// Forward FLOPs ≈ D·B·T·(6H² + 20H); backward ≈ D·B·T·(6H² + 20H); minimal bytes ≈ 4·D·(B·T·(3H + 4H + 2H) + 3H²).
+// FLOPs D·B·T·(6H² + 20H) each way; FLOPs and bytes as the ops gru-forward / gru-backward count them
+// (Engine/Ops/KernelOps.Gru.cs).
 public sealed partial class IlgpuBackend
 {
     /// <summary>Largest hidden size the recurrence kernels take (one thread per unit and slice, state in shared

@@ -20,7 +20,7 @@ namespace SpeechEmotion.Kernels;
 // shared reads and 9 shuffles per thread per step (the sliced kernel: 48 + 16 shared reads, shared partial sums, two
 // barriers); backward 24 + 24 weights, 48 shared reads, 3 shuffles. Used when the shared weights fit the group
 // (H ≤ 128 at 227 KiB on Hopper; H ≤ 64 needs none either way), else the sliced kernels (Gru.cs).
-// FLOPs as the sliced kernels: D·B·T·(6H² + 20H) each way.
+// FLOPs as the sliced kernels (the ops gru-forward / gru-backward, Engine/Ops/KernelOps.Gru.cs).
 public sealed partial class IlgpuBackend
 {
     /// <summary>Weights per gate row (forward) or per third of a column (backward) held in registers.</summary>

@@ -1,5 +1,6 @@
 using SpeechEmotion.Engine;
 using SpeechEmotion.Engine.Cpu;
+using SpeechEmotion.Engine.Ops;
 
 namespace SpeechEmotion.Kernels;
 
@@ -15,16 +16,7 @@ public sealed class ParityHarness(GpuDevice device, int seed)
     public IlgpuBackend Gpu { get; } = new(device);
 
     /// <summary>Uniform in (−scale, scale), never exactly zero.</summary>
-    public float[] RandomData(int length, float scale = 1f)
-    {
-        var data = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            do data[i] = (float)(Random.NextDouble() * 2 - 1) * scale;
-            while (data[i] == 0);
-        }
-        return data;
-    }
+    public float[] RandomData(int length, float scale = 1f) => OpData.Uniform(Random, length, scale);
 
     public (Tensor<float> Cpu, Tensor<float> Gpu) Data(float[] host, params int[] shape)
     {

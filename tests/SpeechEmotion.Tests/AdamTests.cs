@@ -8,6 +8,9 @@ namespace SpeechEmotion.Tests;
 /// <summary>Adam (<c>CpuBackend.Adam.cs</c>; kernel <c>Adam.cs</c>; <c>AdamOptimizer.cs</c>): ILGPU parity.</summary>
 public class AdamTests : OpTest
 {
+    [TestCase("adam")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     [Test]
     public void Adam_step()
     {

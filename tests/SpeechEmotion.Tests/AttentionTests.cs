@@ -9,6 +9,10 @@ namespace SpeechEmotion.Tests;
 /// <c>AttentionLayer.cs</c>): float64 gradient check and ILGPU parity.</summary>
 public class AttentionTests : OpTest
 {
+    [TestCase("attention-forward")]
+    [TestCase("attention-backward")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(4)]

@@ -116,6 +116,22 @@ public class GradcheckCliTests
         Assert.That(output, Does.Not.Contain("FAIL"));
     }
 
+    /// <summary>`--op` runs the gradient check of the layer built on one `ser doctor` op, and names the ops when it
+    /// knows none by that name.</summary>
+    [Test, Category("Slow")]
+    public void Gradcheck_of_one_op_checks_its_layer_only()
+    {
+        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run("gradcheck", "--op", "attention-backward");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("attention.in_proj_weight"));
+        Assert.That(output, Does.Not.Contain("gru.weight_hh_l0"));
+        var unknown = SpeechEmotion.Tests.Support.SerProcess.Run("gradcheck", "--op", "gru");
+        Assert.That(unknown.ExitCode, Is.EqualTo(1));
+        Assert.That(unknown.Output, Does.Contain("unknown op 'gru'").And.Contain("gru-forward"));
+        var none = SpeechEmotion.Tests.Support.SerProcess.Run("gradcheck", "--op", "adam");
+        Assert.That(none.Output, Does.Contain("adam has no gradient check"));
+    }
+
     /// <summary>The packed GEMM is written once over Vector&lt;T&gt;; these runs take the narrower paths an ARM64 board
     /// (128-bit NEON) or a CPU without SIMD would, by switching off AVX or all hardware intrinsics in the child
     /// runtime.</summary>

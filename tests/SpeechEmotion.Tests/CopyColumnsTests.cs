@@ -7,6 +7,9 @@ namespace SpeechEmotion.Tests;
 /// <summary>The CPU reference of CopyColumns: concatenation and taking columns back out; misfits are refused.</summary>
 public class CopyColumnsTests : OpTest
 {
+    [TestCase("copy-columns")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     private readonly CpuBackend<double> _cpu = new();
 
     private double[] Host(SpeechEmotion.Engine.Tensor<double> t) => ((CpuTensor<double>)t).Span.ToArray();

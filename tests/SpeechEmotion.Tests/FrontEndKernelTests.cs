@@ -1,5 +1,6 @@
 using ILGPU.Runtime;
 using SpeechEmotion.Audio;
+using SpeechEmotion.Engine.Ops;
 using SpeechEmotion.Features;
 using SpeechEmotion.Kernels;
 using SpeechEmotion.Tests.Support;
@@ -10,6 +11,16 @@ namespace SpeechEmotion.Tests;
 /// and padding: batches of unequal clips (one shorter than a window), outputs poisoned with NaN.</summary>
 public class FrontEndKernelTests
 {
+    [TestCase("front-end-linear")]
+    [TestCase("front-end-mel")]
+    [TestCase("front-end-utterance")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op)
+    {
+        using var pair = new BackendPair();
+        var result = new KernelSelfCheck(pair.Harness, OpShape.Small).Check(KernelOps.Get(op));
+        Assert.That(result.MaxRelativeError, Is.LessThanOrEqualTo(result.Tolerance), op);
+    }
+
     private GpuDevice _device = null!;
     private FrontEndKernels _kernels = null!;
 
@@ -64,7 +75,7 @@ public class FrontEndKernelTests
     {
         var normalizer = global ? FeatureNormalizer.Fit(clips.Select(c => frontEnd.Compute(c)), frontEnd.Width) : null;
         var actual = RunPoisoned(frontEnd, clips, normalizer);
-        var expected = KernelSelfCheck.FrontEndReference(frontEnd, clips, normalizer);
+        var expected = KernelOps.FrontEndReference(frontEnd, clips, normalizer);
         Assert.That(ParityHarness.Error(expected, actual), Is.LessThan(tolerance));
     }
 
@@ -74,7 +85,7 @@ public class FrontEndKernelTests
             FrontEnd.Paper,
             [Noise(1003, 1), Noise(2417, 2), Noise(311, 3)],
             global: true,
-            KernelSelfCheck.ForwardTolerance
+            KernelOps.ForwardTolerance
         );
 
     /// <summary>The default recipe's front end; a voiced glide (pitch tracked, silence interpolated) beside
@@ -86,7 +97,7 @@ public class FrontEndKernelTests
             FrontEnd.Mel(64, deltas: true, pitch: true),
             [Voiced(4321, 4), Noise(977, 5), Noise(500, 6)],
             global,
-            KernelSelfCheck.PitchTolerance
+            KernelOps.PitchTolerance
         );
 
     /// <summary>0.4 s of a real utterance and 0.3 s of another: the CPU accelerator is ~100x slower than plain
@@ -100,7 +111,7 @@ public class FrontEndKernelTests
                 WavReader.ReadMono16k(TestData.EmoDbWav("16b10Wb"))[8000..12800],
             ],
             global: true,
-            KernelSelfCheck.PitchTolerance
+            KernelOps.PitchTolerance
         );
 
     [Test]

@@ -1,4 +1,5 @@
 using SpeechEmotion.Engine;
+using SpeechEmotion.Engine.Ops;
 using SpeechEmotion.Kernels;
 using SpeechEmotion.Model;
 using SpeechEmotion.Tests.Support;
@@ -9,6 +10,10 @@ namespace SpeechEmotion.Tests;
 /// reference.</summary>
 public class GemmTests : OpTest
 {
+    [TestCase("gemm")]
+    [TestCase("gemm-backward")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     // 37×29×23: one partial block of C. 70×67×1100: 2×2 blocks, K split in 17 ranges of 65 (not a multiple of the slab
     // depth 16), so the split-K reduction and the range ends inside a slab are exercised.
     [TestCase(false, false, 0f, 37, 29, 23)]
@@ -71,7 +76,7 @@ public class GemmTests : OpTest
         Assert.That(ParityHarness.Error(rounded, actual), Is.LessThanOrEqualTo(ForwardTolerance), "tf32 inputs");
         double error = ParityHarness.Error(exact, actual);
         TestContext.Out.WriteLine($"tf32 against fp32: {error:E2}");
-        Assert.That(error, Is.InRange(1e-6, KernelSelfCheck.Tf32Tolerance), "against fp32");
+        Assert.That(error, Is.InRange(1e-6, KernelOps.Tf32Tolerance), "against fp32");
     }
 
     /// <summary>The TF32 kernel as the CUDA driver gets it (PTX for sm_90, generated without a GPU): four m16n8k8

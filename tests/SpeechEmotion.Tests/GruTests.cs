@@ -9,6 +9,10 @@ namespace SpeechEmotion.Tests;
 /// ILGPU parity.</summary>
 public class GruTests : OpTest
 {
+    [TestCase("gru-forward")]
+    [TestCase("gru-backward")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     [TestCase(GruDirections.Forward, 5, 11)]
     [TestCase(GruDirections.Reverse, 5, 12)]
     [TestCase(GruDirections.Both, 9, 13)]

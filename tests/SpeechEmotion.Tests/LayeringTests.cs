@@ -23,6 +23,7 @@ public class LayeringTests
         ["SpeechEmotion.Corpora"] = 2,
         ["SpeechEmotion.Engine"] = 3,
         ["SpeechEmotion.Engine.Cpu"] = 3,
+        ["SpeechEmotion.Engine.Ops"] = 3,
         ["SpeechEmotion.Model"] = 4,
         ["SpeechEmotion.Serialization"] = 4,
         ["SpeechEmotion.Training"] = 5,

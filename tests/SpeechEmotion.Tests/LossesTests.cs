@@ -9,6 +9,9 @@ namespace SpeechEmotion.Tests;
 /// parity.</summary>
 public class LossesTests : OpTest
 {
+    [TestCase("softmax-loss")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     [TestCase(LossKind.L1)]
     [TestCase(LossKind.CrossEntropy)]
     public void Softmax_loss_gradients(LossKind kind) => AssertGradients(GradientCheck.Loss(kind, 34), 1);

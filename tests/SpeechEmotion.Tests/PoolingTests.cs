@@ -9,6 +9,9 @@ namespace SpeechEmotion.Tests;
 /// <c>PoolingLayer.cs</c>, <c>InputStatisticsLayer.cs</c>): float64 gradient checks and ILGPU parity.</summary>
 public class PoolingTests : OpTest
 {
+    [TestCase("pooling")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     [TestCase(PoolingKind.Mean, 31)]
     [TestCase(PoolingKind.MeanStd, 36)]
     [TestCase(PoolingKind.MeanStd, 37)]

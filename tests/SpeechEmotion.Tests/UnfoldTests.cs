@@ -10,6 +10,9 @@ namespace SpeechEmotion.Tests;
 /// convolution as written out, and UnfoldBackward is Unfold's adjoint.</summary>
 public class UnfoldTests : OpTest
 {
+    [TestCase("unfold")]
+    public void Matches_its_reference_as_the_doctor_checks_it(string op) => AssertMatchesReference(op);
+
     private static readonly int[] Lengths = [7, 1, 4];
     private const int Steps = 7,
         Width = 5;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Spectre.Console;
+using SpeechEmotion.Engine.Ops;
 using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Cli.Commands;
@@ -19,23 +20,37 @@ internal static class GradcheckCommand
             Description = "Seed for shapes, inputs and weights",
             DefaultValueFactory = _ => 1,
         };
+        var op = new Option<string?>("--op")
+        {
+            Description =
+                "Only the layer built on this kernel op (a `ser doctor` row: gru-forward, attention-backward…)",
+        };
         var command = new Command(
             "gradcheck",
             "Check every backward pass against float64 central differences; exit 1 on any failure"
         )
         {
             seed,
+            op,
         };
-        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(seed))));
+        command.SetAction(r => CliRunner.Run(() => Run(r.GetValue(seed), r.GetValue(op))));
         return command;
     }
 
-    private static int Run(int seed)
+    private static int Run(int seed, string? opName)
     {
+        var rows = GradientCheck.All(seed);
+        if (opName is not null)
+        {
+            var op = KernelOps.Get(opName);
+            rows = op.Gradients is { } group
+                ? GradientCheck.Groups[group](seed)
+                : throw new ArgumentException($"{op.Name} has no gradient check: no layer differentiates through it");
+        }
         var table = new Table().AddColumns("layer", "tensor", "elements", "max rel. error", "result");
         table.Title($"gradient checks (seed {seed}, tolerance {GradientCheck.Tolerance:E0})");
         bool ok = true;
-        foreach (var row in GradientCheck.All(seed))
+        foreach (var row in rows)
         {
             ok &= row.Passed;
             table.AddRow(

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using SpeechEmotion.Engine;
+using SpeechEmotion.Engine.Ops;
 using SpeechEmotion.Kernels;
 
 namespace SpeechEmotion.Cli.Commands;
@@ -51,7 +52,7 @@ internal static class DoctorCommand
 
     private static int Run(string device, string sizeName, int seed, Precision precision)
     {
-        var size = SelfCheckSize.Parse(sizeName);
+        var size = OpShape.Parse(sizeName);
         var devices = new Table()
             .Title("ILGPU devices")
             .AddColumns("name", "type", "memory", "SMs", "warp", "threads/group", "compute capability");
@@ -79,7 +80,15 @@ internal static class DoctorCommand
                 precision.ToString().ToLowerInvariant()
             } products"
         );
-        var table = new Table().AddColumns("kernel", "max rel. error", "tolerance", "result", "time (ms)");
+        var table = new Table().AddColumns(
+            "kernel",
+            "max rel. error",
+            "tolerance",
+            "result",
+            "time (ms)",
+            "GFLOP/s",
+            "GB/s"
+        );
         bool ok = true;
         var harness = new ParityHarness(gpu, seed);
         harness.Gpu.Precision = precision;
@@ -91,7 +100,9 @@ internal static class DoctorCommand
                 r.MaxRelativeError.ToString("E2"),
                 r.Tolerance.ToString("E0"),
                 r.Passed ? "[green]pass[/]" : "[red]FAIL[/]",
-                r.Milliseconds.ToString("F3")
+                r.Milliseconds.ToString("F3"),
+                double.IsNaN(r.Flops) ? "–" : r.GflopsPerSecond.ToString("F1"),
+                r.GigabytesPerSecond.ToString("F1")
             );
         }
         AnsiConsole.Write(table);

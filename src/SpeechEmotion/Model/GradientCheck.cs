@@ -19,30 +19,50 @@ public static class GradientCheck
     private const double H = 1e-5;
     private const ulong DropoutSeed = 1234;
 
-    public static IEnumerable<GradCheckRow> All(int seed) =>
-        new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }
-            .SelectMany(d => Gru(d, seed))
-            .Concat(new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)))
-            .Concat(ConvShapes.SelectMany(shape => Conv(shape, seed)))
-            .Concat(Pooling(PoolingKind.Mean, seed))
-            .Concat(Pooling(PoolingKind.MeanStd, seed))
-            .Concat(InputStatistics(seed))
-            .Concat(Dense(seed))
-            .Concat(Dropout(seed))
-            .Concat(Loss(LossKind.L1, seed))
-            .Concat(Loss(LossKind.CrossEntropy, seed))
-            .Concat(RegressionLoss(seed))
-            .Concat(EndToEnd(true, LossKind.L1, seed))
-            .Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
-            .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3))
-            .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6))
-            .Concat(Functionals(0, LossKind.CrossEntropy, seed))
-            .Concat(Functionals(6, LossKind.L1, seed));
+    /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
+    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1
+    /// channel of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
+    public static readonly UnfoldShape[] ConvShapes =
+    [
+        new(1),
+        new(3),
+        new(5),
+        new(3, Bands: 4, BandKernel: 3, BandStride: 2),
+        new(3, Bands: 4, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor),
+        new(1, Bands: 8, BandKernel: 5, BandStride: 3),
+    ];
+
+    /// <summary>The checks by group: a layer's (named by the kernel ops built on it, <c>KernelOp.Gradients</c>), then
+    /// the losses and the whole model.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<int, IEnumerable<GradCheckRow>>> Groups = new Dictionary<
+        string,
+        Func<int, IEnumerable<GradCheckRow>>
+    >
+    {
+        ["gru"] = seed =>
+            new[] { GruDirections.Forward, GruDirections.Reverse, GruDirections.Both }.SelectMany(d => Gru(d, seed)),
+        ["attention"] = seed => new[] { 1, 2, 4 }.SelectMany(h => Attention(h, seed)),
+        ["conv"] = seed => ConvShapes.SelectMany(shape => Conv(shape, seed)),
+        ["pooling"] = seed => Pooling(PoolingKind.Mean, seed).Concat(Pooling(PoolingKind.MeanStd, seed)),
+        ["input-statistics"] = InputStatistics,
+        ["dense"] = Dense,
+        ["dropout"] = Dropout,
+        ["loss"] = seed =>
+            Loss(LossKind.L1, seed).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed)),
+        ["model"] = seed =>
+            EndToEnd(true, LossKind.L1, seed)
+                .Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 5))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, convChannels: 3, convBandKernel: 3, convLayers: 2))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
+                .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3))
+                .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6)),
+        ["functionals"] = seed => Functionals(0, LossKind.CrossEntropy, seed).Concat(Functionals(6, LossKind.L1, seed)),
+    };
+
+    public static IEnumerable<GradCheckRow> All(int seed) => Groups.Values.SelectMany(group => group(seed));
 
     public static List<GradCheckRow> Gru(GruDirections directions, int seed)
     {
@@ -58,19 +78,6 @@ public static class GradientCheck
         var layer = new AttentionLayer<double>(s.Backend, s.Parameters, "attention", 8, heads, 0.25f);
         return s.CheckLayer($"attention ({heads} heads, T {s.Steps})", layer, 8);
     }
-
-    /// <summary>Convolutions of an 8-value frame: over time (K 1, 3, 5: up to 5 reaches past the ends of short
-    /// utterances), and over time × bands (2 channels of 4 bands, 3 × 3, stride 2, stored channel- or band-major; 1
-    /// channel of 8 bands, 1 × 5, stride 3, whose last position hangs over the top band).</summary>
-    public static readonly UnfoldShape[] ConvShapes =
-    [
-        new(1),
-        new(3),
-        new(5),
-        new(3, Bands: 4, BandKernel: 3, BandStride: 2),
-        new(3, Bands: 4, BandKernel: 3, BandStride: 2, FrameLayout.BandMajor),
-        new(1, Bands: 8, BandKernel: 5, BandStride: 3),
-    ];
 
     /// <summary>Convolution + ReLU, 8 inputs → 6 channels.</summary>
     public static List<GradCheckRow> Conv(UnfoldShape shape, int seed)
