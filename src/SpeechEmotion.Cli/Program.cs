@@ -34,6 +34,7 @@ root.Subcommands.Add(EnsembleCommand.Create());
 root.Subcommands.Add(DownloadCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ExportCommand.CreateImport());
+LowerCaseHelp.Install(root);
 return root.Parse(args).Invoke();
 
 /// <summary>The entry point; the GPU parts are partial methods, implemented in Gpu/ where the build has them.</summary>

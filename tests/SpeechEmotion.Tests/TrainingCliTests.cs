@@ -449,10 +449,13 @@ public class TrainingCliTests
             Does.Contain("--loss: 'hinge' is not one of l1, crossentropy (or ce)")
                 .And.Not.Contain("SpeechEmotion.Engine")
         );
+        var help = SerProcess.Run("train", "--help").Output;
         Assert.That(
-            SerProcess.Run("train", "--help").Output,
+            help,
             Does.Contain("--loss <l1|crossentropy>").And.Contain("--normalize <global|speaker|utterance>")
         );
+        Assert.That(help, Does.Contain("[default: fp32]").And.Contain("[default: classification]"));
+        Assert.That(help, Does.Not.Contain("[default: Fp32]").And.Contain("[default: model.ser]"), "only enums");
     }
 
     [Test, Category("Slow")]

@@ -8,7 +8,7 @@ namespace SpeechEmotion.Cli.Commands;
 internal static class DeviceOption
 {
     public static Option<string> Create() =>
-        new("--device", "-d") { Description = $"{Devices.Help} (default: auto)", DefaultValueFactory = _ => "auto" };
+        new("--device", "-d") { Description = Devices.Help, DefaultValueFactory = _ => "auto" };
 
     /// <summary>`--precision`: the GEMM arithmetic (a GPU backend's choice).</summary>
     public static Option<Precision> CreatePrecision() =>
