@@ -7,8 +7,8 @@ namespace SpeechEmotion.Cli.Commands;
 
 /// <summary>
 /// Help with every enum option's default in lower case, as users type it and as the choices beside it read
-/// (`--precision &lt;fp32|tf32&gt; … [default: fp32]`): System.CommandLine prints the .NET name (`Fp32`) and offers no
-/// public hook for it, so the help text is written to a buffer and those defaults rewritten.
+/// (`--precision &lt;fp32|tf32&gt; ... [default: fp32]`): System.CommandLine prints the .NET name (`Fp32`) and
+/// offers no public hook for it, so the help text is written to a buffer and those defaults rewritten.
 /// </summary>
 internal sealed partial class LowerCaseHelp(HelpAction help, IReadOnlySet<string> defaults)
     : SynchronousCommandLineAction
