@@ -101,77 +101,61 @@ internal static class Plots
         Save(plot, path, 800, 700);
     }
 
-    /// <summary>Training loss (left axis) and validation UA (right axis) per epoch: each fold a thin line, the mean
-    /// over the folds bold with a marker per epoch (so one epoch still shows).</summary>
+    /// <summary>Training loss (left axis) and validation UA (right axis, when the folds have validation speakers)
+    /// per epoch: the mean over the folds with a marker per epoch (so one epoch still shows) and, with several folds,
+    /// a band from the lowest to the highest fold.</summary>
     public static void CurvesPng(
         IReadOnlyList<(string Name, IReadOnlyList<SpeechEmotion.Training.EpochRecord> History)> runs,
         string path
     )
     {
         var plot = new Plot();
-        bool anyUa = runs.Any(r => r.History.Any(h => h.ValidationScore is not null));
-        void Line(IReadOnlyList<(double Epoch, double Value)> points, Color color, bool mean, bool ua, string? legend)
+        void Curve(Func<SpeechEmotion.Training.EpochRecord, double?> value, Color color, bool right, string legend)
         {
-            var line = plot.Add.Scatter(points.Select(p => p.Epoch).ToArray(), points.Select(p => p.Value).ToArray());
-            line.Color = mean ? color : color.WithAlpha(0.3);
-            line.LineWidth = mean ? 3 : 1;
-            line.MarkerSize = mean ? 7 : 0;
-            line.LinePattern = ua ? LinePattern.Dashed : LinePattern.Solid;
-            line.LegendText = legend ?? "";
-            if (ua)
-                line.Axes.YAxis = plot.Axes.Right;
-        }
-        var lossColor = Colors.C0;
-        var uaColor = Colors.C1;
-        foreach (var (_, history) in runs)
-        {
-            Line([.. history.Select(h => ((double)h.Epoch, h.TrainLoss))], lossColor, false, false, null);
-            var withUa = history.Where(h => h.ValidationScore is not null).ToList();
-            if (withUa.Count > 0)
-                Line(
-                    [.. withUa.Select(h => ((double)h.Epoch, 100 * h.ValidationScore!.Value))],
-                    uaColor,
-                    false,
-                    true,
-                    null
+            var epochs = runs.SelectMany(r => r.History)
+                .Where(h => value(h) is not null)
+                .GroupBy(h => h.Epoch)
+                .OrderBy(g => g.Key)
+                .Select(g => (Epoch: (double)g.Key, Values: g.Select(h => value(h)!.Value).ToList()))
+                .ToList();
+            if (epochs.Count == 0)
+                return;
+            double[] xs = [.. epochs.Select(e => e.Epoch)];
+            if (runs.Count > 1)
+            {
+                var band = plot.Add.FillY(
+                    xs,
+                    [.. epochs.Select(e => e.Values.Min())],
+                    [.. epochs.Select(e => e.Values.Max())]
                 );
+                band.FillColor = color.WithAlpha(0.2);
+                band.LineWidth = 0;
+                if (right)
+                    band.Axes.YAxis = plot.Axes.Right;
+            }
+            var mean = plot.Add.Scatter(xs, [.. epochs.Select(e => e.Values.Average())]);
+            mean.Color = color;
+            mean.LineWidth = 3;
+            mean.MarkerSize = 7;
+            mean.LinePattern = right ? LinePattern.Dashed : LinePattern.Solid;
+            mean.LegendText =
+                runs.Count > 1 ? $"{legend} (mean of {runs.Count} folds; band: lowest to highest)" : legend;
+            if (right)
+                mean.Axes.YAxis = plot.Axes.Right;
         }
-        var epochs = runs.SelectMany(r => r.History).GroupBy(h => h.Epoch).OrderBy(g => g.Key).ToList();
-        Line(
-            [.. epochs.Select(g => ((double)g.Key, g.Average(h => h.TrainLoss)))],
-            lossColor,
-            true,
-            false,
-            $"training loss (mean of {runs.Count} folds; thin: each)"
-        );
-        if (anyUa)
-        {
-            Line(
-                [
-                    .. epochs
-                        .Where(g => g.Any(h => h.ValidationScore is not null))
-                        .Select(g =>
-                            (
-                                (double)g.Key,
-                                100 * g.Where(h => h.ValidationScore is not null).Average(h => h.ValidationScore!.Value)
-                            )
-                        ),
-                ],
-                uaColor,
-                true,
-                true,
-                "validation UA (mean)"
-            );
+        Curve(h => h.TrainLoss, Colors.C0, false, "training loss");
+        Curve(h => h.ValidationScore * 100, Colors.C1, true, "validation UA");
+        if (runs.Any(r => r.History.Any(h => h.ValidationScore is not null)))
             plot.Axes.Right.Label.Text = "validation UA (%)";
-        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("epoch");
         plot.YLabel("training loss");
         plot.ShowLegend(Edge.Bottom);
         Save(plot, path, 1100, 600);
     }
 
-    /// <summary>One bar per setting (the paper's Fig. 4), its value written above it and a whisker of ± one standard
-    /// error over the folds.</summary>
+    /// <summary>One bar per setting (the paper's Fig. 4), its value written above it and a whisker of the given
+    /// half-width (the sweep: the 95 % interval of the mean over the folds).</summary>
     public static void BarsPng(
         IReadOnlyList<(string Name, double Value, double Error)> bars,
         string yLabel,
@@ -198,7 +182,7 @@ internal static class Plots
         );
         plot.Axes.Margins(bottom: 0);
         plot.YLabel(yLabel);
-        plot.Title("whiskers: ± one standard error of the per-fold values");
+        plot.Title("bars: pooled UA; whiskers: 95 % interval of the mean per-fold UA (t, folds − 1)");
         Save(plot, path, 800, 500);
     }
 

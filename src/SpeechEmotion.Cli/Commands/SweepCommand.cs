@@ -71,7 +71,7 @@ internal static class SweepCommand
                 }
                 File.WriteAllText(Path.Combine(outDir, "sweep.md"), Markdown(rows));
                 Plots.BarsPng(
-                    rows.Select(x => (x.Name, 100 * x.Run.Ua, 100 * FoldStandardError(outDir, x.Name))).ToList(),
+                    rows.Select(x => (x.Name, 100 * x.Run.Ua, 100 * FoldInterval(outDir, x.Name))).ToList(),
                     "UA (%)",
                     Path.Combine(outDir, "sweep.png")
                 );
@@ -119,14 +119,16 @@ internal static class SweepCommand
             + $"{anova.F:F3}, p = {anova.P:G3}";
     }
 
-    /// <summary>Standard error of a run's per-fold UA (sd / √folds; 0 for one fold).</summary>
-    private static double FoldStandardError(string outDir, string name)
+    /// <summary>Half-width of the 95 % interval of a run's mean per-fold UA: t(0.975, folds − 1) · sd / √folds (0
+    /// for one fold).</summary>
+    private static double FoldInterval(string outDir, string name)
     {
         var report = RunReport.Load(Path.Combine(outDir, name, "report.json"));
         var ua = report.Folds.Select(f => f.Ua ?? double.NaN).ToList();
         if (ua.Count < 2)
             return 0;
         double mean = ua.Average();
-        return Math.Sqrt(ua.Sum(u => (u - mean) * (u - mean)) / (ua.Count - 1) / ua.Count);
+        double standardError = Math.Sqrt(ua.Sum(u => (u - mean) * (u - mean)) / (ua.Count - 1) / ua.Count);
+        return MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, ua.Count - 1, 0.975) * standardError;
     }
 }
