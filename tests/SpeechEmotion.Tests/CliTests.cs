@@ -151,19 +151,24 @@ public class GradcheckCliTests
         Assert.That(output, Does.Contain("all gradients match"));
     }
 
+    /// <summary>`ser bench --device cpu --quick` at <paramref name="frames"/> frames.</summary>
+    private static (int ExitCode, string Output) QuickBench(int frames, params string[] options) =>
+        SpeechEmotion.Tests.Support.SerProcess.Run([
+            "bench",
+            "--device",
+            "cpu",
+            "--frames",
+            frames.ToString(),
+            "--quick",
+            .. options,
+        ]);
+
     /// <summary>`ser bench` prints one parseable line per measurement (what the GPU and TorchSharp scripts read) and a
     /// table of medians; lengths other than 300 frames are tagged.</summary>
     [Test, Category("Slow")]
     public void Bench_prints_one_line_per_measurement_and_medians()
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run(
-            "bench",
-            "--device",
-            "cpu",
-            "--frames",
-            "20",
-            "--quick"
-        );
+        var (code, output) = QuickBench(20);
         Assert.That(code, Is.EqualTo(0), output);
         var lines = output.Split('\n').Where(l => l.StartsWith("ours ")).Select(l => l.Split(' ')).ToList();
         Assert.That(lines.Count(l => l[1] == "train@20"), Is.EqualTo(3));
@@ -176,21 +181,26 @@ public class GradcheckCliTests
         Assert.That(output, Does.Contain("median (ms)"));
     }
 
+    /// <summary>`--recipe` times that recipe's network (the default recipe: 198 inputs, H 64, 4 heads; its GRU
+    /// input projection is a 3·64 × 198 product); the functionals baseline has none to time.</summary>
+    [Test, Category("Slow")]
+    public void Bench_times_a_recipes_network()
+    {
+        var (code, output) = QuickBench(20, "--profile", "--recipe", "default");
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("recipe default").And.Contain("Gemm:640x192x198:NT"));
+        var baseline = SpeechEmotion.Tests.Support.SerProcess.Run("bench", "--recipe", "functionals");
+        Assert.That(baseline.ExitCode, Is.EqualTo(1));
+        Assert.That(baseline.Output, Does.Contain("the functionals baseline has no network to time"));
+    }
+
     /// <summary>`ser bench --profile` times every op of a training step and an inference: each op the model calls
     /// appears with its calls per step (GEMMs by shape), and the training step's ops include the backward
     /// passes.</summary>
     [Test, Category("Slow")]
     public void Bench_profile_lists_every_op_with_its_calls_per_step()
     {
-        var (code, output) = SpeechEmotion.Tests.Support.SerProcess.Run(
-            "bench",
-            "--device",
-            "cpu",
-            "--frames",
-            "12",
-            "--quick",
-            "--profile"
-        );
+        var (code, output) = QuickBench(12, "--profile");
         Assert.That(code, Is.EqualTo(0), output);
         var ops = output
             .Split('\n')

@@ -4,7 +4,8 @@ using SpeechEmotion.Engine.Cpu;
 namespace SpeechEmotion.Tests;
 
 /// <summary>The packed GEMM against a plain triple loop in double: every transpose, strided views, sizes that cut the
-/// 6×NR micro-tile and the 256-deep k-block, α and β, and a NaN-poisoned C when β = 0.</summary>
+/// 6×NR micro-tile and the 256-deep k-block, α and β, a NaN-poisoned C when β = 0, one thread and two (the last
+/// size is large enough for parallel row blocks and a B packed by k-blocks in parallel).</summary>
 public class PackedGemmTests
 {
     private static readonly (int M, int N, int K)[] Sizes =
@@ -15,6 +16,7 @@ public class PackedGemmTests
         (7, 17, 300),
         (37, 29, 23),
         (50, 33, 513),
+        (20, 130, 600),
     ];
 
     [Test]
@@ -31,6 +33,7 @@ public class PackedGemmTests
         foreach (bool transA in new[] { false, true })
         foreach (bool transB in new[] { false, true })
         foreach (var (alpha, beta) in new[] { (1.0, 0.0), (0.7, 1.0), (-1.3, 0.5) })
+        foreach (int threads in new[] { 1, 2 })
         {
             // Strides larger than the logical width, offsets inside bigger arrays: the QKV-slice case.
             int lda = (transA ? m : k) + 3,
@@ -52,7 +55,8 @@ public class PackedGemmTests
                 A,
                 B,
                 T.CreateChecked(beta),
-                new MatrixView<T>(c, 2, ldc)
+                new MatrixView<T>(c, 2, ldc),
+                threads
             );
             double worst = 0;
             for (int i = 0; i < m; i++)
@@ -78,7 +82,7 @@ public class PackedGemmTests
             Assert.That(
                 worst,
                 Is.Not.NaN.And.LessThanOrEqualTo(tolerance),
-                $"{m}×{n}×{k} transA {transA} transB {transB} α {alpha} β {beta}"
+                $"{m}×{n}×{k} transA {transA} transB {transB} α {alpha} β {beta}, {threads} threads"
             );
             // Elements outside the m×n window (stride padding) are untouched.
             for (int i = 0; i < m; i++)

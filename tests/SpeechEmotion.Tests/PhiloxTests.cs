@@ -62,9 +62,9 @@ public class PhiloxTests
     public void FillKeep_matches_Keep_element_by_element_from_any_start()
     {
         var spec = new DropoutSpec(0.3f, 0x1234_5678_9ABCUL, 0x1_0000_0003UL, 2);
-        // Unaligned heads, 32-element AVX2 runs, 16-element runs of four interleaved blocks, and tails.
+        // Unaligned heads, 64-element AVX2 runs, 16-element runs of four interleaved blocks, and tails.
         foreach (int start in new[] { 0, 1, 6, 1003 })
-        foreach (int length in new[] { 0, 3, 16, 37, 63, 300 })
+        foreach (int length in new[] { 0, 3, 16, 37, 63, 64, 130, 300 })
         {
             var fast = new float[length];
             Philox.FillKeep(spec, start, fast);

@@ -4,6 +4,7 @@ using MathNet.Numerics.Statistics;
 using Spectre.Console;
 using SpeechEmotion.Benchmarking;
 using SpeechEmotion.Engine;
+using SpeechEmotion.Training;
 
 namespace SpeechEmotion.Cli.Commands;
 
@@ -40,6 +41,12 @@ internal static class BenchCommand
             Description = "Utterances timed per batch size with --throughput",
             DefaultValueFactory = _ => 256,
         };
+        var recipe = new Option<string?>("--recipe")
+        {
+            Description =
+                "Time this recipe's network instead (a built-in name or a recipe file: its input width, hidden "
+                + "size, heads, loss; random inputs of --frames frames)",
+        };
         var command = new Command(
             "bench",
             "Time a training step (batch 32) and inference (batch 1 and 32) at the "
@@ -53,6 +60,7 @@ internal static class BenchCommand
             profile,
             throughput,
             utterances,
+            recipe,
         };
         command.SetAction(r =>
             CliRunner.Run(() =>
@@ -63,7 +71,8 @@ internal static class BenchCommand
                         r.GetValue(precision),
                         r.GetValue(frames),
                         r.GetValue(quick),
-                        r.GetValue(profile)
+                        r.GetValue(profile),
+                        r.GetValue(recipe) is { } name ? Recipe.Load(name) : null
                     )
             )
         );
@@ -103,14 +112,16 @@ internal static class BenchCommand
         return 0;
     }
 
-    private static int Run(string deviceName, Precision precision, int frames, bool quick, bool profile)
+    private static int Run(string deviceName, Precision precision, int frames, bool quick, bool profile, Recipe? recipe)
     {
         if (frames < 1)
             throw new ArgumentException($"--frames must be at least 1, got {frames}");
+        if (recipe?.Model.IsFunctionals == true)
+            throw new ArgumentException($"--recipe {recipe.Name}: the functionals baseline has no network to time");
         var open = DeviceOption.Factory(deviceName, precision);
-        string device = deviceName;
+        string device = recipe is null ? deviceName : $"{deviceName}, recipe {recipe.Name}";
         var times = new Dictionary<string, List<double>>();
-        foreach (var (name, ms) in PaperSteps.Run(open, frames, quick))
+        foreach (var (name, ms) in PaperSteps.Run(open, frames, quick, recipe?.Model))
         {
             Console.WriteLine(FormattableString.Invariant($"ours {name} {ms:F3}"));
             (times.TryGetValue(name, out var list) ? list : times[name] = []).Add(ms);
@@ -127,18 +138,24 @@ internal static class BenchCommand
             );
         AnsiConsole.Write(table);
         if (profile)
-            WriteProfile(open, device, frames, quick ? 3 : 10);
+            WriteProfile(open, device, frames, quick ? 3 : 10, recipe?.Model);
         return 0;
     }
 
     /// <summary>One plain line per op ("profile MEASUREMENT OP CALLS MS", per step) for scripts, then a
     /// table.</summary>
-    private static void WriteProfile(Func<IBackend<float>> open, string device, int frames, int rounds)
+    private static void WriteProfile(
+        Func<IBackend<float>> open,
+        string device,
+        int frames,
+        int rounds,
+        SpeechEmotion.Model.ModelConfig? config
+    )
     {
         var table = new Table()
             .Title($"{device}, {frames} frames: time per op (synchronised after each op)")
             .AddColumns("measurement", "op", "calls", "ms per step", "share");
-        foreach (var group in PaperSteps.Profile(open, frames, rounds).GroupBy(p => p.Measurement))
+        foreach (var group in PaperSteps.Profile(open, frames, rounds, config).GroupBy(p => p.Measurement))
         {
             double total = group.Sum(p => p.Milliseconds);
             foreach (var (measurement, op, calls, ms) in group)

@@ -7,13 +7,14 @@ namespace SpeechEmotion.Benchmarking;
 /// <summary>
 /// The benchmark configuration "paper": batch 32, 300 frames, 400 bins, H 128 per direction, 8 heads, 7 classes;
 /// a training step is forward, L1 loss, backward, Adam. Inputs are random, lengths all equal to the frame count.
+/// Another model config (a recipe's network) is timed the same way, with its own loss.
 /// </summary>
 public sealed class PaperSetup : IDisposable
 {
-    public PaperSetup(IBackend<float> backend, int batch, int frames, bool attention = true)
+    public PaperSetup(IBackend<float> backend, int batch, int frames, ModelConfig? config = null)
     {
         Backend = backend;
-        Config = new ModelConfig { UseAttention = attention };
+        Config = config ?? new ModelConfig();
         Model = new SerModel<float>(backend, Config, seed: 1);
         Adam = new AdamOptimizer<float>(backend, Model.Parameters, new AdamSettings());
         var random = new Random(2);

@@ -1,27 +1,30 @@
 using System.Diagnostics;
 using SpeechEmotion.Engine;
+using SpeechEmotion.Model;
 
 namespace SpeechEmotion.Benchmarking;
 
 /// <summary>
-/// Timed training steps and inferences at the "paper" configuration on any backend, one measurement at a time, for
-/// `ser bench`, the benchmarks' `paper-steps` and the comparison scripts, which alternate us with TorchSharp or PyTorch
-/// and take medians. Names: train, infer_b1, infer_b32, with "@FRAMES" appended unless the length is 300 frames.
-/// Each measurement ends with the backend synchronised, so asynchronous GPU work is inside the time.
+/// Timed training steps and inferences at the "paper" configuration (or a recipe's network) on any backend, one
+/// measurement at a time, for `ser bench`, the benchmarks' `paper-steps` and the comparison scripts, which alternate us
+/// with TorchSharp or PyTorch and take medians. Names: train, infer_b1, infer_b32, with "@FRAMES" appended unless
+/// the length is 300 frames. Each measurement ends with the backend synchronised, so asynchronous GPU work is inside
+/// the time.
 /// </summary>
 public static class PaperSteps
 {
     public static IEnumerable<(string Name, double Milliseconds)> Run(
         Func<IBackend<float>> backend,
         int frames,
-        bool quick
+        bool quick,
+        ModelConfig? config = null
     )
     {
         int rounds = quick ? 3 : 10;
         string suffix = frames == 300 ? "" : $"@{frames}";
         using var device = backend();
-        using var train = new PaperSetup(device, 32, frames);
-        using var single = new PaperSetup(device, 1, frames);
+        using var train = new PaperSetup(device, 32, frames, config);
+        using var single = new PaperSetup(device, 1, frames, config);
         foreach (var ms in Measure(rounds, () => train.TrainStep()))
             yield return ("train" + suffix, ms);
         foreach (var ms in Measure(rounds * 5, () => single.Infer()))
@@ -37,12 +40,13 @@ public static class PaperSteps
     public static IEnumerable<(string Measurement, string Op, double Calls, double Milliseconds)> Profile(
         Func<IBackend<float>> backend,
         int frames,
-        int rounds
+        int rounds,
+        ModelConfig? config = null
     )
     {
         using var device = new ProfilingBackend<float>(backend());
-        using var train = new PaperSetup(device, 32, frames);
-        using var single = new PaperSetup(device, 1, frames);
+        using var train = new PaperSetup(device, 32, frames, config);
+        using var single = new PaperSetup(device, 1, frames, config);
         foreach (
             var (name, action) in new (string, Action)[]
             {

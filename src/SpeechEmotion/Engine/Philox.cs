@@ -52,8 +52,9 @@ public static class Philox
 
     /// <summary>
     /// Keep(spec, firstIndex + k) for k in [0, keep.Length): the CPU's fast path, same values as <see cref="Keep"/>.
-    /// Each 10-round block serves four consecutive elements, and four independent blocks run interleaved so that their
-    /// multiply chains overlap (one block alone is a 10-deep chain of dependent multiplies).
+    /// Each 10-round block serves four consecutive elements, and independent blocks run interleaved so that their
+    /// multiply chains overlap (one block alone is a 10-deep chain of dependent multiplies): with AVX2 sixteen blocks
+    /// (64 elements) in two vectors of eight, else four.
     /// </summary>
     public static void FillKeep(in DropoutSpec spec, int firstIndex, Span<float> keep)
     {
@@ -62,8 +63,8 @@ public static class Philox
         for (; k < keep.Length && ((firstIndex + k) & 3) != 0; k++)
             keep[k] = Keep(spec, firstIndex + k);
         if (Avx2.IsSupported)
-            for (; k + 32 <= keep.Length; k += 32)
-                mask.ThirtyTwo((uint)(firstIndex + k) >> 2, keep.Slice(k, 32));
+            for (; k + 64 <= keep.Length; k += 64)
+                mask.SixtyFour((uint)(firstIndex + k) >> 2, keep.Slice(k, 64));
         for (; k + 16 <= keep.Length; k += 16)
             mask.Sixteen((uint)(firstIndex + k) >> 2, keep.Slice(k, 16));
         for (; k < keep.Length; k++)
@@ -115,38 +116,59 @@ public static class Philox
             Write(keep, 12, d0, d1, d2, d3);
         }
 
-        /// <summary>Elements 4·block … 4·block + 31 with AVX2: lane i of the four word vectors is block block + i. The
-        /// 32×32→64 multiplies use vpmuludq on the even lanes and on the odd lanes shifted down, then the high and low
-        /// halves are blended back into lane order.</summary>
-        public void ThirtyTwo(uint block, Span<float> keep)
+        /// <summary>Elements 4·block to 4·block + 63 with AVX2: lane i of the four word vectors x is block block + i,
+        /// of y block block + 8 + i; the two sets' rounds interleave. The 32 × 32 to 64-bit multiplies use vpmuludq on
+        /// the even lanes and on the odd lanes shifted down, then the high and low halves are blended back into lane
+        /// order.</summary>
+        public void SixtyFour(uint block, Span<float> keep)
         {
-            var x0 = Vector256.Create(block) + Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
-            var x1 = Vector256<uint>.Zero;
-            var x2 = Vector256.Create(_c2);
-            var x3 = Vector256.Create(_c3);
+            var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+            var (x0, y0) = (Vector256.Create(block) + lanes, Vector256.Create(block + 8) + lanes);
+            var (x1, y1) = (Vector256<uint>.Zero, Vector256<uint>.Zero);
+            var (x2, y2) = (Vector256.Create(_c2), Vector256.Create(_c2));
+            var (x3, y3) = (Vector256.Create(_c3), Vector256.Create(_c3));
             var m0 = Vector256.Create(M0);
             var m1 = Vector256.Create(M1);
             uint k0 = _k0,
                 k1 = _k1;
             for (int round = 0; round < 10; round++)
             {
-                var (hi0, lo0) = Multiply(x0, m0);
-                var (hi1, lo1) = Multiply(x2, m1);
-                x0 = hi1 ^ x1 ^ Vector256.Create(k0);
-                x1 = lo1;
-                x2 = hi0 ^ x3 ^ Vector256.Create(k1);
-                x3 = lo0;
+                var (key0, key1) = (Vector256.Create(k0), Vector256.Create(k1));
+                var (xHi0, xLo0) = Multiply(x0, m0);
+                var (yHi0, yLo0) = Multiply(y0, m0);
+                var (xHi1, xLo1) = Multiply(x2, m1);
+                var (yHi1, yLo1) = Multiply(y2, m1);
+                (x0, y0) = (xHi1 ^ x1 ^ key0, yHi1 ^ y1 ^ key0);
+                (x1, y1) = (xLo1, yLo1);
+                (x2, y2) = (xHi0 ^ x3 ^ key1, yHi0 ^ y3 ^ key1);
+                (x3, y3) = (xLo0, yLo0);
                 k0 += W0;
                 k1 += W1;
             }
-            Span<float> words = stackalloc float[32];
-            Values(x0).CopyTo(words);
-            Values(x1).CopyTo(words[8..]);
-            Values(x2).CopyTo(words[16..]);
-            Values(x3).CopyTo(words[24..]);
-            for (int i = 0; i < 8; i++)
-            for (int w = 0; w < 4; w++)
-                keep[4 * i + w] = words[8 * w + i];
+            Store(Values(x0), Values(x1), Values(x2), Values(x3), keep);
+            Store(Values(y0), Values(y1), Values(y2), Values(y3), keep[32..]);
+        }
+
+        /// <summary>Word w of block i goes to keep[4·i + w]: a 4 × 8 transpose of the word vectors in
+        /// registers.</summary>
+        private static void Store(
+            Vector256<float> w0,
+            Vector256<float> w1,
+            Vector256<float> w2,
+            Vector256<float> w3,
+            Span<float> keep
+        )
+        {
+            var (t0, t1) = (Avx.UnpackLow(w0, w1), Avx.UnpackHigh(w0, w1)); // w0[0] w1[0] w0[1] w1[1] | lanes 4, 5
+            var (t2, t3) = (Avx.UnpackLow(w2, w3), Avx.UnpackHigh(w2, w3));
+            var u0 = Avx.Shuffle(t0, t2, 0x44); // blocks 0 and 4, words 0–3
+            var u1 = Avx.Shuffle(t0, t2, 0xEE); // blocks 1 and 5
+            var u2 = Avx.Shuffle(t1, t3, 0x44); // blocks 2 and 6
+            var u3 = Avx.Shuffle(t1, t3, 0xEE); // blocks 3 and 7
+            Avx.Permute2x128(u0, u1, 0x20).CopyTo(keep);
+            Avx.Permute2x128(u2, u3, 0x20).CopyTo(keep[8..]);
+            Avx.Permute2x128(u0, u1, 0x31).CopyTo(keep[16..]);
+            Avx.Permute2x128(u2, u3, 0x31).CopyTo(keep[24..]);
         }
 
         private static (Vector256<uint> Hi, Vector256<uint> Lo) Multiply(Vector256<uint> x, Vector256<uint> m)

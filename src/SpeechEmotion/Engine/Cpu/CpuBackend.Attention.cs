@@ -170,8 +170,7 @@ public sealed partial class CpuBackend<T>
         m.Data.AsSpan(m.Offset + row * m.Stride, width).Clear();
 
     /// <summary>P̃ = P ⊙ keep over the len×len block (into <paramref name="dropped"/>, stride len), the multipliers
-    /// into
-    /// <paramref name="keep"/> when given. Row i's dropout indices start at firstIndex + i·steps.</summary>
+    /// into <paramref name="keep"/> when given. Row i's dropout indices start at firstIndex + i·steps.</summary>
     private static MatrixView<T> Dropped(
         MatrixView<T> p,
         int len,
@@ -182,18 +181,15 @@ public sealed partial class CpuBackend<T>
         T[]? keep
     )
     {
-        Span<float> mask = len <= 2048 ? stackalloc float[len] : new float[len];
+        var buffer = len <= 2048 ? null : new T[len];
+        Span<T> mask = buffer ?? stackalloc T[len];
         for (int i = 0; i < len; i++)
         {
-            Philox.FillKeep(spec, firstIndex + i * steps, mask);
+            KeepMask(spec, firstIndex + i * steps, mask);
             var row = p.Data.AsSpan(p.Offset + i * steps, len);
-            for (int j = 0; j < len; j++)
-            {
-                T m = T.CreateChecked(mask[j]);
-                if (keep is not null)
-                    keep[i * len + j] = m;
-                dropped[i * len + j] = row[j] * m;
-            }
+            TensorPrimitives.Multiply(row, mask, dropped.AsSpan(i * len, len));
+            if (keep is not null)
+                mask.CopyTo(keep.AsSpan(i * len, len));
         }
         return new MatrixView<T>(dropped, 0, len);
     }

@@ -44,9 +44,23 @@ public sealed partial class CpuBackend<T>
             x.CopyTo(y);
             return;
         }
-        var keep = new float[x.Length];
-        Philox.FillKeep(spec, 0, keep);
-        for (int i = 0; i < x.Length; i++)
-            y[i] = x[i] * T.CreateChecked(keep[i]);
+        var keep = new T[x.Length];
+        KeepMask(spec, 0, keep);
+        TensorPrimitives.Multiply(x, keep, y);
+    }
+
+    /// <summary>The dropout multipliers of elements firstIndex … as T: <see cref="Philox.FillKeep"/> straight into a
+    /// float span, converted for the float64 backend of the gradient checks.</summary>
+    private static void KeepMask(in DropoutSpec spec, int firstIndex, Span<T> keep)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Philox.FillKeep(spec, firstIndex, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(keep));
+            return;
+        }
+        var values = new float[keep.Length];
+        Philox.FillKeep(spec, firstIndex, values);
+        for (int i = 0; i < keep.Length; i++)
+            keep[i] = T.CreateChecked(values[i]);
     }
 }

@@ -45,7 +45,7 @@ public static class PackedGemm<T>
     {
         if (m <= 0 || n <= 0)
             return;
-        var packed = Pack(b, k, n);
+        var packed = Pack(b, k, n, threads);
         try
         {
             Multiply(m, n, k, alpha, a, packed, beta, c, threads);
@@ -57,30 +57,43 @@ public static class PackedGemm<T>
     }
 
     /// <summary>B packed once for many products with the same right operand (a GRU's recurrent weight over all
-    /// steps).</summary>
-    public static PackedB Pack(MatrixView<T> b, int k, int n)
+    /// steps); large ones (a weight gradient's B·T × F input) by up to <paramref name="threads"/> threads, one
+    /// k-block each. Reads run along B's rows: NR-wide row pieces when B is stored as is, columns of one panel when
+    /// transposed.</summary>
+    public static PackedB Pack(MatrixView<T> b, int k, int n, int threads = 1)
     {
         int panels = (n + NR - 1) / NR,
             blocks = (k + KC - 1) / KC;
         var data = ArrayPool<T>.Shared.Rent(Math.Max(1, panels * NR * k));
-        int at = 0;
-        for (int pc = 0; pc < blocks; pc++)
+        void Block(int pc)
         {
             int k0 = pc * KC,
-                kc = Math.Min(KC, k - k0);
+                kc = Math.Min(KC, k - k0),
+                start = k0 * panels * NR; // every earlier block is KC deep
             for (int jp = 0; jp < panels; jp++)
             {
                 int j0 = jp * NR,
-                    nr = Math.Min(NR, n - j0);
-                for (int p = 0; p < kc; p++, at += NR)
-                {
+                    nr = Math.Min(NR, n - j0),
+                    at = start + jp * kc * NR;
+                if (nr < NR)
+                    data.AsSpan(at, kc * NR).Clear();
+                if (b.Transposed)
                     for (int jj = 0; jj < nr; jj++)
-                        data[at + jj] = b[k0 + p, j0 + jj];
-                    for (int jj = nr; jj < NR; jj++)
-                        data[at + jj] = T.Zero;
-                }
+                    {
+                        var column = b.Data.AsSpan(b.Offset + (j0 + jj) * b.Stride + k0, kc);
+                        for (int p = 0; p < kc; p++)
+                            data[at + p * NR + jj] = column[p];
+                    }
+                else
+                    for (int p = 0; p < kc; p++)
+                        b.Data.AsSpan(b.Offset + (k0 + p) * b.Stride + j0, nr).CopyTo(data.AsSpan(at + p * NR, nr));
             }
         }
+        if (threads > 1 && blocks > 1 && (long)k * n >= 1 << 16)
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Block);
+        else
+            for (int pc = 0; pc < blocks; pc++)
+                Block(pc);
         return new PackedB(data, k, n);
     }
 
@@ -199,26 +212,25 @@ public static class PackedGemm<T>
     }
 
     /// <summary>Rows [i0, i0+rows) × k-range [k0, k0+kc) of A into MR-high panels: panel ip, step p, row r at
-    /// (ip·kc + p)·MR + r.</summary>
+    /// (ip·kc + p)·MR + r. Reads run along A's rows: one row at a time as stored, MR adjacent values per step when
+    /// transposed.</summary>
     private static void PackA(MatrixView<T> a, int i0, int rows, int k0, int kc, T[] ap)
     {
         for (int ip = 0; ip * MR < rows; ip++)
         {
             int base0 = ip * MR * kc,
-                mr = Math.Min(MR, rows - ip * MR);
-            for (int r = 0; r < mr; r++)
-            {
-                int i = i0 + ip * MR + r;
-                if (a.Transposed)
-                    for (int p = 0; p < kc; p++)
-                        ap[base0 + p * MR + r] = a.Data[a.Offset + (k0 + p) * a.Stride + i];
-                else
+                mr = Math.Min(MR, rows - ip * MR),
+                first = i0 + ip * MR;
+            if (a.Transposed)
+                for (int p = 0; p < kc; p++)
+                    a.Data.AsSpan(a.Offset + (k0 + p) * a.Stride + first, mr).CopyTo(ap.AsSpan(base0 + p * MR, mr));
+            else
+                for (int r = 0; r < mr; r++)
                 {
-                    var src = a.Data.AsSpan(a.Offset + i * a.Stride + k0, kc);
+                    var src = a.Data.AsSpan(a.Offset + (first + r) * a.Stride + k0, kc);
                     for (int p = 0; p < kc; p++)
                         ap[base0 + p * MR + r] = src[p];
                 }
-            }
         }
     }
 
