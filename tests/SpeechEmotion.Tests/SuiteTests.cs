@@ -67,6 +67,42 @@ public class SuiteTests
         Assert.That(SerProcess.Run([.. Quick(split), "--job", "19"]).Output, Does.Contain("jobs 1 to 18"));
     }
 
+    /// <summary>A cell of five folds run as five jobs (URDU, baseline: jobs 31–35 of the full baseline suite): no
+    /// report of one fold stands in the cell's folder meanwhile, and the job that finishes the last fold writes the
+    /// cell's report of all five.</summary>
+    [Test, Category("Slow")]
+    public void A_cells_report_appears_when_its_last_fold_is_done_and_holds_every_fold()
+    {
+        TestData.Manifest("urdu");
+        using var dir = new TempDir();
+        string[] Full(int job) =>
+            [
+                "suite",
+                "--models",
+                "baseline",
+                "--device",
+                "cpu",
+                "--report",
+                dir.Path,
+                "--data-root",
+                Path.GetDirectoryName(TestData.EmoDbFolder())!,
+                "--job",
+                job.ToString(),
+            ];
+        string cell = Path.Combine(dir.Path, "cells", "urdu-utterance-baseline-alone");
+        for (int job = 31; job <= 35; job++)
+        {
+            var run = SerProcess.Run(Full(job));
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+            Assert.That(File.Exists(Path.Combine(cell, "report.json")), Is.EqualTo(job == 35), $"after job {job}");
+            if (job < 35)
+                Assert.That(run.Output, Does.Contain($"{job - 30} of 5 folds done"));
+        }
+        var report = SpeechEmotion.Evaluation.RunReport.Load(Path.Combine(cell, "report.json"));
+        Assert.That(report.Folds, Has.Count.EqualTo(5));
+        Assert.That(report.Predictions, Has.Count.EqualTo(400), "every URDU clip tested once");
+    }
+
     [Test]
     public void Utterance_mode_keeps_a_per_utterance_recipe_and_gives_a_speaker_recipe_global_statistics()
     {

@@ -112,12 +112,38 @@ internal static class SuiteCommand
             ])
             .Invoke();
 
+    /// <summary>One job, skipped when its folds are done. A job of one fold among several leaves a report of that
+    /// fold alone in the cell's folder, so that report is removed, and the cell's whole report is written by the job
+    /// that finishes its last fold (or by --merge).</summary>
     private static int RunJob(SuiteJob job, string outDir, string device)
     {
         string fold = job.FoldSpeaker is null ? "" : $", fold of {job.FoldSpeaker}";
-        AnsiConsole.MarkupLineInterpolated($"[bold]job {job.Number}[/]: {job.Cell.Name}{fold}");
-        return Loso(job.Arguments, job.Cell, outDir, device);
+        bool finished = FoldsOf(job).All(f => Done(outDir, job.Cell, f));
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]job {job.Number}[/]: {job.Cell.Name}{fold}{(finished ? " (done)" : "")}"
+        );
+        if (finished)
+            return 0;
+        if (Loso(job.Arguments, job.Cell, outDir, device) is var code and not 0)
+            return code;
+        if (job.FoldSpeaker is null || job.Cell.Folds.Count == 1)
+            return 0;
+        int done = job.Cell.Folds.Count(f => Done(outDir, job.Cell, f));
+        if (done == job.Cell.Folds.Count)
+            return Loso(job.Cell.Complete, job.Cell, outDir, device);
+        foreach (var name in new[] { "report.json", "report.md" })
+            File.Delete(Path.Combine(CellDir(outDir, job.Cell), name));
+        AnsiConsole.MarkupLineInterpolated(
+            $"{job.Cell.Name}: {done} of {job.Cell.Folds.Count} folds done; its report comes with the last"
+        );
+        return 0;
     }
+
+    private static IEnumerable<string[]> FoldsOf(SuiteJob job) =>
+        job.FoldSpeaker is null ? job.Cell.Folds : job.Cell.Folds.Where(f => f[0] == job.FoldSpeaker);
+
+    private static bool Done(string outDir, SuiteCell cell, string[] fold) =>
+        File.Exists(Path.Combine(CellDir(outDir, cell), "folds", FoldPlan.Name(fold), "fold.json"));
 
     /// <summary>Each cell's report (its folds all done, so loso only writes it), then suite.json and suite.md; a job
     /// still to run is an error naming it.</summary>
@@ -129,13 +155,7 @@ internal static class SuiteCommand
         bool quick
     )
     {
-        var missing = jobs.Where(j =>
-                !(j.Cell.Training == "cross" ? j.Cell.Folds : j.Cell.Folds.Where(f => f[0] == j.FoldSpeaker)).All(f =>
-                    File.Exists(Path.Combine(CellDir(outDir, j.Cell), "folds", FoldPlan.Name(f), "fold.json"))
-                )
-            )
-            .Select(j => j.Number)
-            .ToList();
+        var missing = jobs.Where(j => !FoldsOf(j).All(f => Done(outDir, j.Cell, f))).Select(j => j.Number).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException(
                 $"{missing.Count} jobs have not finished: {string.Join(", ", missing)}"
