@@ -101,8 +101,8 @@ internal static class DoctorCommand
                 r.Tolerance.ToString("E0"),
                 r.Passed ? "[green]pass[/]" : "[red]FAIL[/]",
                 r.Milliseconds.ToString("F3"),
-                double.IsNaN(r.Flops) ? "–" : r.GflopsPerSecond.ToString("F1"),
-                r.GigabytesPerSecond.ToString("F1")
+                double.IsNaN(r.Flops) ? "–" : Rate(r.GflopsPerSecond),
+                Rate(r.GigabytesPerSecond)
             );
         }
         AnsiConsole.Write(table);
@@ -111,4 +111,11 @@ internal static class DoctorCommand
         );
         return ok ? 0 : 1;
     }
+
+    /// <summary>Whole numbers from 10 up (a GPU at full size), two decimals below, "&lt;0.01" for ilgpu-cpu's
+    /// crawl.</summary>
+    private static string Rate(double perSecond) =>
+        perSecond >= 10 ? perSecond.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)
+        : perSecond >= 0.01 ? perSecond.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)
+        : "<0.01";
 }
