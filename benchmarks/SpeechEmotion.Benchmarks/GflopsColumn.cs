@@ -8,7 +8,7 @@ namespace SpeechEmotion.Benchmarks;
 /// <c>KernelOps</c>; NaN for data movement).</summary>
 public interface IFlopCount
 {
-    double Flops(string benchmark);
+    double Flops();
 }
 
 /// <summary>A BenchmarkDotNet column: achieved GFLOP/s = FLOPs per invocation / mean time.</summary>
@@ -33,7 +33,7 @@ public sealed class GflopsColumn : IColumn
             return "-";
         foreach (var p in benchmarkCase.Parameters.Items)
             benchmarkCase.Descriptor.Type.GetProperty(p.Name)?.SetValue(instance, p.Value);
-        double flops = instance.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        double flops = instance.Flops();
         if (double.IsNaN(flops))
             return "-"; // data movement
         return (flops / stats.Mean).ToString("F2"); // FLOPs per nanosecond = GFLOP/s

@@ -40,7 +40,7 @@ public class OpBenchmarks : IFlopCount
         _launch = KernelOps.Get(Op).Prepare(new OpData(Shape, 1, equalLengths: true))(new LaunchBuilder(_b));
     }
 
-    public double Flops(string benchmark) => KernelOps.Get(Op).Flops(Shape);
+    public double Flops() => KernelOps.Get(Op).Flops(Shape);
 
     [GlobalCleanup]
     public void Cleanup() => _b.Dispose();

@@ -41,12 +41,11 @@ internal static class RunReportWriter
         }
         else
         {
-            var labels = report.Labels ?? [];
-            var pooled = ClassificationMetrics.Sum(labels, results.Select(f => f.Metrics(labels)));
+            var pooled = new ClassificationMetrics(report.Labels ?? [], report.Confusion ?? []);
             if (plots)
             {
                 Plots.ConfusionPng(
-                    labels,
+                    pooled.Labels,
                     pooled.Confusion,
                     Path.Combine(outDir, "confusion.png"),
                     $"{plotTitle}: UA {pooled.Ua:P1}"

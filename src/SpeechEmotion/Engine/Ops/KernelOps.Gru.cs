@@ -37,10 +37,9 @@ public static partial class KernelOps
             {
                 var gru = new GruInputs(data);
                 var dOut = data.Uniform(gru.Batch * gru.Steps * 2 * gru.H);
-                var reference = gru.On(new LaunchBuilder(data.Cpu));
-                var cpuLengths = data.Cpu.AllocateInts(gru.Batch);
-                data.Cpu.Upload(gru.Lengths, cpuLengths);
-                data.Cpu.GruForward(reference, cpuLengths, data.Cpu.Allocate(gru.Batch, gru.Steps, 2 * gru.H));
+                var cpu = new LaunchBuilder(data.Cpu);
+                var reference = gru.On(cpu);
+                data.Cpu.GruForward(reference, cpu.Ints(gru.Lengths), cpu.Out(gru.Batch, gru.Steps, 2 * gru.H));
                 var caches = reference.Select(d => (Gates: Host(data, d.Gates), Prev: Host(data, d.Hprev))).ToArray();
                 return b =>
                 {
