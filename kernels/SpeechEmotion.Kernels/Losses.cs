@@ -6,10 +6,11 @@ using SpeechEmotion.Engine;
 namespace SpeechEmotion.Kernels;
 
 /// <summary>Shape and options of one softmax-loss launch.</summary>
-public readonly record struct LossArgs(int Batch, int Classes, int Kind, int Weighted);
+public readonly record struct LossArgs(int Batch, int Classes, int Kind, int Weighted, int Masked);
 
-// Softmax + L1 / cross-entropy (formulas in CpuBackend.Losses.cs): one thread per utterance; the per-utterance losses
-// are summed on the host after one B-float download, the only read-back of a training step. FLOPs ≈ 10·B·C.
+// Softmax + L1 / cross-entropy, optionally over each row's class mask (formulas in CpuBackend.Losses.cs): one thread
+// per utterance; the per-utterance losses are summed on the host after one B-float download, the only read-back of a
+// training step. FLOPs ≈ 10·B·C.
 public sealed partial class IlgpuBackend
 {
     private Action<
@@ -17,6 +18,7 @@ public sealed partial class IlgpuBackend
         ArrayView<float>,
         ArrayView<int>,
         ArrayView<float>,
+        ArrayView<int>,
         ArrayView<float>,
         ArrayView<float>,
         ArrayView<float>,
@@ -27,6 +29,7 @@ public sealed partial class IlgpuBackend
         Tensor<float> logits,
         Tensor<int> targets,
         Tensor<float>? classWeights,
+        Tensor<int>? classMask,
         LossKind kind,
         Tensor<float> probs,
         Tensor<float> dLogits
@@ -36,11 +39,14 @@ public sealed partial class IlgpuBackend
             classes = logits.Dim(-1);
         var rowLoss = Scratch("loss", batch);
         var weights = classWeights is null ? rowLoss : Gpu(classWeights);
+        if (classMask is not null && classes > 31)
+            throw new ArgumentException($"a class mask holds 31 classes, not {classes}");
         _loss ??= Accelerator.LoadAutoGroupedStreamKernel<
             Index1D,
             ArrayView<float>,
             ArrayView<int>,
             ArrayView<float>,
+            ArrayView<int>,
             ArrayView<float>,
             ArrayView<float>,
             ArrayView<float>,
@@ -51,10 +57,17 @@ public sealed partial class IlgpuBackend
             D(logits),
             D(targets),
             weights.Data,
+            D(classMask ?? targets),
             D(probs),
             D(dLogits),
             rowLoss.Data,
-            new LossArgs(batch, classes, kind == LossKind.L1 ? 0 : 1, classWeights is null ? 0 : 1)
+            new LossArgs(
+                batch,
+                classes,
+                kind == LossKind.L1 ? 0 : 1,
+                classWeights is null ? 0 : 1,
+                classMask is null ? 0 : 1
+            )
         );
         var host = new float[batch];
         rowLoss.View.SubView(0, batch).CopyToCPU(Stream, host);
@@ -70,6 +83,7 @@ public sealed partial class IlgpuBackend
         ArrayView<float> logits,
         ArrayView<int> targets,
         ArrayView<float> weights,
+        ArrayView<int> masks,
         ArrayView<float> probs,
         ArrayView<float> dLogits,
         ArrayView<float> rowLoss,
@@ -80,20 +94,23 @@ public sealed partial class IlgpuBackend
         for (int k = 0; k < a.Batch; k++)
             norm += a.Weighted != 0 ? weights[targets[k]] : 1f;
         int y = targets[b],
-            row = b * a.Classes;
+            row = b * a.Classes,
+            mask = a.Masked != 0 ? masks[b] : -1; // bit c set: class c is in the row's softmax
         float w = (a.Weighted != 0 ? weights[y] : 1f) / norm;
-        float max = logits[row];
-        for (int c = 1; c < a.Classes; c++)
-            max = XMath.Max(max, logits[row + c]);
+        float max = float.NegativeInfinity;
+        for (int c = 0; c < a.Classes; c++)
+            if ((mask >> c & 1) != 0)
+                max = XMath.Max(max, logits[row + c]);
         float sum = 0;
         for (int c = 0; c < a.Classes; c++)
-            sum += XMath.Exp(logits[row + c] - max);
+            if ((mask >> c & 1) != 0)
+                sum += XMath.Exp(logits[row + c] - max);
         float loss = 0,
             gp = 0,
             cScale = a.Kind == 0 ? 1f / a.Classes : 1f;
         for (int c = 0; c < a.Classes; c++)
         {
-            float p = XMath.Exp(logits[row + c] - max) / sum;
+            float p = (mask >> c & 1) != 0 ? XMath.Exp(logits[row + c] - max) / sum : 0f;
             probs[row + c] = p;
             float diff = p - (c == y ? 1f : 0f);
             if (a.Kind == 0)

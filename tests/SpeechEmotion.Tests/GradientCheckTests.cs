@@ -22,12 +22,17 @@ public class GradientCheckTests : OpTest
     public void Functionals_model(int fcSize, LossKind loss, int tensors) =>
         AssertGradients(GradientCheck.Functionals(fcSize, loss, 47), tensors);
 
-    /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model: the mixed gradient is checked end to
-    /// end.</summary>
-    [TestCase(true, LossKind.CrossEntropy, 0.3, 61)]
-    [TestCase(false, LossKind.L1, 0.6, 62)]
-    public void Whole_model_with_mixup_loss(bool attention, LossKind loss, double lambda, int seed) =>
-        AssertGradients(GradientCheck.EndToEnd(attention, loss, seed, mixupLambda: lambda), attention ? 16 : 12);
+    /// <summary>Mixup's loss λ·L(y_a) + (1 − λ)·L(y_b) through the whole model, also with per-row class masks
+    /// (corpus label sets): the mixed gradient is checked end to end.</summary>
+    [TestCase(true, LossKind.CrossEntropy, 0.3, 61, false)]
+    [TestCase(false, LossKind.L1, 0.6, 62, false)]
+    [TestCase(true, LossKind.CrossEntropy, 0.3, 63, true)]
+    [TestCase(false, LossKind.L1, 0.6, 64, true)]
+    public void Whole_model_with_mixup_loss(bool attention, LossKind loss, double lambda, int seed, bool masked) =>
+        AssertGradients(
+            GradientCheck.EndToEnd(attention, loss, seed, mixupLambda: lambda, classMask: masked),
+            attention ? 16 : 12
+        );
 
     /// <summary>Convolution before the GRU: its weights get their gradient through the GRU's input gradient.</summary>
     [TestCase(true, 45)]

@@ -79,7 +79,7 @@ public class LearningTests
         for (; step < 300 && (step % 10 != 0 || Accuracy() < 1); step++)
         {
             var logits = model.Forward(batch.Input, batch.Context(training: true, 17, (ulong)step));
-            last = model.Loss(logits, batch.Targets, null, out var dLogits);
+            last = model.Loss(logits, batch.Targets, null, null, out var dLogits);
             if (step == 0)
                 first = last;
             model.Parameters.ZeroGrads();

@@ -123,11 +123,11 @@ public class MixupTests
         var b = Ints(backend, [2, 2, 0, 1, 1]);
         var weights = backend.Allocate(3);
         backend.Upload([0.5, 1.5, 1.0], weights);
-        double la = model.Loss(logits, a, weights, out var da);
+        double la = model.Loss(logits, a, weights, null, out var da);
         var ga = Download(backend, da);
-        double lb = model.Loss(logits, b, weights, out var db);
+        double lb = model.Loss(logits, b, weights, null, out var db);
         var gb = Download(backend, db);
-        double mixed = model.MixedLoss(logits, a, b, 0.3, weights, out var dm);
+        double mixed = model.MixedLoss(logits, a, b, 0.3, weights, null, out var dm);
         Assert.That(mixed, Is.EqualTo(0.3 * la + 0.7 * lb).Within(1e-12));
         Assert.That(Download(backend, dm), Is.EqualTo(ga.Zip(gb, (x, y) => 0.3 * x + 0.7 * y)).Within(1e-12));
         Assert.That(la, Is.Not.EqualTo(lb).Within(1e-3), "the two target sets differ");

@@ -65,6 +65,7 @@ public class TrainingStepParityTests
                 model.Forward(input, new BatchContext(batch.Lengths, lens, batch.Steps, true, 99, 1)),
                 y,
                 null,
+                null,
                 out var dLogits
             );
             model.Parameters.ZeroGrads();

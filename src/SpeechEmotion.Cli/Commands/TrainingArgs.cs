@@ -119,6 +119,12 @@ internal sealed class TrainingArgs
             "With several --data corpora: every corpus counts as much as the largest in each epoch (smaller ones "
             + "repeated)",
     };
+    public readonly Option<bool> CorpusLabels = new("--corpus-labels")
+    {
+        Description =
+            "With several corpora: each training utterance's softmax runs over the labels of its own corpus (one "
+            + "without boredom says nothing about boredom)",
+    };
     public readonly Option<int?> AverageLast = new("--average-last")
     {
         Description =
@@ -239,6 +245,7 @@ internal sealed class TrainingArgs
             AverageLast,
             Steps,
             BalanceCorpora,
+            CorpusLabels,
             ClassWeights,
             SpecAugment,
             Crop,
@@ -431,6 +438,7 @@ internal sealed class TrainingArgs
             AverageLast = r.GetValue(AverageLast) ?? training.AverageLast,
             Steps = r.GetValue(Steps) ?? training.Steps,
             BalanceCorpora = r.GetValue(BalanceCorpora) || training.BalanceCorpora,
+            CorpusLabels = r.GetValue(CorpusLabels) || training.CorpusLabels,
             SpecAugment = r.GetValue(SpecAugment) || training.SpecAugment,
             Crop = r.GetValue(Crop) ?? training.Crop,
             Mixup = r.GetValue(Mixup) ?? training.Mixup,

@@ -49,7 +49,7 @@ public sealed class PaperSetup : IDisposable
 
     public double TrainStep()
     {
-        double loss = Model.Loss(Model.Forward(Input, Train), Targets, null, out var dLogits);
+        double loss = Model.Loss(Model.Forward(Input, Train), Targets, null, null, out var dLogits);
         Model.Parameters.ZeroGrads();
         Model.Backward(dLogits);
         Adam.Update();

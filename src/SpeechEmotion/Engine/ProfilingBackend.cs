@@ -159,10 +159,15 @@ public sealed class ProfilingBackend<T>(IBackend<T> inner) : IBackend<T>
         Tensor<T> logits,
         Tensor<int> targets,
         Tensor<T>? classWeights,
+        Tensor<int>? classMask,
         LossKind kind,
         Tensor<T> probs,
         Tensor<T> dLogits
-    ) => Time(nameof(SoftmaxLoss), () => inner.SoftmaxLoss(logits, targets, classWeights, kind, probs, dLogits));
+    ) =>
+        Time(
+            nameof(SoftmaxLoss),
+            () => inner.SoftmaxLoss(logits, targets, classWeights, classMask, kind, probs, dLogits)
+        );
 
     public double RegressionLoss(
         Tensor<T> outputs,

@@ -48,7 +48,9 @@ public static class GradientCheck
         ["dense"] = Dense,
         ["dropout"] = Dropout,
         ["loss"] = seed =>
-            Loss(LossKind.L1, seed).Concat(Loss(LossKind.CrossEntropy, seed)).Concat(RegressionLoss(seed)),
+            new[] { false, true }
+                .SelectMany(masked => Loss(LossKind.L1, seed, masked).Concat(Loss(LossKind.CrossEntropy, seed, masked)))
+                .Concat(RegressionLoss(seed)),
         ["model"] = seed =>
             EndToEnd(true, LossKind.L1, seed)
                 .Concat(EndToEnd(false, LossKind.CrossEntropy, seed))
@@ -58,7 +60,7 @@ public static class GradientCheck
                 .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, pooling: PoolingKind.MeanStd))
                 .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, inputStatistics: true))
                 .Concat(EndToEnd(true, LossKind.CrossEntropy, seed, mixupLambda: 0.3))
-                .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6)),
+                .Concat(EndToEnd(false, LossKind.L1, seed, mixupLambda: 0.6, classMask: true)),
         ["functionals"] = seed => Functionals(0, LossKind.CrossEntropy, seed).Concat(Functionals(6, LossKind.L1, seed)),
     };
 
@@ -138,20 +140,22 @@ public static class GradientCheck
         return s.CheckLayer("dropout (p 0.3)", new DropoutLayer<double>(s.Backend, 0.3f, 2), 8, perUtterance: true);
     }
 
-    /// <summary>Softmax + loss on logits [3, 5] with class weights (L1 never sits on its kink: softmax is never exactly
-    /// 0 or 1).</summary>
-    public static List<GradCheckRow> Loss(LossKind kind, int seed)
+    /// <summary>Softmax + loss on logits [3, 5] with class weights, over all classes or each row's random class mask
+    /// (L1 never sits on its kink: an included class's softmax is never exactly 0 or 1 unless it is alone).</summary>
+    public static List<GradCheckRow> Loss(LossKind kind, int seed, bool masked = false)
     {
         var s = new Setup(seed);
         const int classes = 5;
         var logits = s.RandomTensor(s.Batch, classes);
-        var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(classes)).ToArray());
+        int[] ys = [.. Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(classes))];
+        var targets = s.Ints(ys);
+        var mask = masked ? s.Ints(RandomMasks(s.Random, classes, ys)) : null;
         var weights = s.RandomTensor(classes);
         s.Backend.Upload(Enumerable.Range(0, classes).Select(_ => 0.5 + s.Random.NextDouble()).ToArray(), weights);
         var probs = s.Backend.Allocate(s.Batch, classes);
         var grad = s.Backend.Allocate(s.Batch, classes);
-        double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, kind, probs, grad);
-        string name = kind == LossKind.L1 ? "softmax+l1" : "softmax+ce";
+        double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, mask, kind, probs, grad);
+        string name = (kind == LossKind.L1 ? "softmax+l1" : "softmax+ce") + (masked ? ", class mask" : "");
         return s.Compare(
             name,
             [],
@@ -189,6 +193,14 @@ public static class GradientCheck
         );
     }
 
+    /// <summary>A class mask per row: the row's targets and a random half of the other classes.</summary>
+    private static int[] RandomMasks(Random random, int classes, params int[][] targets) =>
+        [
+            .. Enumerable
+                .Range(0, targets[0].Length)
+                .Select(b => targets.Aggregate(random.Next(1 << classes), (mask, ys) => mask | 1 << ys[b])),
+        ];
+
     public static List<GradCheckRow> EndToEnd(
         bool attention,
         LossKind loss,
@@ -198,7 +210,8 @@ public static class GradientCheck
         bool inputStatistics = false,
         int convBandKernel = 0,
         int convLayers = 1,
-        double mixupLambda = 0
+        double mixupLambda = 0,
+        bool classMask = false
     )
     {
         var s = new Setup(seed);
@@ -221,16 +234,20 @@ public static class GradientCheck
         };
         using var model = new SerModel<double>(s.Backend, config, seed);
         var input = s.RandomTensor(s.Batch, s.Steps, 8);
-        var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
+        int[] ys = [.. Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes))];
+        var targets = s.Ints(ys);
         // With mixupLambda > 0 the objective is mixup's loss against a second, random target set (checks
         // SerModel.MixedLoss).
-        var partnerTargets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
+        int[] partnerYs = [.. Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes))];
+        var partnerTargets = s.Ints(partnerYs);
+        // With classMask each row's softmax runs over its targets' classes and a random part of the others.
+        var mask = classMask ? s.Ints(RandomMasks(s.Random, config.Classes, ys, partnerYs)) : null;
         double Loss(out Tensor<double> d)
         {
             var logits = model.Forward(input, s.Context);
             return mixupLambda > 0
-                ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, out d)
-                : model.Loss(logits, targets, null, out d);
+                ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, mask, out d)
+                : model.Loss(logits, targets, null, mask, out d);
         }
         double Objective() => Loss(out _);
         Tensor<double>? Analytic()
@@ -241,7 +258,8 @@ public static class GradientCheck
             return null;
         }
         string name =
-            $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}, T {s.Steps})";
+            $"model ({config.Architecture}, {loss}{(mixupLambda > 0 ? $", mixup λ {mixupLambda}" : "")}"
+            + $"{(classMask ? ", class mask" : "")}, T {s.Steps})";
         return s.Compare(name, model.Parameters.All, null, Objective, Analytic);
     }
 
@@ -263,11 +281,11 @@ public static class GradientCheck
         var targets = s.Ints(Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(config.Classes)).ToArray());
         int[] ones = [.. Enumerable.Repeat(1, s.Batch)];
         var context = new BatchContext(ones, s.Ints(ones), 1, Training: true, DropoutSeed, Step: 3);
-        double Objective() => model.Loss(model.Forward(input, context), targets, null, out _);
+        double Objective() => model.Loss(model.Forward(input, context), targets, null, null, out _);
         Tensor<double>? Analytic()
         {
             model.Parameters.ZeroGrads();
-            model.Loss(model.Forward(input, context), targets, null, out var d);
+            model.Loss(model.Forward(input, context), targets, null, null, out var d);
             model.Backward(d);
             return null;
         }

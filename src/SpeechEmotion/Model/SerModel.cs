@@ -113,20 +113,27 @@ public sealed class SerModel<T> : IDisposable
         return x;
     }
 
-    /// <summary>Loss of the last forward against targets; also leaves softmax probabilities in
-    /// <see cref="Probabilities"/>.</summary>
-    public double Loss(Tensor<T> logits, Tensor<int> targets, Tensor<T>? classWeights, out Tensor<T> dLogits)
+    /// <summary>Loss of the last forward against targets (each row's softmax over the classes of its
+    /// classMask bits, all without one); also leaves softmax probabilities in <see cref="Probabilities"/>.</summary>
+    public double Loss(
+        Tensor<T> logits,
+        Tensor<int> targets,
+        Tensor<T>? classWeights,
+        Tensor<int>? classMask,
+        out Tensor<T> dLogits
+    )
     {
         int batch = targets.Length,
             classes = Config.Classes;
         _probs = _ws.Get("probs", batch, classes);
         dLogits = _ws.Get("dlogits", batch, classes);
-        return Backend.SoftmaxLoss(logits, targets, classWeights, Config.Loss, _probs, dLogits);
+        return Backend.SoftmaxLoss(logits, targets, classWeights, classMask, Config.Loss, _probs, dLogits);
     }
 
     // Mixup's loss, L = λ·L(y_a) + (1 − λ)·L(y_b) (each term normalised over its own targets' class weights), so
     // dL/dlogits = λ·dL(y_a)/dlogits + (1 − λ)·dL(y_b)/dlogits; the two B×C gradients are mixed on the host (a few
-    // hundred floats per step, beside the loss read-back the backend already does).
+    // hundred floats per step, beside the loss read-back the backend already does). One class mask serves both terms
+    // (the union of the two utterances' classes: both targets must be in it).
     /// <summary>Loss of the last forward against a mixup of two target sets (Training.Mixup).</summary>
     public double MixedLoss(
         Tensor<T> logits,
@@ -134,10 +141,11 @@ public sealed class SerModel<T> : IDisposable
         Tensor<int> partnerTargets,
         double lambda,
         Tensor<T>? classWeights,
+        Tensor<int>? classMask,
         out Tensor<T> dLogits
     )
     {
-        double loss = lambda * Loss(logits, targets, classWeights, out dLogits);
+        double loss = lambda * Loss(logits, targets, classWeights, classMask, out dLogits);
         var partnerGrad = _ws.Get("dlogits-partner", targets.Length, Config.Classes);
         loss +=
             (1 - lambda)
@@ -145,6 +153,7 @@ public sealed class SerModel<T> : IDisposable
                 logits,
                 partnerTargets,
                 classWeights,
+                classMask,
                 Config.Loss,
                 _ws.Get("probs-partner", targets.Length, Config.Classes),
                 partnerGrad

@@ -49,6 +49,8 @@ public sealed class Trainer(
                 "utterance normalisation standardises an utterance's frames with their own "
                     + "statistics; the functionals model reads one vector per utterance (use global or speaker)"
             );
+        if (options.CorpusLabels && config.Task == SerTask.Regression)
+            throw new ArgumentException("corpus label sets mask classes; a regression model has none");
         if (train[0].Width != config.InputSize)
             throw new ArgumentException(
                 $"the features have {train[0].Width} values per frame but the model reads {config.InputSize}"
@@ -82,6 +84,7 @@ public sealed class Trainer(
             (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, model, adam, history, selection);
 
         var weights = ClassWeights([.. visits.Select(i => train[i])]);
+        var masks = options.CorpusLabels ? CorpusLabelSets.Masks(train, config.Classes) : null;
         using var ws = new Workspace<float>(backend);
         bool cancelled = false;
         for (int epoch = startEpoch; epoch < run.Epochs && !cancelled; epoch++)
@@ -98,7 +101,7 @@ public sealed class Trainer(
                     cancelled = true;
                     break;
                 }
-                double loss = Step(model, adam, ws, trainSet, order[b], weights);
+                double loss = Step(model, adam, ws, trainSet, order[b], weights, masks);
                 if (!double.IsFinite(loss))
                     throw new InvalidOperationException(
                         $"training diverged: loss {loss} at epoch {epoch + 1}, batch {b + 1}; the last checkpoint "
@@ -241,7 +244,8 @@ public sealed class Trainer(
         Workspace<float> ws,
         NormalizedSet set,
         int[] indices,
-        Tensor<float>? weights
+        Tensor<float>? weights,
+        int[]? masks
     )
     {
         var batch = set.Batch(indices);
@@ -290,13 +294,23 @@ public sealed class Trainer(
         {
             var targets = ws.Ints("targets", batch.Batch);
             backend.Upload(indices.Select(i => set.Examples[i].Label).ToArray(), targets);
+            Tensor<int>? classMask = null;
+            if (masks is not null)
+            {
+                // A mixed utterance's softmax spans both corpora's labels: both its targets are in it.
+                classMask = ws.Ints("class-mask", batch.Batch);
+                backend.Upload(
+                    indices.Select((i, b) => masks[i] | (partners is null ? 0 : masks[indices[partners[b]]])).ToArray(),
+                    classMask
+                );
+            }
             if (partners is null)
-                loss = model.Loss(outputs, targets, weights, out dLogits);
+                loss = model.Loss(outputs, targets, weights, classMask, out dLogits);
             else
             {
                 var partnerTargets = ws.Ints("partner-targets", batch.Batch);
                 backend.Upload(partners.Select(p => set.Examples[indices[p]].Label).ToArray(), partnerTargets);
-                loss = model.MixedLoss(outputs, targets, partnerTargets, lambda, weights, out dLogits);
+                loss = model.MixedLoss(outputs, targets, partnerTargets, lambda, weights, classMask, out dLogits);
             }
         }
         model.Parameters.ZeroGrads();

@@ -42,6 +42,11 @@ public sealed record TrainingOptions
     /// (<see cref="CorpusBalance"/>).</summary>
     public bool BalanceCorpora { get; init; }
 
+    /// <summary>In a run over several corpora, train each utterance's softmax over the labels its corpus has
+    /// (<see cref="CorpusLabelSets"/>): labels are merged by name, and a corpus without a label says nothing about
+    /// it.</summary>
+    public bool CorpusLabels { get; init; }
+
     /// <summary>
     /// The options one run trains with, given how many batches an epoch of its training set has: with
     /// <see cref="Steps"/>, Epochs = round(Steps / batches) (at least 2) and AverageLast keeps its share of the

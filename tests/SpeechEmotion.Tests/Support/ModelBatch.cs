@@ -29,7 +29,7 @@ internal sealed class ModelBatch<T>(
         var logits = model.Forward(Input, context);
         var host = new T[logits.Length];
         backend.Download(logits, host);
-        double loss = model.Loss(logits, Targets, null, out var dLogits);
+        double loss = model.Loss(logits, Targets, null, null, out var dLogits);
         model.Parameters.ZeroGrads();
         model.Backward(dLogits);
         var grads = new T[model.Parameters.Count];

@@ -8,10 +8,13 @@ public sealed partial class CpuBackend<T>
     //   L1: L = Σ_b w_b Σ_c |p_bc − y_bc| / (C·W);  g_bc = w_b sign(p_bc − y_bc)/(C·W);  dx_b = p_b ⊙ (g_b − (g_b·p_b))
     //   CE: L = −Σ_b w_b log p_b,target / W;       dx_b = w_b (p_b − y_b) / W
     //   (log p_y = x_y − max − log Σ_c exp(x_c − max): finite even when p_y underflows to 0 in float)
+    // With a class mask (bit c of mask_b set: row b's softmax includes class c), the softmax runs over row b's
+    // classes only: a class outside it has p_bc = 0 = y_bc, so it adds nothing to L and gets dx_bc = 0.
     public double SoftmaxLoss(
         Tensor<T> logits,
         Tensor<int> targets,
         Tensor<T>? classWeights,
+        Tensor<int>? classMask,
         LossKind kind,
         Tensor<T> probs,
         Tensor<T> dLogits
@@ -20,6 +23,10 @@ public sealed partial class CpuBackend<T>
         var ys = Ints(targets);
         int batch = ys.Length,
             classes = logits.Dim(-1);
+        bool masked = classMask is not null;
+        var masks = masked ? Ints(classMask!) : default;
+        if (masked && classes > 31)
+            throw new ArgumentException($"a class mask holds 31 classes, not {classes}");
         var x = Span(logits);
         var p = Span(probs);
         var dx = Span(dLogits);
@@ -30,6 +37,8 @@ public sealed partial class CpuBackend<T>
         {
             if ((uint)ys[b] >= (uint)classes)
                 throw new ArgumentException($"target {ys[b]} outside 0..{classes - 1}");
+            if (masked && (masks[b] >> ys[b] & 1) == 0)
+                throw new ArgumentException($"target {ys[b]} of row {b} is outside its class mask {masks[b]:x}");
             norm += weights.IsEmpty ? T.One : weights[ys[b]];
         }
         T cScale = kind == LossKind.L1 ? T.One / T.CreateChecked(classes) : T.One;
@@ -37,17 +46,13 @@ public sealed partial class CpuBackend<T>
         {
             int y = ys[b];
             T w = (weights.IsEmpty ? T.One : weights[y]) / norm;
+            var xb = x.Slice(b * classes, classes);
             var pb = p.Slice(b * classes, classes);
             var db = dx.Slice(b * classes, classes);
-            Softmax.Apply<T>(x.Slice(b * classes, classes), pb);
+            var (max, logSum) = masked ? MaskedSoftmaxOf(xb, pb, masks[b]) : SoftmaxOf(xb, pb);
             if (kind == LossKind.CrossEntropy)
             {
-                var xb = x.Slice(b * classes, classes);
-                T max = TensorPrimitives.Max<T>(xb),
-                    sum = T.Zero;
-                foreach (var v in xb)
-                    sum += T.Exp(v - max);
-                total += w * (T.Log(sum) - (xb[y] - max));
+                total += w * (logSum - (xb[y] - max));
                 for (int c = 0; c < classes; c++)
                     db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
                 continue;
@@ -64,6 +69,36 @@ public sealed partial class CpuBackend<T>
                 db[c] = pb[c] * (db[c] - gp);
         }
         return double.CreateChecked(total);
+    }
+
+    /// <summary>p = softmax(x); returns max x and log Σ_c exp(x_c − max).</summary>
+    private static (T Max, T LogSum) SoftmaxOf(ReadOnlySpan<T> x, Span<T> p)
+    {
+        Softmax.Apply(x, p);
+        T max = TensorPrimitives.Max(x),
+            sum = T.Zero;
+        foreach (var v in x)
+            sum += T.Exp(v - max);
+        return (max, T.Log(sum));
+    }
+
+    /// <summary>p = softmax over the classes whose bit is set in mask, 0 elsewhere; returns their max and
+    /// log Σ exp(x_c − max).</summary>
+    private static (T Max, T LogSum) MaskedSoftmaxOf(ReadOnlySpan<T> x, Span<T> p, int mask)
+    {
+        T max = T.NegativeInfinity,
+            sum = T.Zero;
+        for (int c = 0; c < x.Length; c++)
+            if ((mask >> c & 1) != 0)
+                max = T.Max(max, x[c]);
+        for (int c = 0; c < x.Length; c++)
+        {
+            p[c] = (mask >> c & 1) != 0 ? T.Exp(x[c] - max) : T.Zero;
+            sum += p[c];
+        }
+        for (int c = 0; c < x.Length; c++)
+            p[c] /= sum;
+        return (max, T.Log(sum));
     }
 
     // ŷ_b = r·tanh(z_b);  L = (1/B) Σ_b |ŷ_b − y_b|;  dz_b = sign(ŷ_b − y_b)·r·(1 − tanh²(z_b)) / B

@@ -210,30 +210,44 @@ public static partial class KernelOps
             Gradients: "input-statistics"
         );
 
-    /// <summary>Softmax with the L1 and the cross-entropy loss: the gradients, probabilities and the loss itself (an
-    /// output of one element).</summary>
+    /// <summary>Softmax with the L1 and the cross-entropy loss, over all classes and over each row's random class
+    /// mask (its target and about half of the others): the gradients, probabilities and the loss itself (an output of
+    /// one element).</summary>
     public static KernelOp SoftmaxLoss =>
         new(
             "softmax-loss",
             "CpuBackend.Losses.cs · Losses.cs · SerModel.cs",
             GradientTolerance,
-            s => 2 * 10.0 * s.Batch * s.Classes,
+            s => 4 * 10.0 * s.Batch * s.Classes,
             data =>
             {
                 var (batch, classes) = (data.Shape.Batch, data.Shape.Classes);
                 var logits = data.Uniform(batch * classes, 3f);
                 var targets = Enumerable.Range(0, batch).Select(_ => data.Random.Next(classes)).ToArray();
+                var masks = targets.Select(t => data.Random.Next(1 << classes) | 1 << t).ToArray();
                 return b =>
                 {
-                    var (x, y) = (b.In(logits, batch, classes), b.Ints(targets));
-                    Tensor<float>[] outputs = [.. Enumerable.Range(0, 4).Select(_ => b.Out(batch, classes))];
+                    var (x, y, m) = (b.In(logits, batch, classes), b.Ints(targets), b.Ints(masks));
+                    Tensor<float>[] outputs = [.. Enumerable.Range(0, 8).Select(_ => b.Out(batch, classes))];
                     var loss = b.Out(1);
                     var backend = b.Backend;
                     return b.Launch(
                         () =>
                         {
-                            double sum = backend.SoftmaxLoss(x, y, null, LossKind.L1, outputs[0], outputs[1]);
-                            sum += backend.SoftmaxLoss(x, y, null, LossKind.CrossEntropy, outputs[2], outputs[3]);
+                            double sum = 0;
+                            foreach (var (mask, at) in new (Tensor<int>? Mask, int At)[] { (null, 0), (m, 4) })
+                            {
+                                sum += backend.SoftmaxLoss(x, y, null, mask, LossKind.L1, outputs[at], outputs[at + 1]);
+                                sum += backend.SoftmaxLoss(
+                                    x,
+                                    y,
+                                    null,
+                                    mask,
+                                    LossKind.CrossEntropy,
+                                    outputs[at + 2],
+                                    outputs[at + 3]
+                                );
+                            }
                             backend.Upload([(float)sum], loss);
                         },
                         [.. outputs, loss]
