@@ -28,7 +28,7 @@ public sealed partial class IlgpuBackend
     public double SoftmaxLoss(
         Tensor<float> logits,
         Tensor<int> targets,
-        Tensor<float>? classWeights,
+        Tensor<float>? weights,
         Tensor<int>? classMask,
         LossKind kind,
         Tensor<float> probs,
@@ -38,7 +38,7 @@ public sealed partial class IlgpuBackend
         int batch = targets.Length,
             classes = logits.Dim(-1);
         var rowLoss = Scratch("loss", batch);
-        var weights = classWeights is null ? rowLoss : Gpu(classWeights);
+        var rowWeights = weights is null ? rowLoss : Gpu(weights);
         if (classMask is not null && classes > 31)
             throw new ArgumentException($"a class mask holds 31 classes, not {classes}");
         _loss ??= Accelerator.LoadAutoGroupedStreamKernel<
@@ -56,7 +56,7 @@ public sealed partial class IlgpuBackend
             batch,
             D(logits),
             D(targets),
-            weights.Data,
+            rowWeights.Data,
             D(classMask ?? targets),
             D(probs),
             D(dLogits),
@@ -65,7 +65,7 @@ public sealed partial class IlgpuBackend
                 batch,
                 classes,
                 kind == LossKind.L1 ? 0 : 1,
-                classWeights is null ? 0 : 1,
+                weights is null ? 0 : 1,
                 classMask is null ? 0 : 1
             )
         );
@@ -92,11 +92,11 @@ public sealed partial class IlgpuBackend
     {
         float norm = 0;
         for (int k = 0; k < a.Batch; k++)
-            norm += a.Weighted != 0 ? weights[targets[k]] : 1f;
+            norm += a.Weighted != 0 ? weights[k] : 1f;
         int y = targets[b],
             row = b * a.Classes,
             mask = a.Masked != 0 ? masks[b] : -1; // bit c set: class c is in the row's softmax
-        float w = (a.Weighted != 0 ? weights[y] : 1f) / norm;
+        float w = (a.Weighted != 0 ? weights[b] : 1f) / norm;
         float max = float.NegativeInfinity;
         for (int c = 0; c < a.Classes; c++)
             if ((mask >> c & 1) != 0)

@@ -73,3 +73,39 @@ public class CorpusLabelSetsTests
         );
     }
 }
+
+public class ClassWeightingTests
+{
+    private static Example Of(string speaker, int label) =>
+        new(new SpeechEmotion.Corpora.Utterance($"/c/{speaker}-{label}.wav", label.ToString(), speaker), [], label);
+
+    [Test]
+    public void Over_the_union_a_class_weighs_N_over_C_n_and_by_corpus_each_corpus_balances_its_own_classes()
+    {
+        // Corpus a: classes 0, 0, 1, 2; corpus b: 0, 1, 1, 1 (no class 2).
+        List<Example> train = [Of("a/1", 0), Of("a/1", 0), Of("a/2", 1), Of("a/2", 2), Of("b/1", 0), Of("b/1", 1)];
+        train.AddRange([Of("b/2", 1), Of("b/2", 1)]);
+        int[] visits = [.. Enumerable.Range(0, train.Count)];
+        // Union: n = (3, 4, 1), N = 8, C = 3.
+        float[] union = [8f / 9, 8f / 9, 8f / 12, 8f / 3, 8f / 9, 8f / 12, 8f / 12, 8f / 12];
+        Assert.That(ClassWeighting.PerExample(train, visits, 3, byCorpus: false), Is.EqualTo(union));
+        // a: n = (2, 1, 1), N 4, C 3; b: n = (1, 3), N 4, C 2.
+        float[] byCorpus = [4f / 6, 4f / 6, 4f / 3, 4f / 3, 4f / 2, 4f / 6, 4f / 6, 4f / 6];
+        var weights = ClassWeighting.PerExample(train, visits, 3, byCorpus: true);
+        Assert.That(weights, Is.EqualTo(byCorpus));
+        Assert.That(weights.Take(4).Average(), Is.EqualTo(1).Within(1e-6), "a's mean weight");
+        Assert.That(weights.Skip(4).Average(), Is.EqualTo(1).Within(1e-6), "b's mean weight");
+        // One corpus with every class: both ways give the same weights; repeated visits count.
+        var one = train.Take(4).ToList();
+        int[] twice = [0, 1, 2, 3, 3];
+        Assert.That(
+            ClassWeighting.PerExample(one, twice, 3, byCorpus: true),
+            Is.EqualTo(ClassWeighting.PerExample(one, twice, 3, byCorpus: false))
+        );
+        Assert.That(ClassWeighting.PerExample(one, twice, 3, byCorpus: false)[3], Is.EqualTo(5f / 6));
+        Assert.That(
+            () => new TrainingOptions { CorpusClassWeights = true }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("need class weights")
+        );
+    }
+}

@@ -36,7 +36,7 @@ public class LossesTests : OpTest
         int[] ys = [.. Enumerable.Range(0, batch).Select(_ => P.Random.Next(classes))];
         var targets = P.Ints(ys);
         var weights = weighted
-            ? P.Data(Enumerable.Range(0, classes).Select(_ => 0.5f + (float)P.Random.NextDouble()).ToArray(), classes)
+            ? P.Data(Enumerable.Range(0, batch).Select(_ => 0.5f + (float)P.Random.NextDouble()).ToArray(), batch)
             : default;
         var mask = masked ? P.Ints([.. ys.Select(y => P.Random.Next(1 << classes) | 1 << y)]) : default;
         var probs = P.Poisoned(batch, classes);
@@ -62,11 +62,11 @@ public class LossesTests : OpTest
         var random = new Random(TestSeed.For(41));
         double[] x = [.. Enumerable.Range(0, batch * classes).Select(_ => 4 * random.NextDouble() - 2)];
         int[] ys = [2, 0, 5];
-        double[] weights = [0.7, 1.9, 1.1, 0.6, 2.0, 1.3];
+        double[] weights = [0.7, 1.9, 1.3]; // per row
         var (full, fullProbs, fullGrad) = Run(cpu, x, ys, weights, classes, [.. ys.Select(_ => 0b101101)]);
         double[] sub = [.. Enumerable.Range(0, batch).SelectMany(b => kept.Select(c => x[b * classes + c]))];
         int[] subYs = [.. ys.Select(y => Array.IndexOf(kept, y))];
-        var (alone, aloneProbs, aloneGrad) = Run(cpu, sub, subYs, [.. kept.Select(c => weights[c])], kept.Length, null);
+        var (alone, aloneProbs, aloneGrad) = Run(cpu, sub, subYs, weights, kept.Length, null);
         double scale = kind == LossKind.L1 ? (double)kept.Length / classes : 1;
         Assert.That(full, Is.EqualTo(alone * scale).Within(1e-12), "loss");
         for (int b = 0; b < batch; b++)
@@ -91,7 +91,7 @@ public class LossesTests : OpTest
             IBackend<double> backend,
             double[] logits,
             int[] targets,
-            double[] classWeights,
+            double[] rowWeights,
             int c,
             int[]? masks
         )
@@ -100,8 +100,8 @@ public class LossesTests : OpTest
             backend.Upload(logits, t);
             var y = backend.AllocateInts(targets.Length);
             backend.Upload(targets, y);
-            var w = backend.Allocate(c);
-            backend.Upload(classWeights, w);
+            var w = backend.Allocate(targets.Length);
+            backend.Upload(rowWeights, w);
             Tensor<int>? m = null;
             if (masks is not null)
             {

@@ -121,13 +121,16 @@ public class MixupTests
         backend.Upload(Enumerable.Range(0, 15).Select(_ => random.NextDouble() * 4 - 2).ToArray(), logits);
         var a = Ints(backend, [0, 1, 2, 2, 1]);
         var b = Ints(backend, [2, 2, 0, 1, 1]);
-        var weights = backend.Allocate(3);
-        backend.Upload([0.5, 1.5, 1.0], weights);
-        double la = model.Loss(logits, a, weights, null, out var da);
+        // Each row weighs its target's class weight (0.5, 1.5, 1.0 for classes 0, 1, 2).
+        var wa = backend.Allocate(5);
+        backend.Upload([0.5, 1.5, 1.0, 1.0, 1.5], wa);
+        var wb = backend.Allocate(5);
+        backend.Upload([1.0, 1.0, 0.5, 1.5, 1.5], wb);
+        double la = model.Loss(logits, a, wa, null, out var da);
         var ga = Download(backend, da);
-        double lb = model.Loss(logits, b, weights, null, out var db);
+        double lb = model.Loss(logits, b, wb, null, out var db);
         var gb = Download(backend, db);
-        double mixed = model.MixedLoss(logits, a, b, 0.3, weights, null, out var dm);
+        double mixed = model.MixedLoss(logits, a, b, 0.3, wa, wb, null, out var dm);
         Assert.That(mixed, Is.EqualTo(0.3 * la + 0.7 * lb).Within(1e-12));
         Assert.That(Download(backend, dm), Is.EqualTo(ga.Zip(gb, (x, y) => 0.3 * x + 0.7 * y)).Within(1e-12));
         Assert.That(la, Is.Not.EqualTo(lb).Within(1e-3), "the two target sets differ");

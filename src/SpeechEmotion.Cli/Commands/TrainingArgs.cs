@@ -125,6 +125,12 @@ internal sealed class TrainingArgs
             "With several corpora: each training utterance's softmax runs over the labels of its own corpus (one "
             + "without boredom says nothing about boredom)",
     };
+    public readonly Option<bool> CorpusClassWeights = new("--corpus-class-weights")
+    {
+        Description =
+            "With --class-weights and several corpora: balance the classes within each corpus, not over their "
+            + "union (where a label only one corpus has would weigh several times any other)",
+    };
     public readonly Option<int?> AverageLast = new("--average-last")
     {
         Description =
@@ -246,6 +252,7 @@ internal sealed class TrainingArgs
             Steps,
             BalanceCorpora,
             CorpusLabels,
+            CorpusClassWeights,
             ClassWeights,
             SpecAugment,
             Crop,
@@ -439,6 +446,7 @@ internal sealed class TrainingArgs
             Steps = r.GetValue(Steps) ?? training.Steps,
             BalanceCorpora = r.GetValue(BalanceCorpora) || training.BalanceCorpora,
             CorpusLabels = r.GetValue(CorpusLabels) || training.CorpusLabels,
+            CorpusClassWeights = r.GetValue(CorpusClassWeights) || training.CorpusClassWeights,
             SpecAugment = r.GetValue(SpecAugment) || training.SpecAugment,
             Crop = r.GetValue(Crop) ?? training.Crop,
             Mixup = r.GetValue(Mixup) ?? training.Mixup,

@@ -98,12 +98,13 @@ public interface IBackend<T> : IDisposable
     void CopyColumns(Tensor<T> src, int srcOffset, Tensor<T> dst, int dstOffset, int width);
 
     /// <summary>probs = softmax(logits) [B,C]; returns the loss (see <see cref="LossKind"/>) and writes
-    /// dLoss/dlogits. classMask [B] (optional): bit c of row b set if row b's softmax includes class c (a corpus
+    /// dLoss/dlogits. weights [B] (optional): each row's weight (its target's class weight, say); the loss is their
+    /// weighted mean. classMask [B] (optional): bit c of row b set if row b's softmax includes class c (a corpus
     /// that does not have a label says nothing about it); a class outside gets probability 0 and gradient 0.</summary>
     double SoftmaxLoss(
         Tensor<T> logits,
         Tensor<int> targets,
-        Tensor<T>? classWeights,
+        Tensor<T>? weights,
         Tensor<int>? classMask,
         LossKind kind,
         Tensor<T> probs,

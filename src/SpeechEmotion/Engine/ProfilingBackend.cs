@@ -158,16 +158,12 @@ public sealed class ProfilingBackend<T>(IBackend<T> inner) : IBackend<T>
     public double SoftmaxLoss(
         Tensor<T> logits,
         Tensor<int> targets,
-        Tensor<T>? classWeights,
+        Tensor<T>? weights,
         Tensor<int>? classMask,
         LossKind kind,
         Tensor<T> probs,
         Tensor<T> dLogits
-    ) =>
-        Time(
-            nameof(SoftmaxLoss),
-            () => inner.SoftmaxLoss(logits, targets, classWeights, classMask, kind, probs, dLogits)
-        );
+    ) => Time(nameof(SoftmaxLoss), () => inner.SoftmaxLoss(logits, targets, weights, classMask, kind, probs, dLogits));
 
     public double RegressionLoss(
         Tensor<T> outputs,

@@ -140,7 +140,7 @@ public static class GradientCheck
         return s.CheckLayer("dropout (p 0.3)", new DropoutLayer<double>(s.Backend, 0.3f, 2), 8, perUtterance: true);
     }
 
-    /// <summary>Softmax + loss on logits [3, 5] with class weights, over all classes or each row's random class mask
+    /// <summary>Softmax + loss on logits [3, 5] with row weights, over all classes or each row's random class mask
     /// (L1 never sits on its kink: an included class's softmax is never exactly 0 or 1 unless it is alone).</summary>
     public static List<GradCheckRow> Loss(LossKind kind, int seed, bool masked = false)
     {
@@ -150,8 +150,8 @@ public static class GradientCheck
         int[] ys = [.. Enumerable.Range(0, s.Batch).Select(_ => s.Random.Next(classes))];
         var targets = s.Ints(ys);
         var mask = masked ? s.Ints(RandomMasks(s.Random, classes, ys)) : null;
-        var weights = s.RandomTensor(classes);
-        s.Backend.Upload(Enumerable.Range(0, classes).Select(_ => 0.5 + s.Random.NextDouble()).ToArray(), weights);
+        var weights = s.RandomTensor(s.Batch);
+        s.Backend.Upload(Enumerable.Range(0, s.Batch).Select(_ => 0.5 + s.Random.NextDouble()).ToArray(), weights);
         var probs = s.Backend.Allocate(s.Batch, classes);
         var grad = s.Backend.Allocate(s.Batch, classes);
         double Objective() => s.Backend.SoftmaxLoss(logits, targets, weights, mask, kind, probs, grad);
@@ -246,7 +246,7 @@ public static class GradientCheck
         {
             var logits = model.Forward(input, s.Context);
             return mixupLambda > 0
-                ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, mask, out d)
+                ? model.MixedLoss(logits, targets, partnerTargets, mixupLambda, null, null, mask, out d)
                 : model.Loss(logits, targets, null, mask, out d);
         }
         double Objective() => Loss(out _);

@@ -113,12 +113,13 @@ public sealed class SerModel<T> : IDisposable
         return x;
     }
 
-    /// <summary>Loss of the last forward against targets (each row's softmax over the classes of its
-    /// classMask bits, all without one); also leaves softmax probabilities in <see cref="Probabilities"/>.</summary>
+    /// <summary>Loss of the last forward against targets, weighted per row (weights [B], e.g. each target's class
+    /// weight; none: equal), each row's softmax over the classes of its classMask bits (all without one); also leaves
+    /// softmax probabilities in <see cref="Probabilities"/>.</summary>
     public double Loss(
         Tensor<T> logits,
         Tensor<int> targets,
-        Tensor<T>? classWeights,
+        Tensor<T>? weights,
         Tensor<int>? classMask,
         out Tensor<T> dLogits
     )
@@ -127,10 +128,10 @@ public sealed class SerModel<T> : IDisposable
             classes = Config.Classes;
         _probs = _ws.Get("probs", batch, classes);
         dLogits = _ws.Get("dlogits", batch, classes);
-        return Backend.SoftmaxLoss(logits, targets, classWeights, classMask, Config.Loss, _probs, dLogits);
+        return Backend.SoftmaxLoss(logits, targets, weights, classMask, Config.Loss, _probs, dLogits);
     }
 
-    // Mixup's loss, L = λ·L(y_a) + (1 − λ)·L(y_b) (each term normalised over its own targets' class weights), so
+    // Mixup's loss, L = λ·L(y_a) + (1 − λ)·L(y_b) (each term normalised over its own targets' weights), so
     // dL/dlogits = λ·dL(y_a)/dlogits + (1 − λ)·dL(y_b)/dlogits; the two B×C gradients are mixed on the host (a few
     // hundred floats per step, beside the loss read-back the backend already does). One class mask serves both terms
     // (the union of the two utterances' classes: both targets must be in it).
@@ -140,19 +141,20 @@ public sealed class SerModel<T> : IDisposable
         Tensor<int> targets,
         Tensor<int> partnerTargets,
         double lambda,
-        Tensor<T>? classWeights,
+        Tensor<T>? weights,
+        Tensor<T>? partnerWeights,
         Tensor<int>? classMask,
         out Tensor<T> dLogits
     )
     {
-        double loss = lambda * Loss(logits, targets, classWeights, classMask, out dLogits);
+        double loss = lambda * Loss(logits, targets, weights, classMask, out dLogits);
         var partnerGrad = _ws.Get("dlogits-partner", targets.Length, Config.Classes);
         loss +=
             (1 - lambda)
             * Backend.SoftmaxLoss(
                 logits,
                 partnerTargets,
-                classWeights,
+                partnerWeights,
                 classMask,
                 Config.Loss,
                 _ws.Get("probs-partner", targets.Length, Config.Classes),

@@ -83,7 +83,9 @@ public sealed class Trainer(
         if (options.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
             (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, model, adam, history, selection);
 
-        var weights = ClassWeights([.. visits.Select(i => train[i])]);
+        var weights = options.ClassWeights
+            ? ClassWeighting.PerExample(train, visits, config.Classes, options.CorpusClassWeights)
+            : null;
         var masks = options.CorpusLabels ? CorpusLabelSets.Masks(train, config.Classes) : null;
         using var ws = new Workspace<float>(backend);
         bool cancelled = false;
@@ -244,7 +246,7 @@ public sealed class Trainer(
         Workspace<float> ws,
         NormalizedSet set,
         int[] indices,
-        Tensor<float>? weights,
+        float[]? weights,
         int[]? masks
     )
     {
@@ -304,13 +306,24 @@ public sealed class Trainer(
                     classMask
                 );
             }
+            var rowWeights = RowWeights(ws, "weights", weights, indices);
             if (partners is null)
-                loss = model.Loss(outputs, targets, weights, classMask, out dLogits);
+                loss = model.Loss(outputs, targets, rowWeights, classMask, out dLogits);
             else
             {
                 var partnerTargets = ws.Ints("partner-targets", batch.Batch);
                 backend.Upload(partners.Select(p => set.Examples[indices[p]].Label).ToArray(), partnerTargets);
-                loss = model.MixedLoss(outputs, targets, partnerTargets, lambda, weights, classMask, out dLogits);
+                var partnerWeights = RowWeights(ws, "partner-weights", weights, [.. partners.Select(p => indices[p])]);
+                loss = model.MixedLoss(
+                    outputs,
+                    targets,
+                    partnerTargets,
+                    lambda,
+                    rowWeights,
+                    partnerWeights,
+                    classMask,
+                    out dLogits
+                );
             }
         }
         model.Parameters.ZeroGrads();
@@ -319,16 +332,14 @@ public sealed class Trainer(
         return loss;
     }
 
-    private Tensor<float>? ClassWeights(IReadOnlyList<Example> train)
+    /// <summary>The loss weights of a batch's rows (examples <paramref name="rows"/>), or null without
+    /// weights.</summary>
+    private Tensor<float>? RowWeights(Workspace<float> ws, string name, float[]? weights, int[] rows)
     {
-        if (!options.ClassWeights)
+        if (weights is null)
             return null;
-        var counts = new int[config.Classes];
-        foreach (var e in train)
-            counts[e.Label]++;
-        var w = counts.Select(n => n == 0 ? 0f : (float)train.Count / (config.Classes * n)).ToArray();
-        var t = backend.Allocate(config.Classes);
-        backend.Upload(w, t);
+        var t = ws.Get(name, rows.Length);
+        backend.Upload(rows.Select(i => weights[i]).ToArray(), t);
         return t;
     }
 

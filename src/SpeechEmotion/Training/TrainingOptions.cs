@@ -47,6 +47,10 @@ public sealed record TrainingOptions
     /// it.</summary>
     public bool CorpusLabels { get; init; }
 
+    /// <summary>With <see cref="ClassWeights"/>, weigh classes within each corpus of a merged run rather than over
+    /// the union of the corpora (<see cref="ClassWeighting"/>).</summary>
+    public bool CorpusClassWeights { get; init; }
+
     /// <summary>
     /// The options one run trains with, given how many batches an epoch of its training set has: with
     /// <see cref="Steps"/>, Epochs = round(Steps / batches) (at least 2) and AverageLast keeps its share of the
@@ -77,6 +81,8 @@ public sealed record TrainingOptions
 
     public void Validate()
     {
+        if (CorpusClassWeights && !ClassWeights)
+            throw new ArgumentException("class weights by corpus need class weights (ClassWeights, --class-weights)");
         if (AverageLast < 0 || AverageLast > Epochs)
             throw new ArgumentException(
                 $"averaging the last {AverageLast} epochs needs between 0 and {Epochs} (the epoch count)"

@@ -4,7 +4,7 @@ namespace SpeechEmotion.Engine.Cpu;
 
 public sealed partial class CpuBackend<T>
 {
-    // p = softmax(x), W = Σ_b w_b (w_b = weight of b's target, 1 without weights), y = onehot(target):
+    // p = softmax(x), W = Σ_b w_b (w_b = row b's weight, 1 without weights), y = onehot(target):
     //   L1: L = Σ_b w_b Σ_c |p_bc − y_bc| / (C·W);  g_bc = w_b sign(p_bc − y_bc)/(C·W);  dx_b = p_b ⊙ (g_b − (g_b·p_b))
     //   CE: L = −Σ_b w_b log p_b,target / W;       dx_b = w_b (p_b − y_b) / W
     //   (log p_y = x_y − max − log Σ_c exp(x_c − max): finite even when p_y underflows to 0 in float)
@@ -13,7 +13,7 @@ public sealed partial class CpuBackend<T>
     public double SoftmaxLoss(
         Tensor<T> logits,
         Tensor<int> targets,
-        Tensor<T>? classWeights,
+        Tensor<T>? weights,
         Tensor<int>? classMask,
         LossKind kind,
         Tensor<T> probs,
@@ -30,7 +30,7 @@ public sealed partial class CpuBackend<T>
         var x = Span(logits);
         var p = Span(probs);
         var dx = Span(dLogits);
-        var weights = classWeights is null ? default : Span(classWeights);
+        var w = weights is null ? default : Span(weights);
         T total = T.Zero,
             norm = T.Zero;
         for (int b = 0; b < batch; b++)
@@ -39,30 +39,30 @@ public sealed partial class CpuBackend<T>
                 throw new ArgumentException($"target {ys[b]} outside 0..{classes - 1}");
             if (masked && (masks[b] >> ys[b] & 1) == 0)
                 throw new ArgumentException($"target {ys[b]} of row {b} is outside its class mask {masks[b]:x}");
-            norm += weights.IsEmpty ? T.One : weights[ys[b]];
+            norm += w.IsEmpty ? T.One : w[b];
         }
         T cScale = kind == LossKind.L1 ? T.One / T.CreateChecked(classes) : T.One;
         for (int b = 0; b < batch; b++)
         {
             int y = ys[b];
-            T w = (weights.IsEmpty ? T.One : weights[y]) / norm;
+            T wb = (w.IsEmpty ? T.One : w[b]) / norm;
             var xb = x.Slice(b * classes, classes);
             var pb = p.Slice(b * classes, classes);
             var db = dx.Slice(b * classes, classes);
             var (max, logSum) = masked ? MaskedSoftmaxOf(xb, pb, masks[b]) : SoftmaxOf(xb, pb);
             if (kind == LossKind.CrossEntropy)
             {
-                total += w * (logSum - (xb[y] - max));
+                total += wb * (logSum - (xb[y] - max));
                 for (int c = 0; c < classes; c++)
-                    db[c] = w * (pb[c] - (c == y ? T.One : T.Zero));
+                    db[c] = wb * (pb[c] - (c == y ? T.One : T.Zero));
                 continue;
             }
             T gp = T.Zero;
             for (int c = 0; c < classes; c++)
             {
                 T diff = pb[c] - (c == y ? T.One : T.Zero);
-                total += w * cScale * T.Abs(diff);
-                db[c] = w * cScale * T.CreateChecked(T.Sign(diff));
+                total += wb * cScale * T.Abs(diff);
+                db[c] = wb * cScale * T.CreateChecked(T.Sign(diff));
                 gp += db[c] * pb[c];
             }
             for (int c = 0; c < classes; c++)

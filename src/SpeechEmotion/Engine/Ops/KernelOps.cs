@@ -210,9 +210,9 @@ public static partial class KernelOps
             Gradients: "input-statistics"
         );
 
-    /// <summary>Softmax with the L1 and the cross-entropy loss, over all classes and over each row's random class
-    /// mask (its target and about half of the others): the gradients, probabilities and the loss itself (an output of
-    /// one element).</summary>
+    /// <summary>Softmax with the L1 and the cross-entropy loss, unweighted over all classes, and with row weights
+    /// over each row's random class mask (its target and about half of the others): the gradients, probabilities and
+    /// the loss itself (an output of one element).</summary>
     public static KernelOp SoftmaxLoss =>
         new(
             "softmax-loss",
@@ -225,9 +225,15 @@ public static partial class KernelOps
                 var logits = data.Uniform(batch * classes, 3f);
                 var targets = Enumerable.Range(0, batch).Select(_ => data.Random.Next(classes)).ToArray();
                 var masks = targets.Select(t => data.Random.Next(1 << classes) | 1 << t).ToArray();
+                var weights = data.Uniform(batch, 0.5f).Select(v => 1 + v).ToArray();
                 return b =>
                 {
-                    var (x, y, m) = (b.In(logits, batch, classes), b.Ints(targets), b.Ints(masks));
+                    var (x, y, m, w) = (
+                        b.In(logits, batch, classes),
+                        b.Ints(targets),
+                        b.Ints(masks),
+                        b.In(weights, batch)
+                    );
                     Tensor<float>[] outputs = [.. Enumerable.Range(0, 8).Select(_ => b.Out(batch, classes))];
                     var loss = b.Out(1);
                     var backend = b.Backend;
@@ -235,13 +241,26 @@ public static partial class KernelOps
                         () =>
                         {
                             double sum = 0;
-                            foreach (var (mask, at) in new (Tensor<int>? Mask, int At)[] { (null, 0), (m, 4) })
+                            var runs = new (Tensor<float>? Weights, Tensor<int>? Mask, int At)[]
                             {
-                                sum += backend.SoftmaxLoss(x, y, null, mask, LossKind.L1, outputs[at], outputs[at + 1]);
+                                (null, null, 0),
+                                (w, m, 4),
+                            };
+                            foreach (var (rowWeights, mask, at) in runs)
+                            {
                                 sum += backend.SoftmaxLoss(
                                     x,
                                     y,
-                                    null,
+                                    rowWeights,
+                                    mask,
+                                    LossKind.L1,
+                                    outputs[at],
+                                    outputs[at + 1]
+                                );
+                                sum += backend.SoftmaxLoss(
+                                    x,
+                                    y,
+                                    rowWeights,
                                     mask,
                                     LossKind.CrossEntropy,
                                     outputs[at + 2],
