@@ -90,6 +90,12 @@ public class TrainingCliTests
             Is.EqualTo(0.01),
             "a fold records its options"
         );
+        var oneCorpus = SerProcess.Run(["loso", "--data", data, "--report", report, .. Small, "--corpus-labels"]);
+        Assert.That(
+            oneCorpus.Output.Split('\n').Count(l => l.Contains("already done, skipped")),
+            Is.EqualTo(3),
+            "settings for merged corpora change nothing on one corpus: " + oneCorpus.Output
+        );
         var other = SerProcess.Run(["loso", "--data", data, "--report", report, .. Small, "--seed", "7"]);
         Assert.That(other.ExitCode, Is.EqualTo(1), other.Output);
         Assert.That(other.Output, Does.Contain("was trained with other settings"), "folds of two recipes never mix");

@@ -113,7 +113,8 @@ public sealed class LosoRunner(
     }
 
     /// <summary>A finished fold may join this run only if it ran with the same config and options (older folds,
-    /// which do not record them, are taken as they are).</summary>
+    /// which do not record them, are taken as they are; on one corpus, settings for merged corpora do not count).
+    /// </summary>
     private bool SameSettings(FoldResult fold) =>
         (
             fold.Config is null
@@ -125,9 +126,9 @@ public sealed class LosoRunner(
         && (
             fold.Options is null
             || JsonNode.DeepEquals(
-                JsonSerializer.SerializeToNode(fold.Options, TrainingJsonContext.Default.TrainingOptions),
+                JsonSerializer.SerializeToNode(Comparable(fold.Options), TrainingJsonContext.Default.TrainingOptions),
                 JsonSerializer.SerializeToNode(
-                    options with
+                    Comparable(options) with
                     {
                         CheckpointPath = null,
                     },
@@ -135,6 +136,11 @@ public sealed class LosoRunner(
                 )
             )
         );
+
+    private TrainingOptions Comparable(TrainingOptions o) =>
+        data.Examples.Select(e => CorpusBalance.CorpusOf(e.Utterance.Speaker)).Distinct().Count() == 1
+            ? o.OnOneCorpus()
+            : o;
 
     private FoldResult? RunFold(string[] test, string dir, ITrainingObserver? observer, CancellationToken cancel)
     {

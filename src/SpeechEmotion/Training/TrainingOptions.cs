@@ -51,6 +51,11 @@ public sealed record TrainingOptions
     /// the union of the corpora (<see cref="ClassWeighting"/>).</summary>
     public bool CorpusClassWeights { get; init; }
 
+    /// <summary>These options as they act on a training set of one corpus, where the settings for merged corpora
+    /// change nothing (tested: the same weights), so that a finished fold of one corpus counts as run with either.
+    /// </summary>
+    public TrainingOptions OnOneCorpus() => this with { CorpusLabels = false, CorpusClassWeights = false };
+
     /// <summary>
     /// The options one run trains with, given how many batches an epoch of its training set has: with
     /// <see cref="Steps"/>, Epochs = round(Steps / batches) (at least 2) and AverageLast keeps its share of the
