@@ -775,6 +775,11 @@ public class ShippedModelTests
             "trained on all of Emo-DB, ASED and URDU"
         );
         Assert.That(model.Summary["options"]!["Recipe"]!.GetValue<string>(), Is.EqualTo("default"));
+        Assert.That(
+            model.Summary["options"]!["CorpusClassWeights"]!.GetValue<bool>(),
+            Is.EqualTo(Recipe.Load("default").Training.CorpusClassWeights),
+            "trained with the default recipe as it is now"
+        );
     }
 
     /// <summary>The shipped speaker-normalised model (the best LOSO recipe, all ten speakers): grouped by speaker it
