@@ -44,6 +44,7 @@ public class SuiteTests
         Assert.That(code, Is.EqualTo(0), output);
         string md = File.ReadAllText(Path.Combine(one, "suite.md"));
         Assert.That(md, Does.Contain("## Cross-corpus").And.Contain("| urdu |"));
+        Assert.That(md, Does.Match(@"summed over every fold .*: baseline \d+ s \(\d+\.\d\d h\); in all"));
         Assert.That(Results(one)["rows"]!.AsArray(), Has.Count.EqualTo(18), "3 corpora × 2 modes × 3 training sets");
         Assert.That(Directory.GetFiles(one, "*.png", SearchOption.AllDirectories), Is.Empty, "reports only");
 

@@ -62,6 +62,9 @@ internal static class SuiteReport
         File.WriteAllText(Path.Combine(outDir, "suite.md"), Markdown(result));
     }
 
+    private static string Hours(double seconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s ({seconds / 3600:F2} h)");
+
     private static string Percent(double v) => (100 * v).ToString("F2", CultureInfo.InvariantCulture);
 
     public static string Markdown(SuiteResult result)
@@ -117,6 +120,16 @@ internal static class SuiteReport
                     + string.Join(", ", r.Recall.Select(p => $"{p.Key} {(p.Value is { } v ? Percent(v) : "–")}"))
                     + $" | {r.Folds} | {r.Utterances} | {r.Seconds.ToString("F0", CultureInfo.InvariantCulture)} |"
             );
+        // The suite's cost: folds may run in separate processes, sessions or machines, so their times are summed.
+        md.AppendLine();
+        md.AppendLine(
+            "Training seconds summed over every fold (each fold's wall time on its machine): "
+                + string.Join(
+                    ", ",
+                    result.Rows.GroupBy(r => r.Model).Select(g => $"{g.Key} {Hours(g.Sum(r => r.Seconds))}")
+                )
+                + $"; in all {Hours(result.Rows.Sum(r => r.Seconds))}."
+        );
         return md.ToString();
     }
 }
