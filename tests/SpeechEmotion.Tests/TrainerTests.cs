@@ -78,7 +78,15 @@ public class TrainerTests
             () => Train(checkpointed with { SpeedPerturbation = [0.9] }, data),
             Throws.TypeOf<ModelFileException>().With.Message.Contains("different training options")
         );
-        var resumed = Train(checkpointed with { SpeedPerturbation = [.. checkpointed.SpeedPerturbation] }, data);
+        // On one corpus the settings for merged corpora change nothing, so the checkpoint resumes with them.
+        var resumed = Train(
+            checkpointed with
+            {
+                SpeedPerturbation = [.. checkpointed.SpeedPerturbation],
+                CorpusLabels = true,
+            },
+            data
+        );
         Assert.That(resumed.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
         foreach (var (name, values) in uninterrupted.Model.Parameters)
             Assert.That(resumed.Model.Parameters[name], Is.EqualTo(values), name);

@@ -137,10 +137,7 @@ public sealed class LosoRunner(
             )
         );
 
-    private TrainingOptions Comparable(TrainingOptions o) =>
-        data.Examples.Select(e => CorpusBalance.CorpusOf(e.Utterance.Speaker)).Distinct().Count() == 1
-            ? o.OnOneCorpus()
-            : o;
+    private TrainingOptions Comparable(TrainingOptions o) => o.ActingOn(data.Examples);
 
     private FoldResult? RunFold(string[] test, string dir, ITrainingObserver? observer, CancellationToken cancel)
     {

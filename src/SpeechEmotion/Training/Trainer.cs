@@ -81,7 +81,7 @@ public sealed class Trainer(
             startBatch = 0;
         double resumedLossSum = 0;
         if (options.CheckpointPath is { } resumeFrom && File.Exists(resumeFrom))
-            (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, model, adam, history, selection);
+            (startEpoch, startBatch, resumedLossSum) = Resume(resumeFrom, train, model, adam, history, selection);
 
         var weights = options.ClassWeights
             ? ClassWeighting.PerExample(train, visits, config.Classes, options.CorpusClassWeights)
@@ -390,6 +390,7 @@ public sealed class Trainer(
 
     private (int Epoch, int Batch, double LossSum) Resume(
         string path,
+        IReadOnlyList<Example> train,
         SerModel<float> model,
         AdamOptimizer<float> adam,
         List<EpochRecord> history,
@@ -409,12 +410,12 @@ public sealed class Trainer(
         // More epochs may be asked for on resume, unless weights are averaged over the last epochs (the window would
         // move).
         var expected = OptionsJson(
-            options with
+            options.ActingOn(train) with
             {
                 Epochs = options.AverageLast > 0 ? options.Epochs : savedOptions?.Epochs ?? 0,
             }
         );
-        if (savedOptions is null || !JsonNode.DeepEquals(OptionsJson(savedOptions), expected))
+        if (savedOptions is null || !JsonNode.DeepEquals(OptionsJson(savedOptions.ActingOn(train)), expected))
             throw new ModelFileException(
                 path,
                 "checkpoint was written with different training options (seed, lr, batch, ...)"

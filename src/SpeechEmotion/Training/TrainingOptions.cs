@@ -51,10 +51,17 @@ public sealed record TrainingOptions
     /// the union of the corpora (<see cref="ClassWeighting"/>).</summary>
     public bool CorpusClassWeights { get; init; }
 
-    /// <summary>These options as they act on a training set of one corpus, where the settings for merged corpora
-    /// change nothing (tested: the same weights), so that a finished fold of one corpus counts as run with either.
-    /// </summary>
-    public TrainingOptions OnOneCorpus() => this with { CorpusLabels = false, CorpusClassWeights = false };
+    /// <summary>These options as they act on <paramref name="examples"/>: on one corpus the settings for merged
+    /// corpora change nothing (tested: the same weights), so a finished fold or a checkpoint of one corpus counts as
+    /// run with or without them.</summary>
+    public TrainingOptions ActingOn(IEnumerable<Example> examples) =>
+        examples.Select(e => CorpusBalance.CorpusOf(e.Utterance.Speaker)).Distinct().Count() == 1
+            ? this with
+            {
+                CorpusLabels = false,
+                CorpusClassWeights = false,
+            }
+            : this;
 
     /// <summary>
     /// The options one run trains with, given how many batches an epoch of its training set has: with
