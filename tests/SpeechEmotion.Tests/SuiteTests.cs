@@ -121,4 +121,17 @@ public class SuiteTests
         Assert.That(Normalize("emodb-best", "network", "utterance"), Is.EqualTo("global"));
         Assert.That(Normalize(perUtterance, "baseline", "utterance"), Is.EqualTo("global"));
     }
+
+    [Test]
+    public void Without_a_recipe_the_network_jobs_use_the_default_recipe()
+    {
+        TestData.Manifest("ased");
+        TestData.Manifest("urdu");
+        string root = Path.GetDirectoryName(TestData.EmoDbFolder())!;
+        var (code, output) = SerProcess.Run(["suite", "--list-jobs", "--models", "network", "--data-root", root]);
+        Assert.That(code, Is.EqualTo(0), output);
+        var jobs = output.Trim().Split('\n');
+        Assert.That(jobs, Has.Length.EqualTo(86));
+        Assert.That(jobs, Has.All.Contain(" --recipe default "));
+    }
 }

@@ -27,8 +27,8 @@ internal static class SuiteCommand
         };
         var recipe = new Option<string>("--recipe")
         {
-            Description = "The network's recipe (name or file)",
-            DefaultValueFactory = _ => "emodb-best",
+            Description = "The network's recipe (name or file); the goals are about the default recipe",
+            DefaultValueFactory = _ => "default",
         };
         var models = new Option<string>("--models")
         {
