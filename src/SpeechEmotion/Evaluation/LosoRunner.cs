@@ -126,9 +126,12 @@ public sealed class LosoRunner(
         && (
             fold.Options is null
             || JsonNode.DeepEquals(
-                JsonSerializer.SerializeToNode(Comparable(fold.Options), TrainingJsonContext.Default.TrainingOptions),
                 JsonSerializer.SerializeToNode(
-                    Comparable(options) with
+                    fold.Options.ActingOn(data.Examples),
+                    TrainingJsonContext.Default.TrainingOptions
+                ),
+                JsonSerializer.SerializeToNode(
+                    options.ActingOn(data.Examples) with
                     {
                         CheckpointPath = null,
                     },
@@ -136,8 +139,6 @@ public sealed class LosoRunner(
                 )
             )
         );
-
-    private TrainingOptions Comparable(TrainingOptions o) => o.ActingOn(data.Examples);
 
     private FoldResult? RunFold(string[] test, string dir, ITrainingObserver? observer, CancellationToken cancel)
     {
